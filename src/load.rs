@@ -1,0 +1,1234 @@
+//! Loading content/: site.yaml, agencies, years, data.yaml and report.md, with a diagnostic for
+//! every problem a person can cause.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+use walkdir::WalkDir;
+
+use crate::diagnostic::{Diagnostic, code_info, did_you_mean};
+use crate::model::{
+    Acknowledgement, Agency, AgencyKind, Cell, Date, Footer, Site, SiteConfig, Year,
+};
+use crate::narrative;
+use crate::template::{CellKind, Form, Template, TemplateId, YearRef};
+use crate::yaml::{self, Key, Node, Pos, Value, YamlErrorKind};
+
+/// The largest content file nianbao reads. A year's data.yaml is a few KB.
+pub const MAX_FILE_BYTES: u64 = 2 * 1024 * 1024;
+
+/// A problem that stops nianbao before it can check anything (exit code 2).
+#[derive(Debug)]
+pub enum Fatal {
+    /// The folder is not a nianbao site.
+    NotASite(PathBuf),
+    Io(PathBuf, std::io::Error),
+}
+
+impl fmt::Display for Fatal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Fatal::NotASite(root) => write!(
+                f,
+                "{} 不是 nianbao 站点：找不到 content/site.yaml。请在站点目录中运行，或用 --root 指定站点目录；新建站点请运行 nianbao init。",
+                root.display()
+            ),
+            Fatal::Io(path, err) => write!(f, "无法读取 {}：{err}", path.display()),
+        }
+    }
+}
+
+impl std::error::Error for Fatal {}
+
+/// The result of loading: the site as far as it could be read, and the problems found.
+pub struct Loaded {
+    pub site: Site,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Loads the site under `root`.
+pub fn load_site(root: &Path) -> Result<Loaded, Fatal> {
+    let content = root.join("content");
+    let site_file = content.join("site.yaml");
+    if !site_file.is_file() {
+        return Err(Fatal::NotASite(root.to_path_buf()));
+    }
+    let mut diagnostics = Vec::new();
+    let config = load_site_config(root, &mut diagnostics);
+    let mut agencies = Vec::new();
+    for entry in sorted_dirs(&content)? {
+        if let Some(agency) = load_agency(root, &entry, &mut diagnostics)? {
+            agencies.push(agency);
+        }
+    }
+    Ok(Loaded {
+        site: Site {
+            root: root.to_path_buf(),
+            config,
+            agencies,
+        },
+        diagnostics,
+    })
+}
+
+/// The subfolders of `dir`, sorted by name, skipping hidden ones.
+fn sorted_dirs(dir: &Path) -> Result<Vec<PathBuf>, Fatal> {
+    let mut out = Vec::new();
+    for entry in WalkDir::new(dir)
+        .min_depth(1)
+        .max_depth(1)
+        .sort_by_file_name()
+    {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(dir).to_path_buf();
+            Fatal::Io(path, e.into())
+        })?;
+        let hidden = entry.file_name().to_string_lossy().starts_with('.');
+        if entry.file_type().is_dir() && !hidden {
+            out.push(entry.into_path());
+        }
+    }
+    Ok(out)
+}
+
+/// The path as diagnostics print it: relative to the site root.
+pub fn relative(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+/// Reads a content file as UTF-8 text, with a diagnostic for an oversized, non-UTF-8 or empty file.
+pub fn read_text(root: &Path, path: &Path) -> Result<String, Box<Diagnostic>> {
+    let shown = relative(root, path);
+    let io_error = |err: std::io::Error| {
+        Box::new(Diagnostic::new("L006", &shown).message(format!("无法读取文件：{err}")))
+    };
+    let size = std::fs::metadata(path).map_err(io_error)?.len();
+    if size > MAX_FILE_BYTES {
+        return Err(Box::new(
+            Diagnostic::new("L004", &shown)
+                .message(format!(
+                    "文件过大：{:.1} MB，nianbao 最多读取 {} MB",
+                    size as f64 / 1_048_576.0,
+                    MAX_FILE_BYTES / 1_048_576
+                ))
+                .found(format!("{size} 字节")),
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(io_error)?;
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => {
+            let bytes = err.as_bytes();
+            let good = &bytes[..err.utf8_error().valid_up_to()];
+            let good = std::str::from_utf8(good).unwrap_or("");
+            let line = good.matches('\n').count() + 1;
+            let column = good.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+            return Err(Box::new(
+                Diagnostic::new("L003", &shown)
+                    .at(Pos { line, column })
+                    .message("文件不是 UTF-8 编码（可能是 GBK 等编码），无法读取")
+                    .with_source(&String::from_utf8_lossy(bytes)),
+            ));
+        }
+    };
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_string)
+        .unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(Box::new(Diagnostic::new("L002", &shown)));
+    }
+    Ok(text)
+}
+
+/// Reads and parses a YAML file into its root mapping.
+fn read_yaml(
+    root: &Path,
+    path: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<(String, Node)> {
+    let shown = relative(root, path);
+    let text = match read_text(root, path) {
+        Ok(text) => text,
+        Err(d) => {
+            diagnostics.push(*d);
+            return None;
+        }
+    };
+    match yaml::parse(&text) {
+        Ok(Some(node)) if node.as_map().is_some() => Some((text, node)),
+        Ok(Some(node)) => {
+            diagnostics.push(
+                Diagnostic::new("L014", &shown)
+                    .at(node.pos)
+                    .message(format!(
+                        "文件的最外层应是“键: 值”的形式，实际是{}",
+                        node.kind_name()
+                    ))
+                    .with_source(&text),
+            );
+            None
+        }
+        Ok(None) => {
+            diagnostics.push(Diagnostic::new("L002", &shown).message("文件中只有注释，没有内容"));
+            None
+        }
+        Err(err) => {
+            let d = Diagnostic::new("L001", &shown).at(err.pos);
+            let d = match err.kind {
+                YamlErrorKind::Syntax(info) => d
+                    .message("YAML 语法错误，无法读取这个文件")
+                    .found(translate_syntax(&info)),
+                YamlErrorKind::DuplicateKey { key, first } => Diagnostic::new("L007", &shown)
+                    .at(err.pos)
+                    .message(format!("键 {key} 重复出现（第一次在第 {} 行）", first.line))
+                    .path(key),
+                YamlErrorKind::ComplexKey => d.message("键必须是一个简单的名字"),
+                YamlErrorKind::Alias => d
+                    .message("不支持 YAML 的锚点和引用（& 和 *）")
+                    .hint("把数字直接写出来。"),
+                YamlErrorKind::MultipleDocuments => {
+                    d.message("一个文件中只能有一份内容（不要写第二个 ---）")
+                }
+            };
+            diagnostics.push(d.with_source(&text));
+            None
+        }
+    }
+}
+
+/// The YAML parser's message, in Chinese where it is a common one.
+fn translate_syntax(info: &str) -> String {
+    let known = [
+        (
+            "did not find expected ',' or ']'",
+            "列表缺少逗号或右方括号 ]",
+        ),
+        ("did not find expected ',' or '}'", "缺少逗号或右花括号 }"),
+        (
+            "mapping values are not allowed in this context",
+            "这里不能出现“键: 值”（可能缺少缩进或多了冒号）",
+        ),
+        ("did not find expected key", "缩进不对齐，或缺少“键:”"),
+        (
+            "found character that cannot start any token",
+            "出现了不能开头的字符（如 Tab 或 @）",
+        ),
+        ("while scanning a quoted scalar", "引号没有成对"),
+        ("could not find expected ':'", "缺少冒号"),
+        (
+            "block sequence entries are not allowed in this context",
+            "列表项（- ）的缩进不对",
+        ),
+    ];
+    for (en, zh) in known {
+        if info.contains(en) {
+            return format!("{zh}（{info}）");
+        }
+    }
+    info.to_string()
+}
+
+/// Reads the fields of one mapping, reporting unknown keys with a suggestion.
+struct Fields<'a> {
+    file: &'a Path,
+    source: &'a str,
+    diagnostics: &'a mut Vec<Diagnostic>,
+}
+
+impl Fields<'_> {
+    fn diag(&self, code: &'static str, pos: Pos) -> Diagnostic {
+        Diagnostic::new(code, self.file)
+            .at(pos)
+            .with_source(self.source)
+    }
+
+    fn push(&mut self, d: Diagnostic) {
+        self.diagnostics.push(d);
+    }
+
+    /// Reports every key of `map` not in `allowed`.
+    fn unknown_keys(&mut self, map: &[(Key, Node)], allowed: &[&str], path: &str, what: &str) {
+        for (key, _) in map {
+            if allowed.contains(&key.name.as_str()) {
+                continue;
+            }
+            let full = join(path, &key.name);
+            let mut d = self
+                .diag("L005", key.pos)
+                .message(format!("未知的键 {}（{what}）", key.name))
+                .path(full);
+            if let Some(near) = did_you_mean(&key.name, allowed.iter().copied()) {
+                d = d.hint(format!("是不是要写 {near}？"));
+            } else {
+                d = d.hint(format!("这里可以写的键：{}。", allowed.join("、")));
+            }
+            self.push(d);
+        }
+    }
+
+    /// A scalar string value; reports a missing required key.
+    fn string(
+        &mut self,
+        map: &Node,
+        key: &str,
+        path: &str,
+        label: &str,
+        required: bool,
+    ) -> Option<String> {
+        match get(map, key) {
+            Some(node) if node.is_null() => {
+                if required {
+                    let d = self
+                        .diag("L006", node.pos)
+                        .message(format!("{label}（{key}）没有填写"))
+                        .path(join(path, key));
+                    self.push(d);
+                }
+                None
+            }
+            Some(node) => match node.as_scalar() {
+                Some(text) => Some(text.trim().to_string()),
+                None => {
+                    let d = self
+                        .diag("L014", node.pos)
+                        .message(format!(
+                            "{label}（{key}）应是一段文字，实际是{}",
+                            node.kind_name()
+                        ))
+                        .path(join(path, key));
+                    self.push(d);
+                    None
+                }
+            },
+            None => {
+                if required {
+                    let d = self
+                        .diag("L006", map.pos)
+                        .message(format!("缺少{label}（{key}）"))
+                        .path(join(path, key))
+                        .hint(format!("在这一层加一行：{key}: …"));
+                    self.push(d);
+                }
+                None
+            }
+        }
+    }
+
+    /// A true/false value.
+    fn boolean(&mut self, map: &Node, key: &str, path: &str) -> Option<bool> {
+        let node = get(map, key)?;
+        match node.as_scalar() {
+            Some("true" | "yes" | "是") => Some(true),
+            Some("false" | "no" | "否") => Some(false),
+            _ => {
+                let d = self
+                    .diag("L016", node.pos)
+                    .message(format!("{key} 只能写 true 或 false"))
+                    .path(join(path, key));
+                self.push(d);
+                None
+            }
+        }
+    }
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+/// The value of `key` in a mapping node.
+fn get<'n>(map: &'n Node, key: &str) -> Option<&'n Node> {
+    map.as_map()?
+        .iter()
+        .find(|(k, _)| k.name == key)
+        .map(|(_, v)| v)
+}
+
+fn load_site_config(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> SiteConfig {
+    let path = root.join("content/site.yaml");
+    let shown = relative(root, &path);
+    let mut config = SiteConfig {
+        title: "政府信息公开工作年度报告".to_string(),
+        language: "zh-CN".to_string(),
+        theme: "default".to_string(),
+        ..SiteConfig::default()
+    };
+    let Some((source, node)) = read_yaml(root, &path, diagnostics) else {
+        return config;
+    };
+    let mut f = Fields {
+        file: &shown,
+        source: &source,
+        diagnostics,
+    };
+    let map = node.as_map().unwrap_or_default();
+    f.unknown_keys(
+        map,
+        &[
+            "title", "base_url", "language", "theme", "footer", "settings",
+        ],
+        "",
+        "site.yaml",
+    );
+    if let Some(title) = f.string(&node, "title", "", "网站标题", true) {
+        config.title = title;
+    }
+    config.base_url = f.string(&node, "base_url", "", "网站地址", false);
+    if let Some(language) = f.string(&node, "language", "", "语言", false) {
+        config.language = language;
+    }
+    if let Some(theme) = f.string(&node, "theme", "", "主题", false) {
+        config.theme = theme;
+    }
+    if let Some(footer) = get(&node, "footer").filter(|n| !n.is_null()) {
+        if let Some(entries) = footer.as_map() {
+            f.unknown_keys(
+                entries,
+                &["sponsor", "site_code", "icp", "police_record", "contact"],
+                "footer",
+                "网站页脚",
+            );
+            config.footer = Footer {
+                sponsor: f.string(footer, "sponsor", "footer", "主办单位", false),
+                site_code: f.string(footer, "site_code", "footer", "网站标识码", false),
+                icp: f.string(footer, "icp", "footer", "ICP备案号", false),
+                police_record: f.string(footer, "police_record", "footer", "公安机关备案号", false),
+                contact: f.string(footer, "contact", "footer", "联系方式", false),
+            };
+        } else {
+            let d = f
+                .diag("L014", footer.pos)
+                .message("footer 下应再缩进一层，写 sponsor、site_code 等")
+                .path("footer");
+            f.push(d);
+        }
+    }
+    if let Some(settings) = get(&node, "settings").filter(|n| !n.is_null())
+        && let Some(entries) = settings.as_map()
+    {
+        f.unknown_keys(entries, &["allow_html"], "settings", "网站设置");
+        config.allow_html = f
+            .boolean(settings, "allow_html", "settings")
+            .unwrap_or(false);
+    }
+    config
+}
+
+fn is_slug(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}
+
+fn load_agency(
+    root: &Path,
+    dir: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Option<Agency>, Fatal> {
+    let slug = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let shown_dir = relative(root, dir);
+    if !is_slug(&slug) {
+        diagnostics.push(Diagnostic::new("L017", &shown_dir).message(format!(
+            "机关文件夹名 {slug} 只能用小写英文字母、数字、连字符"
+        )));
+        return Ok(None);
+    }
+    let path = dir.join("agency.yaml");
+    let shown = relative(root, &path);
+    if !path.is_file() {
+        diagnostics.push(
+            Diagnostic::new("L017", &shown)
+                .message(format!("机关文件夹 {slug} 中缺少 agency.yaml")),
+        );
+        return Ok(None);
+    }
+    let Some((source, node)) = read_yaml(root, &path, diagnostics) else {
+        return Ok(None);
+    };
+    let mut f = Fields {
+        file: &shown,
+        source: &source,
+        diagnostics,
+    };
+    f.unknown_keys(
+        node.as_map().unwrap_or_default(),
+        &["name", "short_name", "kind", "region", "contact"],
+        "",
+        "agency.yaml",
+    );
+    let name = f.string(&node, "name", "", "机关全称", true);
+    let short_name = f.string(&node, "short_name", "", "简称", false);
+    let kind_text = f.string(&node, "kind", "", "机关类型", true);
+    let kind = match kind_text.as_deref().map(|k| (k, AgencyKind::from_key(k))) {
+        Some((_, Some(kind))) => kind,
+        Some((text, None)) => {
+            let choices: Vec<String> = AgencyKind::ALL
+                .iter()
+                .map(|k| format!("{}（{}）", k.key(), k.label()))
+                .collect();
+            let pos = get(&node, "kind").map(|n| n.pos).unwrap_or(node.pos);
+            let mut d = f
+                .diag("L016", pos)
+                .message(format!("机关类型 {text} 无效"))
+                .path("kind")
+                .expected(choices.join("、"));
+            if let Some(near) = did_you_mean(text, AgencyKind::ALL.iter().map(|k| k.key())) {
+                d = d.hint(format!("是不是要写 {near}？"));
+            }
+            f.push(d);
+            AgencyKind::Department
+        }
+        None => AgencyKind::Department,
+    };
+    let region = f.string(&node, "region", "", "所属地区", false);
+    let contact = f.string(&node, "contact", "", "联系方式", false);
+    let name = name.unwrap_or_else(|| slug.clone());
+    let mut agency = Agency {
+        short_name: short_name.unwrap_or_else(|| name.clone()),
+        name,
+        slug,
+        dir: dir.to_path_buf(),
+        kind,
+        region,
+        contact,
+        years: Vec::new(),
+    };
+    for year_dir in sorted_dirs(dir)? {
+        if let Some(year) = load_year(root, &year_dir, diagnostics) {
+            agency.years.push(year);
+        }
+    }
+    agency.years.sort_by_key(|y| y.year);
+    Ok(Some(agency))
+}
+
+/// Parses a year folder name.
+fn year_of(dir: &Path) -> Result<u16, String> {
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    if name.len() == 4 && name.chars().all(|c| c.is_ascii_digit()) {
+        let year: u16 = name.parse().map_err(|_| name.clone())?;
+        if TemplateId::for_year(year).is_some() {
+            return Ok(year);
+        }
+    }
+    Err(name)
+}
+
+fn load_year(root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<Year> {
+    let shown_dir = relative(root, dir);
+    let year = match year_of(dir) {
+        Ok(year) => year,
+        Err(name) => {
+            diagnostics.push(
+                Diagnostic::new("L008", &shown_dir)
+                    .message(format!("文件夹 {name} 不是报告年度"))
+                    .found(name)
+                    .expected("四位数字的年份，2019 或以后"),
+            );
+            return None;
+        }
+    };
+    let data_path = dir.join("data.yaml");
+    let report_path = dir.join("report.md");
+    let data_file = relative(root, &data_path);
+    let report_file = relative(root, &report_path);
+    match (data_path.is_file(), report_path.is_file()) {
+        (true, true) => {}
+        (has_data, _) => {
+            let (present, missing) = if has_data {
+                (&data_file, &report_file)
+            } else {
+                (&report_file, &data_file)
+            };
+            diagnostics.push(Diagnostic::new("L009", missing).message(format!(
+                "{year} 年度缺少 {}（同一文件夹中有 {}）",
+                missing.file_name().unwrap_or_default().to_string_lossy(),
+                present.file_name().unwrap_or_default().to_string_lossy()
+            )));
+            return None;
+        }
+    }
+    let report_text = match read_text(root, &report_path) {
+        Ok(text) => Some(text),
+        Err(d) => {
+            diagnostics.push(*d);
+            None
+        }
+    };
+    let (data_source, node) = read_yaml(root, &data_path, diagnostics)?;
+    let report_text = report_text?;
+    let data = read_data(&data_file, &data_source, &node, year, diagnostics);
+    Some(Year {
+        year,
+        dir: dir.to_path_buf(),
+        data_file,
+        report_file,
+        template: data.template,
+        form: data.form,
+        cells: data.cells,
+        positions: data.positions,
+        computed: data.computed,
+        published: data.published,
+        template_pos: get(&node, "template").map(|n| n.pos),
+        published_pos: get(&node, "published").map(|n| n.pos),
+        acknowledgements: data.acknowledgements,
+        narrative: narrative::parse(report_text.into()),
+        data_source: data_source.into(),
+    })
+}
+
+struct Data {
+    template: TemplateId,
+    form: Arc<Form>,
+    cells: Vec<Cell>,
+    positions: Vec<Option<Pos>>,
+    computed: Vec<bool>,
+    published: Option<Date>,
+    acknowledgements: Vec<Acknowledgement>,
+}
+
+/// The top-level keys of data.yaml besides the tables.
+const DATA_KEYS: [&str; 3] = ["template", "published", "acknowledged"];
+
+/// Reads data.yaml of `year`.
+fn read_data(
+    file: &Path,
+    source: &str,
+    node: &Node,
+    year: u16,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Data {
+    let mut f = Fields {
+        file,
+        source,
+        diagnostics,
+    };
+    let year_template = TemplateId::for_year(year).unwrap_or(TemplateId::F2021);
+
+    // template: which national format the tables follow.
+    let template = match get(node, "template") {
+        None => {
+            let d = f
+                .diag("L006", node.pos)
+                .message("缺少年报格式（template）")
+                .path("template")
+                .hint(format!("在第一行写：template: {}", year_template.key()));
+            f.push(d);
+            year_template
+        }
+        Some(value) => match value
+            .as_scalar()
+            .and_then(|t| TemplateId::from_key(t.trim()))
+        {
+            Some(t) => t,
+            None => {
+                let d = f
+                    .diag("L016", value.pos)
+                    .message("年报格式（template）只能是 2019 或 2021")
+                    .path("template")
+                    .found(value.as_scalar().unwrap_or("").to_string())
+                    .expected(format!("{}（{year} 年度适用的格式）", year_template.key()));
+                f.push(d);
+                year_template
+            }
+        },
+    };
+    let definition = template.get();
+
+    // Which mergeable groups the file prints as one row (a recorded deviation).
+    let mut merged = Vec::new();
+    for table in &definition.form.tables {
+        for (group, ..) in table.mergeable_groups() {
+            let found = lookup(node, &format!("{}.{group}", table.key));
+            if found.is_some_and(|n| n.as_map().is_none() && !n.is_null()) {
+                merged.push(format!("{}.{group}", table.key));
+            }
+        }
+    }
+    let form = definition
+        .form_with(&merged)
+        .unwrap_or_else(|| definition.form.clone());
+
+    let mut allowed: Vec<&str> = DATA_KEYS.to_vec();
+    for table in &form.tables {
+        let top = table.key.split('.').next().unwrap_or(table.key);
+        if !allowed.contains(&top) {
+            allowed.push(top);
+        }
+    }
+    let what = format!("{}年格式的 data.yaml", template.key());
+    f.unknown_keys(node.as_map().unwrap_or_default(), &allowed, "", &what);
+
+    let published = read_published(&mut f, node);
+    let mut reader = CellReader {
+        f,
+        form: &form,
+        cells: vec![Cell::Missing; form.cells.len()],
+        positions: vec![None; form.cells.len()],
+        computed: vec![false; form.cells.len()],
+    };
+    reader.read_tables(node, definition);
+    reader.compute_totals();
+    for (table, group, code) in form.deviations() {
+        let path = format!("{table}.{group}");
+        let pos = lookup(node, &path).map(|n| n.pos).unwrap_or(node.pos);
+        let label = form
+            .table(table)
+            .and_then(|t| t.rows.iter().find(|r| r.key == group))
+            .map(|r| format!("「{}」", r.full_label()))
+            .unwrap_or_default();
+        let d = reader
+            .f
+            .diag(code, pos)
+            .path(path.clone())
+            .cell(path)
+            .label(label)
+            .found("印为一行")
+            .expected("按2021年格式分为三项");
+        reader.f.push(d);
+    }
+    let acknowledgements = read_acknowledgements(&mut reader.f, node, &form);
+    Data {
+        template,
+        cells: reader.cells,
+        positions: reader.positions,
+        computed: reader.computed,
+        form,
+        published,
+        acknowledgements,
+    }
+}
+
+/// The node at a dotted path.
+fn lookup<'n>(node: &'n Node, path: &str) -> Option<&'n Node> {
+    path.split('.').try_fold(node, |n, key| get(n, key))
+}
+
+fn read_published(f: &mut Fields<'_>, node: &Node) -> Option<Date> {
+    let Some(value) = get(node, "published") else {
+        let d = f
+            .diag("L006", node.pos)
+            .message("缺少发布日期（published）")
+            .path("published")
+            .hint("写 published: 2025-01-20；尚未发布或日期不详时写 published: unknown");
+        f.push(d);
+        return None;
+    };
+    let text = value.as_scalar().unwrap_or("").trim();
+    if value.is_null() || text == "unknown" || text == "不详" {
+        return None;
+    }
+    match Date::parse(text) {
+        Some(date) => Some(date),
+        None => {
+            let d = f
+                .diag("L015", value.pos)
+                .message(format!("发布日期 {text} 无效"))
+                .path("published")
+                .found(text.to_string())
+                .expected("年-月-日，如 2025-01-20；不详写 unknown");
+            f.push(d);
+            None
+        }
+    }
+}
+
+struct CellReader<'a, 'f> {
+    f: Fields<'f>,
+    form: &'a Form,
+    cells: Vec<Cell>,
+    positions: Vec<Option<Pos>>,
+    computed: Vec<bool>,
+}
+
+impl CellReader<'_, '_> {
+    fn read_tables(&mut self, root: &Node, definition: &Template) {
+        let form = self.form;
+        // Parents of tables (`proactive` for `proactive.item1`): check their keys once.
+        let mut parents_seen = HashSet::new();
+        for table in &form.tables {
+            let mut parts: Vec<&str> = table.key.split('.').collect();
+            parts.pop();
+            if parts.is_empty() {
+                continue;
+            }
+            let parent = parts.join(".");
+            if !parents_seen.insert(parent.clone()) {
+                continue;
+            }
+            let children: Vec<&str> = form
+                .tables
+                .iter()
+                .filter_map(|t| t.key.strip_prefix(&format!("{parent}.")))
+                .collect();
+            match lookup(root, &parent) {
+                Some(node) => {
+                    if let Some(map) = node.as_map() {
+                        let what = format!(
+                            "{}年格式的{}",
+                            definition.id.key(),
+                            crate::template::part(table.part).heading
+                        );
+                        self.f.unknown_keys(map, &children, &parent, &what);
+                    }
+                }
+                None => {
+                    let d = self
+                        .f
+                        .diag("L006", root.pos)
+                        .message(format!(
+                            "缺少「{}」（{parent}）",
+                            crate::template::part(table.part).heading
+                        ))
+                        .path(parent.clone());
+                    self.f.push(d);
+                    parents_seen.insert(format!("missing:{parent}"));
+                }
+            }
+        }
+        for (t, table) in form.tables.iter().enumerate() {
+            let mut parent: Vec<&str> = table.key.split('.').collect();
+            parent.pop();
+            if !parent.is_empty() && parents_seen.contains(&format!("missing:{}", parent.join(".")))
+            {
+                continue;
+            }
+            self.read_table(root, t);
+        }
+    }
+
+    fn read_table(&mut self, root: &Node, t: usize) {
+        let form = self.form;
+        let table = &form.tables[t];
+        let title = if table.part == 2 {
+            format!("{} {}", crate::template::part(2).heading, table.caption)
+        } else {
+            table.caption.to_string()
+        };
+        let Some(node) = lookup(root, table.key) else {
+            let parent_pos = parent_pos(root, table.key);
+            let d = self
+                .f
+                .diag("L006", parent_pos)
+                .message(format!("缺少「{title}」（{}）", table.key))
+                .path(table.key);
+            self.f.push(d);
+            return;
+        };
+        let Some(map) = node.as_map() else {
+            let d = self
+                .f
+                .diag("L014", node.pos)
+                .message(format!("「{title}」下应再缩进一层，每行写一个项目"))
+                .path(table.key)
+                .found(node.kind_name());
+            self.f.push(d);
+            return;
+        };
+        let entries = table.entries();
+        let keys: Vec<&str> = entries.iter().map(|e| e.key).collect();
+        self.f
+            .unknown_keys(map, &keys, table.key, &format!("「{title}」"));
+        for entry in entries {
+            let path = format!("{}.{}", table.key, entry.key);
+            let Some(value) = get(node, entry.key) else {
+                let d = self
+                    .f
+                    .diag("L006", node.pos)
+                    .message(format!(
+                        "「{title}」缺少一行「{}」（{}）",
+                        entry.labels.join(""),
+                        entry.key
+                    ))
+                    .path(path);
+                self.f.push(d);
+                continue;
+            };
+            if entry.children.is_empty() {
+                self.read_row(t, entry.key, value);
+                continue;
+            }
+            let Some(group) = value.as_map() else {
+                let d = self
+                    .f
+                    .diag("L014", value.pos)
+                    .message(format!(
+                        "「{}」下应再缩进一层，分项填写",
+                        entry.labels.join("")
+                    ))
+                    .path(path)
+                    .found(value.kind_name());
+                self.f.push(d);
+                continue;
+            };
+            let child_keys: Vec<&str> = entry.children.iter().map(|(k, _)| *k).collect();
+            self.f.unknown_keys(
+                group,
+                &child_keys,
+                &path,
+                &format!("「{}」", entry.labels.join("")),
+            );
+            for (child, label) in &entry.children {
+                let row_key = format!("{}.{child}", entry.key);
+                match get(value, child) {
+                    Some(row) => self.read_row(t, &row_key, row),
+                    None => {
+                        let d = self
+                            .f
+                            .diag("L006", value.pos)
+                            .message(format!(
+                                "「{}」缺少一项「{label}」（{child}）",
+                                entry.labels.join("")
+                            ))
+                            .path(format!("{path}.{child}"));
+                        self.f.push(d);
+                    }
+                }
+            }
+        }
+    }
+
+    fn read_row(&mut self, t: usize, row_key: &str, node: &Node) {
+        let form = self.form;
+        let table = &form.tables[t];
+        let Some(r) = table.row(row_key) else { return };
+        let row = &table.rows[r];
+        let first_cell = form
+            .cell_index(&format!(
+                "{}.{}.{}",
+                table.key, row_key, table.columns[0].key
+            ))
+            .unwrap_or(0);
+        let path = format!("{}.{}", table.key, row_key);
+        let n = table.columns.len();
+        let has_optional_total = table.columns.last().is_some_and(|c| c.optional_total);
+        let items: Vec<&Node> = match (&node.value, n) {
+            (Value::Seq(items), _) => items.iter().collect(),
+            (Value::Scalar { .. }, 1) => vec![node],
+            _ => {
+                let columns: Vec<&str> = table.columns.iter().map(|c| c.label).collect();
+                let d = self
+                    .f
+                    .diag("L014", node.pos)
+                    .message(format!(
+                        "「{}」应写成一行数字 [{}]",
+                        row.full_label(),
+                        columns.join(", ")
+                    ))
+                    .path(path)
+                    .found(node.kind_name());
+                self.f.push(d);
+                return;
+            }
+        };
+        let total_omitted = has_optional_total && items.len() == n - 1;
+        if items.len() != n && !total_omitted {
+            let columns: Vec<&str> = table.columns.iter().map(|c| c.label).collect();
+            let expected = if has_optional_total {
+                format!(
+                    "{n} 个数（{}），或省略总计写 {} 个",
+                    columns.join("、"),
+                    n - 1
+                )
+            } else {
+                format!("{n} 个数（{}）", columns.join("、"))
+            };
+            let d = self
+                .f
+                .diag("L013", node.pos)
+                .message(format!(
+                    "「{}」这一行有 {} 个数",
+                    row.full_label(),
+                    items.len()
+                ))
+                .path(path)
+                .expected(expected)
+                .found(format!("{} 个", items.len()));
+            self.f.push(d);
+            return;
+        }
+        for (c, item) in items.into_iter().enumerate() {
+            let cell = first_cell + c;
+            self.positions[cell] = Some(item.pos);
+            self.cells[cell] = self.read_cell(cell, item);
+        }
+        if total_omitted {
+            self.computed[first_cell + n - 1] = true;
+        }
+    }
+
+    fn read_cell(&mut self, cell: usize, node: &Node) -> Cell {
+        let form = self.form;
+        let kind = form.kind(cell);
+        let d = |f: &Fields<'_>, code| {
+            f.diag(code, node.pos)
+                .path(form.yaml_path(cell))
+                .cell(form.cells[cell].clone())
+                .label(form.cell_label(cell))
+                .expected(kind.describe())
+        };
+        if node.is_null() {
+            let diag = d(&self.f, "L006").message("单元格没有填写").found("空");
+            self.f.push(diag);
+            return Cell::Missing;
+        }
+        let Some(text) = node.as_scalar() else {
+            let diag = d(&self.f, "L014")
+                .message("单元格应是一个数")
+                .found(node.kind_name());
+            self.f.push(diag);
+            return Cell::Missing;
+        };
+        let text = text.trim();
+        if text == "/" || text == "／" {
+            let diag = d(&self.f, "N001").found("/");
+            self.f.push(diag);
+            return Cell::NotReported;
+        }
+        match parse_number(text, kind) {
+            Ok(value) => Cell::Value(value),
+            Err((code, message)) => {
+                let diag = d(&self.f, code).message(message).found(text.to_string());
+                self.f.push(diag);
+                Cell::Missing
+            }
+        }
+    }
+
+    /// Computes the totals data.yaml left out, from the identity that defines them.
+    fn compute_totals(&mut self) {
+        for (&cell, &equation) in &self.form.optional_totals {
+            if !self.computed[cell] {
+                continue;
+            }
+            let eq = &self.form.identities[equation];
+            let mut sum = Decimal::ZERO;
+            let mut complete = true;
+            for term in &eq.rhs {
+                debug_assert_eq!(term.year, YearRef::Current);
+                match self.form.cell_index(&term.cell).map(|i| self.cells[i]) {
+                    Some(Cell::Value(v)) => sum += v,
+                    _ => complete = false,
+                }
+            }
+            if complete {
+                self.cells[cell] = Cell::Value(sum);
+            }
+        }
+    }
+}
+
+/// The position of the mapping that should hold `path` (for a missing key).
+fn parent_pos(root: &Node, path: &str) -> Pos {
+    let mut node = root;
+    for key in path.split('.') {
+        match get(node, key) {
+            Some(next) => node = next,
+            None => break,
+        }
+    }
+    node.pos
+}
+
+/// Parses a cell's text as the kind of value it must hold.
+pub fn parse_number(text: &str, kind: CellKind) -> Result<Decimal, (&'static str, String)> {
+    let full_width = text.chars().any(|c| ('０'..='９').contains(&c));
+    if full_width {
+        return Err(("L010", "数字是全角字符，请改用半角数字（0-9）".to_string()));
+    }
+    let digits = |s: &str| !s.is_empty() && s.len() <= 15 && s.chars().all(|c| c.is_ascii_digit());
+    match kind {
+        CellKind::Count | CellKind::SignedCount => {
+            let (negative, body) = match text.strip_prefix('-') {
+                Some(rest) => (true, rest),
+                None => (false, text.strip_prefix('+').unwrap_or(text)),
+            };
+            if !digits(body) {
+                let message = if text.parse::<f64>().is_ok() {
+                    "应是整数，不能有小数".to_string()
+                } else {
+                    format!("「{text}」不是整数")
+                };
+                return Err(("L010", message));
+            }
+            if negative && kind == CellKind::Count {
+                return Err(("L011", format!("数量不能为负数：{text}")));
+            }
+            let value: i64 = body.parse().map_err(|_| ("L010", "数字过大".to_string()))?;
+            Ok(Decimal::from(if negative { -value } else { value }))
+        }
+        CellKind::Money(unit) => {
+            let plain = text
+                .strip_prefix('-')
+                .unwrap_or(text)
+                .split_once('.')
+                .map(|(a, b)| digits(a) && (b.is_empty() || digits(b)))
+                .unwrap_or_else(|| digits(text.strip_prefix('-').unwrap_or(text)));
+            if !plain {
+                let message = if text.ends_with(unit.label()) || text.ends_with('元') {
+                    format!("金额中不要写单位（本格的单位已是{}）", unit.label())
+                } else {
+                    format!("「{text}」不是十进制数")
+                };
+                return Err(("L012", message));
+            }
+            let value =
+                Decimal::from_str_exact(text).map_err(|_| ("L012", "金额过大".to_string()))?;
+            if value.is_sign_negative() && !value.is_zero() {
+                return Err(("L011", format!("金额不能为负数：{text}")));
+            }
+            Ok(value)
+        }
+    }
+}
+
+/// The ids an acknowledgement may name: every cell, row and group of the form.
+fn acknowledgeable_targets(form: &Form) -> Vec<String> {
+    let mut out = form.cells.clone();
+    for table in &form.tables {
+        for row in &table.rows {
+            out.push(format!("{}.{}", table.key, row.key));
+            if let Some((group, _)) = row.key.split_once('.') {
+                let id = format!("{}.{group}", table.key);
+                if !out.contains(&id) {
+                    out.push(id);
+                }
+            }
+        }
+    }
+    out
+}
+
+fn read_acknowledgements(f: &mut Fields<'_>, node: &Node, form: &Form) -> Vec<Acknowledgement> {
+    let Some(list) = get(node, "acknowledged").filter(|n| !n.is_null()) else {
+        return Vec::new();
+    };
+    let Some(items) = list.as_seq() else {
+        let d = f
+            .diag("L014", list.pos)
+            .message("acknowledged 应是一个列表，每项以“- ”开头")
+            .path("acknowledged");
+        f.push(d);
+        return Vec::new();
+    };
+    let mut targets: Option<Vec<String>> = None;
+    let parts: Vec<String> = crate::template::PARTS.iter().map(|p| p.anchor()).collect();
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let path = format!("acknowledged[{i}]");
+        let Some(map) = item.as_map() else {
+            let d = f
+                .diag("L014", item.pos)
+                .message("每项应写 code、cell、reason 三个键")
+                .path(path);
+            f.push(d);
+            continue;
+        };
+        f.unknown_keys(map, &["code", "cell", "reason"], &path, "已确认的问题");
+        let code = f.string(item, "code", &path, "检查代码", true);
+        let cell = f.string(item, "cell", &path, "单元格", false);
+        let reason = f.string(item, "reason", &path, "原因", true);
+        let (Some(code), Some(reason)) = (code, reason) else {
+            continue;
+        };
+        let code_pos = get(item, "code").map(|n| n.pos).unwrap_or(item.pos);
+        match code_info(&code) {
+            None => {
+                let mut d = f
+                    .diag("A001", code_pos)
+                    .message(format!("没有检查代码 {code}"))
+                    .path(format!("{path}.code"));
+                if let Some(near) =
+                    did_you_mean(&code, crate::diagnostic::CODES.iter().map(|c| c.code))
+                {
+                    d = d.hint(format!("是不是要写 {near}？"));
+                }
+                f.push(d);
+                continue;
+            }
+            Some(info) if !info.acknowledgeable => {
+                let d = f
+                    .diag("A001", code_pos)
+                    .message(format!("{code}（{}）不能登记为已确认的问题", info.title))
+                    .path(format!("{path}.code"))
+                    .hint("这类问题使文件无法读取，必须改正。");
+                f.push(d);
+                continue;
+            }
+            Some(_) => {}
+        }
+        if let Some(cell) = &cell {
+            let targets = targets.get_or_insert_with(|| acknowledgeable_targets(form));
+            if !targets.contains(cell) && !parts.contains(cell) {
+                let cell_pos = get(item, "cell").map(|n| n.pos).unwrap_or(item.pos);
+                let mut d = f
+                    .diag("A001", cell_pos)
+                    .message(format!("没有单元格 {cell}"))
+                    .path(format!("{path}.cell"));
+                if let Some(near) = did_you_mean(cell, targets.iter().map(String::as_str)) {
+                    d = d.hint(format!("是不是要写 {near}？"));
+                }
+                f.push(d);
+                continue;
+            }
+        }
+        out.push(Acknowledgement {
+            code,
+            cell,
+            reason,
+            pos: item.pos,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::template::Unit;
+
+    #[test]
+    fn numbers_by_kind() {
+        assert_eq!(
+            parse_number("12", CellKind::Count).unwrap(),
+            Decimal::from(12)
+        );
+        assert_eq!(
+            parse_number("+373", CellKind::SignedCount).unwrap(),
+            Decimal::from(373)
+        );
+        assert_eq!(
+            parse_number("-1", CellKind::SignedCount).unwrap(),
+            Decimal::from(-1)
+        );
+        assert_eq!(parse_number("-1", CellKind::Count).unwrap_err().0, "L011");
+        assert_eq!(parse_number("十二", CellKind::Count).unwrap_err().0, "L010");
+        assert_eq!(parse_number("1.5", CellKind::Count).unwrap_err().0, "L010");
+        assert_eq!(parse_number("１２", CellKind::Count).unwrap_err().0, "L010");
+        let money = CellKind::Money(Unit::TenThousandYuan);
+        assert_eq!(
+            parse_number("1090.98", money).unwrap().to_string(),
+            "1090.98"
+        );
+        assert_eq!(parse_number("7545", money).unwrap().to_string(), "7545");
+        assert_eq!(parse_number("1090.98万元", money).unwrap_err().0, "L012");
+        assert_eq!(parse_number("1,090", money).unwrap_err().0, "L012");
+        assert_eq!(parse_number("1e3", money).unwrap_err().0, "L012");
+        assert_eq!(parse_number("-3", money).unwrap_err().0, "L011");
+    }
+}

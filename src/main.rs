@@ -1,0 +1,168 @@
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use nianbao::diagnostic::{render_all, render_json};
+use nianbao::model::AgencyKind;
+use nianbao::scaffold::{self, InitOptions};
+
+/// nianbao：政府信息公开工作年度报告的静态网站生成器。
+#[derive(Parser)]
+#[command(name = "nianbao", version, about, long_about = None)]
+struct Cli {
+    /// 站点目录（含 content/ 的文件夹），默认为当前目录
+    #[arg(long, global = true, value_name = "目录")]
+    root: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 检查所有机关、所有年度的数据和正文
+    Check {
+        /// 输出格式
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
+    /// 新建站点：写入 content/site.yaml 和一个机关
+    Init {
+        /// 新站点的目录，默认为当前目录（或 --root）
+        dir: Option<PathBuf>,
+        /// 机关代号（文件夹名），只用小写英文字母、数字和连字符
+        #[arg(long, default_value = "shili")]
+        agency: String,
+        /// 机关全称
+        #[arg(long, default_value = "示例街道办事处")]
+        name: String,
+        /// 机关类型：department、street_office、town、government
+        #[arg(long, default_value = "street_office")]
+        kind: String,
+    },
+    /// 新建一个报告年度：data.yaml（全部官方行，填 0）和 report.md（官方标题）
+    New {
+        /// 机关代号（content/ 下的文件夹名）
+        agency: String,
+        /// 报告年度，如 2025
+        year: u16,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let root = cli.root.clone().unwrap_or_else(|| PathBuf::from("."));
+    match cli.command {
+        Command::Check { format } => check(&root, format),
+        Command::Init {
+            dir,
+            agency,
+            name,
+            kind,
+        } => init(dir.unwrap_or(root), agency, name, &kind),
+        Command::New { agency, year } => new(&root, &agency, year),
+    }
+}
+
+fn check(root: &std::path::Path, format: Format) -> ExitCode {
+    let checked = match nianbao::load_and_check(root) {
+        Ok(checked) => checked,
+        Err(fatal) => {
+            eprintln!("错误：{fatal}");
+            return ExitCode::from(2);
+        }
+    };
+    match format {
+        Format::Human => eprint!("{}", render_all(&checked.diagnostics, &checked.summary)),
+        Format::Json => println!("{}", render_json(&checked.diagnostics, &checked.summary)),
+    }
+    if checked.has_errors() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn init(dir: PathBuf, slug: String, name: String, kind: &str) -> ExitCode {
+    let Some(kind) = AgencyKind::from_key(kind) else {
+        let kinds: Vec<String> = AgencyKind::ALL
+            .iter()
+            .map(|k| format!("{}（{}）", k.key(), k.label()))
+            .collect();
+        eprintln!("错误：机关类型 {kind} 无效，可选：{}", kinds.join("、"));
+        return ExitCode::from(2);
+    };
+    match scaffold::init(
+        &dir,
+        &InitOptions {
+            slug: slug.clone(),
+            name,
+            kind,
+        },
+    ) {
+        Ok(files) => {
+            for file in files {
+                println!("已写入 {}", file.display());
+            }
+            println!(
+                "\n下一步：编辑 content/{slug}/agency.yaml，然后运行 nianbao new {slug} <年度> 新建一个年度。"
+            );
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("错误：{err}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn new(root: &std::path::Path, slug: &str, year: u16) -> ExitCode {
+    let loaded = match nianbao::load::load_site(root) {
+        Ok(loaded) => loaded,
+        Err(fatal) => {
+            eprintln!("错误：{fatal}");
+            return ExitCode::from(2);
+        }
+    };
+    let Some(agency) = loaded.site.agency(slug) else {
+        let known: Vec<&str> = loaded
+            .site
+            .agencies
+            .iter()
+            .map(|a| a.slug.as_str())
+            .collect();
+        eprintln!(
+            "错误：没有机关 {slug}（content/{slug}/agency.yaml）。现有机关：{}",
+            if known.is_empty() {
+                "无".to_string()
+            } else {
+                known.join("、")
+            }
+        );
+        return ExitCode::from(2);
+    };
+    let previous = year.checked_sub(1).and_then(|p| agency.year(p));
+    match scaffold::new_year(&agency.dir, &agency.name, year, previous) {
+        Ok(files) => {
+            for file in files {
+                println!("已写入 {}", file.display());
+            }
+            if let Some(p) = previous {
+                println!("上年结转等项目已按 {} 年度的数据预先填好。", p.year);
+            }
+            println!("填写后运行 nianbao check 检查。");
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("错误：{err}");
+            ExitCode::from(2)
+        }
+    }
+}

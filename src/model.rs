@@ -1,0 +1,247 @@
+//! The domain model: a site of agencies, each with its report years.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+
+use crate::narrative::Narrative;
+use crate::template::{Form, TemplateId};
+use crate::yaml::Pos;
+
+/// The whole site as loaded from content/.
+#[derive(Debug)]
+pub struct Site {
+    /// The site root (the folder holding content/).
+    pub root: PathBuf,
+    pub config: SiteConfig,
+    /// Agencies in folder-name order.
+    pub agencies: Vec<Agency>,
+}
+
+impl Site {
+    pub fn year_count(&self) -> usize {
+        self.agencies.iter().map(|a| a.years.len()).sum()
+    }
+
+    pub fn agency(&self, slug: &str) -> Option<&Agency> {
+        self.agencies.iter().find(|a| a.slug == slug)
+    }
+}
+
+/// content/site.yaml.
+#[derive(Clone, Debug, Default)]
+pub struct SiteConfig {
+    pub title: String,
+    /// The address the site is published at; only for canonical links, the sitemap and the feed.
+    pub base_url: Option<String>,
+    pub language: String,
+    pub theme: String,
+    pub footer: Footer,
+    /// Raw HTML in report.md is kept instead of sanitised.
+    pub allow_html: bool,
+}
+
+/// The portal footer.
+#[derive(Clone, Debug, Default)]
+pub struct Footer {
+    /// 主办单位
+    pub sponsor: Option<String>,
+    /// 网站标识码
+    pub site_code: Option<String>,
+    /// ICP备案号
+    pub icp: Option<String>,
+    /// 公安机关备案号
+    pub police_record: Option<String>,
+    /// 联系方式
+    pub contact: Option<String>,
+}
+
+/// What kind of agency publishes the report; it sets the statutory deadline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AgencyKind {
+    /// 县级以上人民政府部门: 31 January.
+    Department,
+    /// 街道办事处: 31 January (local practice).
+    StreetOffice,
+    /// 乡镇人民政府: 31 January (local practice).
+    Town,
+    /// 人民政府 reporting on its whole jurisdiction: 31 March.
+    Government,
+}
+
+impl AgencyKind {
+    pub const ALL: [AgencyKind; 4] = [
+        AgencyKind::Department,
+        AgencyKind::StreetOffice,
+        AgencyKind::Town,
+        AgencyKind::Government,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            AgencyKind::Department => "department",
+            AgencyKind::StreetOffice => "street_office",
+            AgencyKind::Town => "town",
+            AgencyKind::Government => "government",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            AgencyKind::Department => "政府部门",
+            AgencyKind::StreetOffice => "街道办事处",
+            AgencyKind::Town => "乡镇人民政府",
+            AgencyKind::Government => "人民政府（本行政区域年报）",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<AgencyKind> {
+        AgencyKind::ALL.into_iter().find(|k| k.key() == key)
+    }
+
+    /// The last day to publish the report of `year`.
+    pub fn deadline(self, year: u16) -> Date {
+        match self {
+            AgencyKind::Government => Date::new(year + 1, 3, 31),
+            _ => Date::new(year + 1, 1, 31),
+        }
+        .expect("fixed deadlines are valid dates")
+    }
+}
+
+/// content/<agency>/agency.yaml.
+#[derive(Debug)]
+pub struct Agency {
+    /// The folder name, e.g. `jiahe`.
+    pub slug: String,
+    pub dir: PathBuf,
+    /// The full official name, e.g. 广州市白云区人民政府嘉禾街道办事处.
+    pub name: String,
+    pub short_name: String,
+    pub kind: AgencyKind,
+    /// The parent body or region, e.g. 广州市白云区.
+    pub region: Option<String>,
+    pub contact: Option<String>,
+    /// Years in ascending order.
+    pub years: Vec<Year>,
+}
+
+impl Agency {
+    pub fn year(&self, year: u16) -> Option<&Year> {
+        self.years.iter().find(|y| y.year == year)
+    }
+}
+
+/// A calendar date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    pub year: u16,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl Date {
+    pub fn new(year: u16, month: u8, day: u8) -> Option<Date> {
+        let leap =
+            (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        (1..=days)
+            .contains(&day)
+            .then_some(Date { year, month, day })
+    }
+
+    /// Parses `2025-01-20`.
+    pub fn parse(text: &str) -> Option<Date> {
+        let mut parts = text.trim().split('-');
+        let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+        if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
+            return None;
+        }
+        Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+    }
+
+    /// 2025年1月20日.
+    pub fn chinese(&self) -> String {
+        format!("{}年{}月{}日", self.year, self.month, self.day)
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// A cell's value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cell {
+    /// A number (counts are whole decimals; money keeps the scale it was written with).
+    Value(Decimal),
+    /// Written as “/” (left blank in the published report).
+    NotReported,
+    /// Absent or unreadable in data.yaml (already reported as an error).
+    Missing,
+}
+
+impl Cell {
+    pub fn value(self) -> Option<Decimal> {
+        match self {
+            Cell::Value(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+/// A problem that a published report has and that its data file acknowledges.
+#[derive(Clone, Debug)]
+pub struct Acknowledgement {
+    pub code: String,
+    pub cell: Option<String>,
+    pub reason: String,
+    pub pos: Pos,
+}
+
+/// One report year of one agency.
+#[derive(Debug)]
+pub struct Year {
+    pub year: u16,
+    pub dir: PathBuf,
+    /// Paths relative to the site root, as diagnostics print them.
+    pub data_file: PathBuf,
+    pub report_file: PathBuf,
+    /// The template data.yaml declares (the year's own template when it declares none).
+    pub template: TemplateId,
+    /// The template as this year fills it in (with any recorded deviation).
+    pub form: Arc<Form>,
+    /// One per cell of `form.cells`.
+    pub cells: Vec<Cell>,
+    /// Where each cell was written (None for computed totals and missing cells).
+    pub positions: Vec<Option<Pos>>,
+    /// Totals that data.yaml left out and nianbao computed.
+    pub computed: Vec<bool>,
+    /// The publication date; None when unknown or not yet published.
+    pub published: Option<Date>,
+    /// Where `template` and `published` are written in data.yaml.
+    pub template_pos: Option<Pos>,
+    pub published_pos: Option<Pos>,
+    pub acknowledgements: Vec<Acknowledgement>,
+    pub narrative: Narrative,
+    /// The text of data.yaml, for snippets in diagnostics.
+    pub data_source: Arc<str>,
+}
+
+impl Year {
+    pub fn value(&self, cell_id: &str) -> Option<Decimal> {
+        self.form
+            .cell_index(cell_id)
+            .and_then(|i| self.cells[i].value())
+    }
+}

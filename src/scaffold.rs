@@ -1,0 +1,372 @@
+//! `nianbao init` and `nianbao new`: new sites and new report years, written from the template
+//! definitions.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use rust_decimal::Decimal;
+use unicode_width::UnicodeWidthStr;
+
+use crate::model::{AgencyKind, Year};
+use crate::template::{Form, GUIDANCE_PREFIX, PARTS, PartKind, Table, TemplateId, YearRef};
+
+/// A problem that stops `init` or `new`.
+#[derive(Debug)]
+pub struct ScaffoldError(pub String);
+
+impl std::fmt::Display for ScaffoldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ScaffoldError {}
+
+fn write(path: &Path, text: &str) -> Result<(), ScaffoldError> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| ScaffoldError(format!("无法创建文件夹 {}：{e}", parent.display())))?;
+    }
+    std::fs::write(path, text)
+        .map_err(|e| ScaffoldError(format!("无法写入 {}：{e}", path.display())))
+}
+
+/// The options of `nianbao init`.
+pub struct InitOptions {
+    pub slug: String,
+    pub name: String,
+    pub kind: AgencyKind,
+}
+
+/// Writes a new site into `dir`: site.yaml and one agency without years. Returns the files written.
+pub fn init(dir: &Path, options: &InitOptions) -> Result<Vec<PathBuf>, ScaffoldError> {
+    let site_file = dir.join("content/site.yaml");
+    if site_file.exists() {
+        return Err(ScaffoldError(format!(
+            "{} 已经是 nianbao 站点（已有 content/site.yaml），没有改动任何文件。",
+            dir.display()
+        )));
+    }
+    if !options
+        .slug
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+        || options.slug.is_empty()
+    {
+        return Err(ScaffoldError(format!(
+            "机关代号 {} 无效：只能用小写英文字母、数字和连字符（如 jiahe）。",
+            options.slug
+        )));
+    }
+    let site = format!(
+        "# 网站设置\n\
+         title: {name}政府信息公开工作年度报告   # 网站标题\n\
+         base_url: ~          # 发布后的网址，如 https://www.example.gov.cn/zwgk/ndbg/（只用于规范链接、网站地图和订阅）\n\
+         theme: default       # 主题：themes/ 下的文件夹名，default 为内置主题\n\
+         footer:              # 网站页脚\n\
+         \x20 sponsor: {name}   # 主办单位\n\
+         \x20 site_code: ~     # 网站标识码\n\
+         \x20 icp: ~           # ICP备案号\n\
+         \x20 police_record: ~ # 公安机关备案号\n\
+         \x20 contact: ~       # 联系方式\n",
+        name = options.name
+    );
+    let agency = agency_yaml(options);
+    let mut written = Vec::new();
+    for (path, text) in [
+        (site_file, site),
+        (
+            dir.join("content").join(&options.slug).join("agency.yaml"),
+            agency,
+        ),
+        (dir.join(".gitignore"), "/output/\n".to_string()),
+    ] {
+        if path.exists() {
+            continue;
+        }
+        write(&path, &text)?;
+        written.push(path);
+    }
+    std::fs::create_dir_all(dir.join("templates"))
+        .map_err(|e| ScaffoldError(format!("无法创建 templates 文件夹：{e}")))?;
+    Ok(written)
+}
+
+fn agency_yaml(options: &InitOptions) -> String {
+    let kinds: Vec<String> = AgencyKind::ALL
+        .iter()
+        .map(|k| format!("{}（{}）", k.key(), k.label()))
+        .collect();
+    format!(
+        "# 机关信息\n\
+         name: {name}        # 机关全称，与年报标题一致\n\
+         short_name: {name}  # 简称，用于导航\n\
+         kind: {kind}        # 机关类型，决定法定发布期限：{kinds}\n\
+         region: ~           # 所属地区或上级机关，如 广州市白云区\n\
+         contact: ~          # 政务公开工作机构的联系方式\n",
+        name = options.name,
+        kind = options.kind.key(),
+        kinds = kinds.join("、")
+    )
+}
+
+/// Writes data.yaml and report.md for a new year of `agency_dir`. `previous` is the year
+/// before, when the site has it: what the rules carry over is filled in from it.
+pub fn new_year(
+    agency_dir: &Path,
+    agency_name: &str,
+    year: u16,
+    previous: Option<&Year>,
+) -> Result<Vec<PathBuf>, ScaffoldError> {
+    let Some(template) = TemplateId::for_year(year) else {
+        return Err(ScaffoldError(format!(
+            "{year} 不是有效的报告年度：nianbao 支持 2019 年度（2019年格式）以后的年报。"
+        )));
+    };
+    let dir = agency_dir.join(year.to_string());
+    if dir.exists() {
+        return Err(ScaffoldError(format!(
+            "{} 已存在，没有改动任何文件。要重新生成，请先自行移走这个文件夹。",
+            dir.display()
+        )));
+    }
+    let data = data_yaml(agency_name, year, template, previous);
+    let report = report_md(agency_name, year, template);
+    let files = [
+        (dir.join("data.yaml"), data),
+        (dir.join("report.md"), report),
+    ];
+    for (path, text) in &files {
+        write(path, text)?;
+    }
+    Ok(files.into_iter().map(|(p, _)| p).collect())
+}
+
+/// The values a new year starts from: the rules across years solved for this year's cell with
+/// everything else of this year at zero (上年结转 from last year's 结转下年度, and so on).
+pub fn carried_values(form: &Form, previous: Option<&Year>) -> Vec<Option<Decimal>> {
+    let mut values = vec![None; form.cells.len()];
+    let Some(previous) = previous else {
+        return values;
+    };
+    for eq in &form.year_rules {
+        let Some(anchor) = form.cell_index(&eq.anchor) else {
+            continue;
+        };
+        let mut sum = Decimal::ZERO;
+        let mut complete = true;
+        for term in eq.rhs.iter().filter(|t| t.year == YearRef::Previous) {
+            match previous.value(&term.cell) {
+                Some(v) => sum += if term.negative { -v } else { v },
+                None => complete = false,
+            }
+        }
+        if complete && eq.rhs.iter().any(|t| t.year == YearRef::Previous) {
+            values[anchor] = Some(sum);
+        }
+    }
+    values
+}
+
+/// Pads `code` so the comments of a block line up.
+fn line(out: &mut String, indent: usize, code: &str, comment: &str) {
+    let text = format!("{}{code}", "  ".repeat(indent));
+    let pad = 48usize.saturating_sub(text.width()).max(1);
+    if comment.is_empty() {
+        let _ = writeln!(out, "{text}");
+    } else {
+        let _ = writeln!(out, "{text}{}# {comment}", " ".repeat(pad));
+    }
+}
+
+fn data_yaml(
+    agency_name: &str,
+    year: u16,
+    template: TemplateId,
+    previous: Option<&Year>,
+) -> String {
+    let definition = template.get();
+    let form = &definition.form;
+    let carried = carried_values(form, previous);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# {agency_name} {year}年政府信息公开工作年度报告：表格数据"
+    );
+    let _ = writeln!(
+        out,
+        "# 按{}格式（{}）填写。每个数都要填写，没有发生的写 0；不要写单位。",
+        definition.name, definition.notice
+    );
+    if previous.is_some() {
+        let _ = writeln!(
+            out,
+            "# 上年结转等项目已按 {} 年度的数据预先填好，请核对。",
+            year - 1
+        );
+    }
+    let _ = writeln!(out);
+    line(
+        &mut out,
+        0,
+        &format!("template: {}", template.key()),
+        "年报格式，由报告年度决定，不要改动",
+    );
+    line(
+        &mut out,
+        0,
+        "published: unknown",
+        "发布日期，如 2026-01-20；尚未发布写 unknown",
+    );
+    let mut open_parents: Vec<&str> = Vec::new();
+    let mut last_part = 0;
+    for table in &form.tables {
+        let mut path: Vec<&str> = table.key.split('.').collect();
+        let leaf = path.pop().unwrap_or(table.key);
+        if table.part != last_part {
+            let heading = crate::template::part(table.part).heading;
+            let _ = writeln!(out);
+            if table.part == 6 {
+                let _ = writeln!(out, "# {heading}：{}", table.caption);
+            } else {
+                let _ = writeln!(out, "# {heading}");
+            }
+            last_part = table.part;
+        }
+        if open_parents != path {
+            for (depth, key) in path.iter().enumerate() {
+                let _ = writeln!(out, "{}{key}:", "  ".repeat(depth));
+            }
+            open_parents = path.clone();
+        }
+        let depth = path.len();
+        write_columns_note(&mut out, depth, table);
+        let caption = match (table.part, table.columns.as_slice()) {
+            (2, [only]) => format!("{}：{}", table.caption, only.label),
+            (2, _) => table.caption.to_string(),
+            _ => String::new(),
+        };
+        line(&mut out, depth, &format!("{leaf}:"), &caption);
+        write_rows(&mut out, depth + 1, table, form, &carried);
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "# 已确认的问题：已发布的报告中存在、无法再更改的问题，登记后 check 不再报错。例："
+    );
+    let _ = writeln!(out, "# acknowledged:");
+    let _ = writeln!(
+        out,
+        "#   - code: T004                          # 检查代码（见 nianbao check 的输出）"
+    );
+    let _ = writeln!(out, "#     cell: review.reconsideration.total  # 单元格");
+    let _ = writeln!(
+        out,
+        "#     reason: 原报告行政复议总计印为 0，与各结果之和不符"
+    );
+    out
+}
+
+fn write_columns_note(out: &mut String, depth: usize, table: &Table) {
+    if table.columns.len() < 2 {
+        return;
+    }
+    let labels: Vec<&str> = table.columns.iter().map(|c| c.label).collect();
+    let mut note = format!("每行 {} 个数：{}", labels.len(), labels.join("、"));
+    if table.columns.last().is_some_and(|c| c.optional_total) {
+        note.push_str("（总计可以不写，由 nianbao 计算）");
+    }
+    if table.part == 3 {
+        note.push_str(&format!("\n{}#   {}", "  ".repeat(depth), table.corner));
+    }
+    let _ = writeln!(out, "{}# {note}", "  ".repeat(depth));
+}
+
+fn write_rows(
+    out: &mut String,
+    depth: usize,
+    table: &Table,
+    form: &Form,
+    carried: &[Option<Decimal>],
+) {
+    let mut heading: Option<&str> = None;
+    for entry in table.entries() {
+        // A heading that spans several entries (「三、本年度办理结果」, 「行政诉讼」).
+        let row_index = table
+            .rows
+            .iter()
+            .position(|r| r.key == entry.key || r.key.starts_with(&format!("{}.", entry.key)));
+        if let Some(row) = row_index.map(|i| &table.rows[i]) {
+            let outer = (row.labels.len() > 1 + usize::from(!entry.children.is_empty()))
+                .then(|| row.labels[0]);
+            if outer.is_some() && outer != heading {
+                let _ = writeln!(out, "{}# {}", "  ".repeat(depth), outer.unwrap_or(""));
+            }
+            heading = outer;
+        }
+        if entry.children.is_empty() {
+            let values = row_values(table, form, entry.key, carried);
+            line(
+                out,
+                depth,
+                &format!("{}: {values}", entry.key),
+                &entry.labels.join(""),
+            );
+        } else {
+            line(
+                out,
+                depth,
+                &format!("{}:", entry.key),
+                &entry.labels.join(""),
+            );
+            for (child, label) in &entry.children {
+                let key = format!("{}.{child}", entry.key);
+                let values = row_values(table, form, &key, carried);
+                line(out, depth + 1, &format!("{child}: {values}"), label);
+            }
+        }
+    }
+}
+
+fn row_values(table: &Table, form: &Form, row_key: &str, carried: &[Option<Decimal>]) -> String {
+    let values: Vec<String> = table
+        .columns
+        .iter()
+        .map(|c| {
+            let id = format!("{}.{row_key}.{}", table.key, c.key);
+            form.cell_index(&id)
+                .and_then(|i| carried[i])
+                .unwrap_or(Decimal::ZERO)
+                .to_string()
+        })
+        .collect();
+    if values.len() == 1 {
+        values[0].clone()
+    } else {
+        format!("[{}]", values.join(", "))
+    }
+}
+
+fn report_md(agency_name: &str, year: u16, template: TemplateId) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "<!-- {agency_name} {year}年政府信息公开工作年度报告：正文。第二、三、四部分的表格由 data.yaml 生成；\n\
+         如需对表格加说明，可按顺序加上该部分的标题（如“## 三、收到和处理政府信息公开申请情况”）再写说明。\n\
+         发布前请删除所有“{GUIDANCE_PREFIX}……）”文字。 -->\n"
+    );
+    let _ = writeln!(
+        out,
+        "{GUIDANCE_PREFIX}可在此写前言：编制依据、统计期限（{year}年1月1日至{year}年12月31日）、联系方式等。）\n"
+    );
+    for part in PARTS.iter().filter(|p| p.kind == PartKind::Prose) {
+        let _ = writeln!(out, "## {}\n", part.heading);
+        let guidance = if part.number == 6 && !template.get().has_fees {
+            "（填写说明：说明其他需要报告的事项；没有时写“无。”。）"
+        } else {
+            part.guidance
+        };
+        let _ = writeln!(out, "{guidance}\n");
+    }
+    out
+}
