@@ -821,7 +821,7 @@ impl CellReader<'_, '_> {
             table.caption.to_string()
         };
         let Some(node) = lookup(root, table.key) else {
-            let parent_pos = parent_pos(root, table.key);
+            let parent_pos = key_pos(root, table.key);
             let d = self
                 .f
                 .diag("L006", parent_pos)
@@ -849,7 +849,7 @@ impl CellReader<'_, '_> {
             let Some(value) = get(node, entry.key) else {
                 let d = self
                     .f
-                    .diag("L006", node.pos)
+                    .diag("L006", key_pos(root, table.key))
                     .message(format!(
                         "「{title}」缺少一行「{}」（{}）",
                         entry.labels.join(""),
@@ -890,7 +890,7 @@ impl CellReader<'_, '_> {
                     None => {
                         let d = self
                             .f
-                            .diag("L006", value.pos)
+                            .diag("L006", key_pos(root, &path))
                             .message(format!(
                                 "「{}」缺少一项「{label}」（{child}）",
                                 entry.labels.join("")
@@ -1033,16 +1033,21 @@ impl CellReader<'_, '_> {
     }
 }
 
-/// The position of the mapping that should hold `path` (for a missing key).
-fn parent_pos(root: &Node, path: &str) -> Pos {
+/// The position of the deepest key of `path` that exists (where a missing entry belongs).
+fn key_pos(root: &Node, path: &str) -> Pos {
     let mut node = root;
+    let mut pos = root.pos;
     for key in path.split('.') {
-        match get(node, key) {
-            Some(next) => node = next,
-            None => break,
-        }
+        let Some((k, next)) = node
+            .as_map()
+            .and_then(|m| m.iter().find(|(k, _)| k.name == key))
+        else {
+            break;
+        };
+        pos = k.pos;
+        node = next;
     }
-    node.pos
+    pos
 }
 
 /// Parses a cell's text as the kind of value it must hold.

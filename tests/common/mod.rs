@@ -1,0 +1,129 @@
+//! Shared helpers for the end-to-end tests: fixture sites in temporary folders and the real binary.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_nianbao");
+
+/// The repository root.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A copy of a site in a temporary folder.
+pub struct Site {
+    pub dir: tempfile::TempDir,
+}
+
+impl Site {
+    /// A copy of `tests/fixtures/<name>`.
+    pub fn fixture(name: &str) -> Site {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(&repo().join("tests/fixtures").join(name), dir.path());
+        Site { dir }
+    }
+
+    /// A copy of the example site (the repository's content/).
+    pub fn example() -> Site {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(&repo().join("content"), &dir.path().join("content"));
+        Site { dir }
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.root().join(rel)
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path(rel)).unwrap()
+    }
+
+    pub fn write(&self, rel: &str, text: impl AsRef<[u8]>) {
+        let path = self.path(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    /// Replaces exactly one occurrence of `from` in a file.
+    pub fn replace(&self, rel: &str, from: &str, to: &str) {
+        let text = self.read(rel);
+        assert_eq!(text.matches(from).count(), 1, "{from:?} in {rel}");
+        self.write(rel, text.replacen(from, to, 1));
+    }
+
+    /// The 1-based line of the first line of `rel` that contains `needle`.
+    pub fn line_of(&self, rel: &str, needle: &str) -> u64 {
+        let text = self.read(rel);
+        text.lines()
+            .position(|l| l.contains(needle))
+            .unwrap_or_else(|| panic!("{needle:?} not in {rel}")) as u64
+            + 1
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        Command::new(BIN)
+            .arg("--root")
+            .arg(self.root())
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
+    /// `nianbao check --format json`: the exit code and the diagnostics.
+    pub fn check(&self) -> (i32, Vec<Value>) {
+        let out = self.run(&["check", "--format", "json"]);
+        let code = out.status.code().unwrap_or(-1);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let json: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
+            panic!(
+                "check printed no JSON ({e}); stdout: {stdout}; stderr: {}",
+                String::from_utf8_lossy(&out.stderr)
+            )
+        });
+        (code, json["diagnostics"].as_array().unwrap().clone())
+    }
+
+    /// `nianbao check` for the terminal: the exit code and what it printed.
+    pub fn check_human(&self) -> (i32, String) {
+        let out = self.run(&["check"]);
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (out.status.code().unwrap_or(-1), text)
+    }
+}
+
+/// The diagnostics with a given code.
+pub fn with_code<'a>(diagnostics: &'a [Value], code: &str) -> Vec<&'a Value> {
+    diagnostics.iter().filter(|d| d["code"] == code).collect()
+}
+
+/// Exactly one diagnostic with this code; fails with the whole list otherwise.
+pub fn only<'a>(diagnostics: &'a [Value], code: &str) -> &'a Value {
+    let found = with_code(diagnostics, code);
+    assert_eq!(found.len(), 1, "one {code} expected in {diagnostics:#?}");
+    found[0]
+}
