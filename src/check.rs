@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 
 use crate::diagnostic::{Diagnostic, Severity, code_info};
 use crate::model::{Agency, Site, Year};
-use crate::template::{Equation, PARTS, PartKind, TemplateId, YearRef};
+use crate::template::{Equation, PARTS, PartKind, REPEATED_TEXT_LIMIT, TemplateId, YearRef};
 
 /// Runs every check over the site and marks the acknowledged problems. `diagnostics` holds the
 /// problems found while loading; the result is sorted by file and line.
@@ -41,6 +41,9 @@ pub fn check_year(
 ) {
     check_identities(year, previous, out);
     check_document(agency, year, out);
+    if let Some(previous) = previous {
+        check_repeated_text(year, previous, out);
+    }
 }
 
 /// The value of a term, if it can be read.
@@ -307,6 +310,41 @@ fn check_narrative(year: &Year, out: &mut Vec<Diagnostic>) {
     }
     for &line in &narrative.guidance_lines {
         out.push(at("D007", line));
+    }
+}
+
+/// Warns when most of a prose part repeats last year's text.
+fn check_repeated_text(year: &Year, previous: &Year, out: &mut Vec<Diagnostic>) {
+    for part in PARTS.iter().filter(|p| p.kind == PartKind::Prose) {
+        let (Some(now), Some(before)) = (
+            year.narrative.section(part.number),
+            previous.narrative.section(part.number),
+        ) else {
+            continue;
+        };
+        let comparison =
+            crate::textdiff::compare(previous.narrative.body(before), year.narrative.body(now));
+        if comparison.share > REPEATED_TEXT_LIMIT {
+            out.push(
+                Diagnostic::new("D010", &year.report_file)
+                    .at(crate::yaml::Pos {
+                        line: now.line,
+                        column: 1,
+                    })
+                    .with_source(&year.narrative.source)
+                    .cell(part.anchor())
+                    .message(format!(
+                        "「{}」有 {}/{} 句与 {} 年度相同（{:.0}%）",
+                        part.heading,
+                        comparison.repeated,
+                        comparison.sentences.len(),
+                        previous.year,
+                        comparison.share * 100.0
+                    ))
+                    .expected(format!("重复不超过 {:.0}%", REPEATED_TEXT_LIMIT * 100.0))
+                    .found(format!("{:.0}%", comparison.share * 100.0)),
+            );
+        }
     }
 }
 

@@ -4,13 +4,17 @@
 //! The pipeline: `load` reads content/ into the `model`, `check` applies the rules of the
 //! `template` definitions, and every problem becomes a `diagnostic`.
 
+pub mod build;
+pub mod chart;
 pub mod check;
+pub mod compare;
 pub mod diagnostic;
 pub mod load;
 pub mod model;
 pub mod narrative;
 pub mod scaffold;
 pub mod template;
+pub mod textdiff;
 pub mod yaml;
 
 use std::path::Path;
@@ -19,6 +23,7 @@ use diagnostic::{Diagnostic, Summary};
 use model::Site;
 
 /// A loaded and checked site.
+#[derive(Debug)]
 pub struct Checked {
     pub site: Site,
     pub diagnostics: Vec<Diagnostic>,

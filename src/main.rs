@@ -27,6 +27,15 @@ enum Command {
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
     },
+    /// 检查并生成网站，写入 output/（失败时 output/ 保持原样）
+    Build {
+        /// 输出目录，默认为站点目录下的 output
+        #[arg(long, value_name = "目录")]
+        output: Option<PathBuf>,
+        /// 网站发布后的地址（只用于规范链接、网站地图和订阅），覆盖 site.yaml 的 base_url
+        #[arg(long, value_name = "网址")]
+        base_url: Option<String>,
+    },
     /// 新建站点：写入 content/site.yaml 和一个机关
     Init {
         /// 新站点的目录，默认为当前目录（或 --root）
@@ -61,6 +70,10 @@ fn main() -> ExitCode {
     let root = cli.root.clone().unwrap_or_else(|| PathBuf::from("."));
     match cli.command {
         Command::Check { format } => check(&root, format),
+        Command::Build { output, base_url } => {
+            let output = output.unwrap_or_else(|| root.join("output"));
+            build(&root, &output, base_url)
+        }
         Command::Init {
             dir,
             agency,
@@ -87,6 +100,54 @@ fn check(root: &std::path::Path, format: Format) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+fn build(root: &std::path::Path, output: &std::path::Path, base_url: Option<String>) -> ExitCode {
+    let options = nianbao::build::Options {
+        base_url,
+        ..Default::default()
+    };
+    match nianbao::build::build(root, output, &options) {
+        Ok(report) => {
+            let warnings: Vec<_> = report
+                .checked
+                .diagnostics
+                .iter()
+                .filter(|d| d.acknowledged.is_none())
+                .cloned()
+                .collect();
+            if !warnings.is_empty() {
+                eprint!("{}", render_all(&warnings, &report.checked.summary));
+            }
+            println!(
+                "已生成网站：{} 个机关、{} 个年度，{} 个页面（共 {} 个文件，{:.1} KB），用时 {} 毫秒，写入 {}",
+                report.checked.summary.agencies,
+                report.checked.summary.years,
+                report.pages,
+                report.files,
+                report.bytes as f64 / 1024.0,
+                report.elapsed.as_millis(),
+                output.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(nianbao::build::BuildError::Check(checked)) => {
+            eprint!("{}", render_all(&checked.diagnostics, &checked.summary));
+            eprintln!(
+                "有未确认的错误，没有生成网站；{} 保持原样。",
+                output.display()
+            );
+            ExitCode::from(1)
+        }
+        Err(err @ nianbao::build::BuildError::Theme(_)) => {
+            eprintln!("错误：{err}；{} 保持原样。", output.display());
+            ExitCode::from(1)
+        }
+        Err(err) => {
+            eprintln!("错误：{err}");
+            ExitCode::from(2)
+        }
     }
 }
 

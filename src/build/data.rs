@@ -1,0 +1,108 @@
+//! Data downloads: every cell of a year, or of all years of an agency, as CSV and JSON.
+
+use serde::Serialize;
+
+use super::BuildError;
+use super::pages::cell_text;
+use crate::model::{Agency, Cell, Year};
+use crate::template::Layout;
+
+/// One cell of one year: the row of the CSV and the object of the JSON.
+#[derive(Serialize)]
+struct Record<'a> {
+    agency: &'a str,
+    year: u16,
+    template: &'static str,
+    part: &'static str,
+    row: String,
+    column: &'static str,
+    cell: &'a str,
+    /// The value exactly as written ("/" for a cell the report left blank), so decimals stay exact.
+    value: String,
+}
+
+/// The CSV header, in Chinese for the people who open it in a spreadsheet.
+const HEADER: [&str; 8] = [
+    "机关",
+    "年度",
+    "格式",
+    "部分",
+    "行标签",
+    "列标签",
+    "单元格编号",
+    "数值",
+];
+
+fn records<'a>(agency: &'a Agency, year: &'a Year) -> impl Iterator<Item = Record<'a>> {
+    let form = &year.form;
+    form.cells.iter().enumerate().map(move |(i, id)| {
+        let (table, row, column) = form.place(i);
+        let row_label = match (table.part, table.layout) {
+            (2, _) => format!("{} {}", table.caption, row.full_label()),
+            (_, Layout::GroupsAcross) => row.full_label(),
+            _ => row.full_label(),
+        };
+        Record {
+            agency: &agency.name,
+            year: year.year,
+            template: year.template.key(),
+            part: crate::template::part(table.part).heading,
+            row: row_label,
+            column: column.label,
+            cell: id,
+            value: match year.cells[i] {
+                Cell::Missing => String::new(),
+                cell => cell_text(cell, crate::template::CellKind::Count),
+            },
+        }
+    })
+}
+
+fn csv_of<'a>(rows: impl Iterator<Item = Record<'a>>) -> Result<Vec<u8>, BuildError> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let fail = |e: csv::Error| BuildError::Theme(format!("无法生成 CSV：{e}"));
+    writer.write_record(HEADER).map_err(fail)?;
+    for r in rows {
+        writer
+            .write_record([
+                r.agency,
+                &r.year.to_string(),
+                r.template,
+                r.part,
+                &r.row,
+                r.column,
+                r.cell,
+                &r.value,
+            ])
+            .map_err(fail)?;
+    }
+    // A byte-order mark so that spreadsheet programs on Windows read the Chinese text as UTF-8.
+    let mut out = "\u{feff}".as_bytes().to_vec();
+    out.extend(
+        writer
+            .into_inner()
+            .map_err(|e| BuildError::Theme(e.to_string()))?,
+    );
+    Ok(out)
+}
+
+fn json_of<'a>(rows: impl Iterator<Item = Record<'a>>) -> Vec<u8> {
+    let rows: Vec<Record<'a>> = rows.collect();
+    let mut out = serde_json::to_vec_pretty(&rows).unwrap_or_default();
+    out.push(b'\n');
+    out
+}
+
+/// The CSV and JSON of one year.
+pub fn year_files(agency: &Agency, year: &Year) -> Result<(Vec<u8>, Vec<u8>), BuildError> {
+    Ok((
+        csv_of(records(agency, year))?,
+        json_of(records(agency, year)),
+    ))
+}
+
+/// The CSV and JSON of all years of an agency.
+pub fn agency_files(agency: &Agency) -> Result<(Vec<u8>, Vec<u8>), BuildError> {
+    let all = || agency.years.iter().flat_map(|y| records(agency, y));
+    Ok((csv_of(all())?, json_of(all())))
+}

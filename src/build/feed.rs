@@ -1,0 +1,92 @@
+//! sitemap.xml and the Atom feed of reports.
+
+use std::fmt::Write as _;
+
+use super::Files;
+use super::pages::year_path;
+use crate::model::{Date, Site};
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// sitemap.xml: every page. Addresses are absolute when the site's base_url is known.
+pub fn sitemap(files: &Files, base: &str) -> String {
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for path in files.files.keys() {
+        if path.ends_with(".html") && path != "404.html" {
+            let _ = writeln!(
+                out,
+                "  <url><loc>{}</loc></url>",
+                escape(&format!("{base}{path}"))
+            );
+        }
+    }
+    out.push_str("</urlset>\n");
+    out
+}
+
+/// The date of a report in the feed: its publication date, or the end of its year when unknown.
+fn report_date(published: Option<Date>, year: u16) -> String {
+    let date = published.unwrap_or(Date {
+        year,
+        month: 12,
+        day: 31,
+    });
+    format!("{date}T00:00:00+08:00")
+}
+
+/// atom.xml: one entry per report year, newest first.
+pub fn atom(site: &Site, base: &str) -> String {
+    let mut entries: Vec<(String, String, String, String)> = Vec::new();
+    for agency in &site.agencies {
+        for year in &agency.years {
+            let path = year_path(agency, year.year);
+            entries.push((
+                report_date(year.published, year.year),
+                format!("{}{}年政府信息公开工作年度报告", agency.name, year.year),
+                format!("{base}{path}"),
+                format!("urn:nianbao:{}:{}", agency.slug, year.year),
+            ));
+        }
+    }
+    entries.sort_by(|a, b| b.0.cmp(&a.0).then(a.3.cmp(&b.3)));
+    let updated = entries
+        .first()
+        .map(|e| e.0.clone())
+        .unwrap_or_else(|| "2019-01-01T00:00:00+08:00".to_string());
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"zh-CN\">\n",
+    );
+    let _ = writeln!(out, "  <title>{}</title>", escape(&site.config.title));
+    let _ = writeln!(out, "  <id>urn:nianbao:{}</id>", escape(&site.config.title));
+    let _ = writeln!(out, "  <updated>{updated}</updated>");
+    let _ = writeln!(out, "  <link href=\"{}index.html\"/>", escape(base));
+    let _ = writeln!(
+        out,
+        "  <author><name>{}</name></author>",
+        escape(
+            site.config
+                .footer
+                .sponsor
+                .as_deref()
+                .unwrap_or(&site.config.title)
+        )
+    );
+    for (date, title, link, id) in entries {
+        let _ = writeln!(
+            out,
+            "  <entry>\n    <title>{}</title>\n    <link href=\"{}\"/>\n    <id>{}</id>\n    <updated>{date}</updated>\n  </entry>",
+            escape(&title),
+            escape(&link),
+            escape(&id)
+        );
+    }
+    out.push_str("</feed>\n");
+    out
+}

@@ -1,0 +1,135 @@
+//! The narrative's Markdown to HTML: heading ids that keep Chinese, and sanitised raw HTML.
+
+use std::collections::HashSet;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Parser, Tag, TagEnd, html};
+
+use crate::narrative::markdown_options;
+
+/// An id from a heading's text: letters, digits and CJK characters kept, the rest dropped.
+pub fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if (c == '-' || c == '_' || c == ' ') && !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-').to_string();
+    if out.is_empty() {
+        "section".to_string()
+    } else {
+        out
+    }
+}
+
+/// Renders a Markdown fragment. Headings are shifted so that `##` becomes the page's `h3` when
+/// `shift` is 1 (the part headings are the page's `h2`); every heading gets an id unique in `ids`.
+pub fn render(markdown: &str, allow_html: bool, shift: u8, ids: &mut HashSet<String>) -> String {
+    let mut events: Vec<Event<'_>> = Parser::new_ext(markdown, markdown_options()).collect();
+    // Collect heading texts to make ids.
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) = &events[i]
+        {
+            let mut text = String::new();
+            let mut j = i + 1;
+            while j < events.len() && !matches!(events[j], Event::End(TagEnd::Heading(_))) {
+                if let Event::Text(t) | Event::Code(t) = &events[j] {
+                    text.push_str(t);
+                }
+                j += 1;
+            }
+            let base = id
+                .as_ref()
+                .map(|s| s.to_string())
+                .unwrap_or_else(|| slug(&text));
+            let mut unique = base.clone();
+            let mut n = 2;
+            while !ids.insert(unique.clone()) {
+                unique = format!("{base}-{n}");
+                n += 1;
+            }
+            let new_level = shifted(*level, shift);
+            events[i] = Event::Start(Tag::Heading {
+                level: new_level,
+                id: Some(CowStr::from(unique)),
+                classes: classes.clone(),
+                attrs: attrs.clone(),
+            });
+            if j < events.len() {
+                events[j] = Event::End(TagEnd::Heading(new_level));
+            }
+        }
+        i += 1;
+    }
+    let mut out = String::new();
+    html::push_html(&mut out, events.into_iter());
+    if allow_html { out } else { sanitise(&out) }
+}
+
+fn shifted(level: HeadingLevel, shift: u8) -> HeadingLevel {
+    let n = (level as u8 + shift).clamp(1, 6);
+    HeadingLevel::try_from(usize::from(n)).unwrap_or(HeadingLevel::H6)
+}
+
+/// Removes scripts, event handlers and anything else unsafe from HTML (ammonia's defaults),
+/// keeping ids and classes for anchors and footnotes.
+pub fn sanitise(html: &str) -> String {
+    ammonia::Builder::default()
+        .add_generic_attributes(["id", "class"])
+        .clean(html)
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_heading_ids() {
+        assert_eq!(slug("（一）主动公开"), "一主动公开");
+        assert_eq!(slug("Part 2: Tables"), "part-2-tables");
+        let mut ids = HashSet::new();
+        let html = render(
+            "## （一）主动公开\n\n文字\n\n## （一）主动公开\n",
+            false,
+            1,
+            &mut ids,
+        );
+        assert!(html.contains("<h3 id=\"一主动公开\">"), "{html}");
+        assert!(html.contains("<h3 id=\"一主动公开-2\">"), "{html}");
+    }
+
+    #[test]
+    fn raw_html_is_sanitised_unless_allowed() {
+        let md = "文字<script>alert(1)</script><img src=x onerror=alert(1)>";
+        let mut ids = HashSet::new();
+        let clean = render(md, false, 1, &mut ids);
+        assert!(
+            !clean.contains("<script") && !clean.contains("onerror"),
+            "{clean}"
+        );
+        let raw = render(md, true, 1, &mut ids);
+        assert!(raw.contains("<script>"));
+    }
+
+    #[test]
+    fn tables_and_footnotes() {
+        let mut ids = HashSet::new();
+        let html = render(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\n注[^1]\n\n[^1]: 说明\n",
+            false,
+            1,
+            &mut ids,
+        );
+        assert!(html.contains("<table>"), "{html}");
+        assert!(html.contains("footnote"), "{html}");
+    }
+}

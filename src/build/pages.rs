@@ -1,0 +1,1115 @@
+//! The pages of the site: template data made from the model (a view for templates, separate from
+//! the domain model), rendered with the theme.
+
+use std::collections::HashSet;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+use tera::Context;
+
+use super::markdown;
+use super::table::{GridCell, grid};
+use super::{BuildError, Files, Options};
+use crate::chart::{self, Point, ValueFormat};
+use crate::compare::{Change, has_cell, indicator_text, indicator_value, value_of};
+use crate::diagnostic::{Diagnostic, code_info};
+use crate::model::{Agency, Cell, Site, Year};
+use crate::template::{CellKind, INDICATORS, IndicatorKind, PARTS, PartKind, Table, part};
+use crate::textdiff;
+
+// ---- paths -------------------------------------------------------------------------------
+
+pub fn agency_path(agency: &Agency) -> String {
+    format!("{}/index.html", agency.slug)
+}
+
+pub fn year_path(agency: &Agency, year: u16) -> String {
+    format!("{}/{year}/index.html", agency.slug)
+}
+
+pub fn compare_path(agency: &Agency, year: u16) -> String {
+    format!("{}/{year}/compare.html", agency.slug)
+}
+
+/// A metric page shows one row of a table over all years.
+pub fn metric_path(agency: &Agency, row_id: &str) -> String {
+    format!("{}/metrics/{row_id}.html", agency.slug)
+}
+
+/// The anchor of a cell on its year page.
+pub fn cell_anchor(cell_id: &str) -> String {
+    format!("c-{}", cell_id.replace('.', "-"))
+}
+
+/// The relative prefix from a page to the site root.
+fn root_of(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}
+
+// ---- common view types ---------------------------------------------------------------------
+
+#[derive(Serialize)]
+struct Link {
+    label: String,
+    href: String,
+}
+
+#[derive(Serialize)]
+struct Crumb {
+    label: String,
+    href: Option<String>,
+}
+
+#[derive(Serialize)]
+struct FooterView<'a> {
+    sponsor: &'a Option<String>,
+    site_code: &'a Option<String>,
+    icp: &'a Option<String>,
+    police_record: &'a Option<String>,
+    contact: &'a Option<String>,
+}
+
+#[derive(Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    base_url: &'a Option<String>,
+    footer: FooterView<'a>,
+}
+
+#[derive(Serialize)]
+struct PageView {
+    title: String,
+    path: String,
+    canonical: Option<String>,
+}
+
+/// Renders pages into `files`.
+pub struct Renderer<'a> {
+    pub site: &'a Site,
+    pub diagnostics: &'a [Diagnostic],
+    pub options: &'a Options,
+    pub tera: &'a tera::Tera,
+}
+
+impl Renderer<'_> {
+    fn base_url(&self) -> Option<String> {
+        self.options
+            .base_url
+            .clone()
+            .or_else(|| self.site.config.base_url.clone())
+            .map(|u| if u.ends_with('/') { u } else { format!("{u}/") })
+    }
+
+    fn context(&self, path: &str, title: String, breadcrumbs: Vec<Crumb>) -> Context {
+        let config = &self.site.config;
+        let mut ctx = Context::new();
+        ctx.insert("root", &root_of(path));
+        ctx.insert(
+            "site",
+            &SiteView {
+                title: &config.title,
+                base_url: &config.base_url,
+                footer: FooterView {
+                    sponsor: &config.footer.sponsor,
+                    site_code: &config.footer.site_code,
+                    icp: &config.footer.icp,
+                    police_record: &config.footer.police_record,
+                    contact: &config.footer.contact,
+                },
+            },
+        );
+        ctx.insert(
+            "page",
+            &PageView {
+                title,
+                path: path.to_string(),
+                canonical: self.base_url().map(|b| format!("{b}{path}")),
+            },
+        );
+        ctx.insert("breadcrumbs", &breadcrumbs);
+        ctx.insert("live_reload", &self.options.live_reload);
+        ctx
+    }
+
+    fn render(&self, template: &str, ctx: &Context) -> Result<String, BuildError> {
+        self.tera.render(template, ctx).map_err(|e| {
+            BuildError::Theme(format!(
+                "渲染模板 {template} 时出错：{}",
+                super::theme::tera_message(&e)
+            ))
+        })
+    }
+
+    fn crumbs(&self, agency: Option<&Agency>, rest: Vec<(String, Option<String>)>) -> Vec<Crumb> {
+        let mut out = vec![Crumb {
+            label: "首页".to_string(),
+            href: Some("index.html".to_string()),
+        }];
+        if let Some(agency) = agency {
+            out.push(Crumb {
+                label: agency.short_name.clone(),
+                href: Some(agency_path(agency)),
+            });
+        }
+        out.extend(rest.into_iter().map(|(label, href)| Crumb { label, href }));
+        if let Some(last) = out.last_mut() {
+            last.href = None;
+        }
+        out
+    }
+
+    /// Renders every page of the site into `files`.
+    pub fn render_all(&self, files: &mut Files) -> Result<(), BuildError> {
+        self.front_page(files)?;
+        for agency in &self.site.agencies {
+            self.agency_page(agency, files)?;
+            for (i, year) in agency.years.iter().enumerate() {
+                let previous = i
+                    .checked_sub(1)
+                    .map(|p| &agency.years[p])
+                    .filter(|p| p.year + 1 == year.year);
+                let next = agency.years.get(i + 1);
+                self.year_page(
+                    agency,
+                    year,
+                    previous,
+                    agency.years[..i].last(),
+                    next,
+                    files,
+                )?;
+                if let Some(previous) = previous {
+                    self.compare_page(agency, previous, year, files)?;
+                }
+            }
+            self.metric_pages(agency, files)?;
+        }
+        self.not_found_page(files)?;
+        Ok(())
+    }
+
+    // ---- front page --------------------------------------------------------------------
+
+    fn front_page(&self, files: &mut Files) -> Result<(), BuildError> {
+        #[derive(Serialize)]
+        struct Figure {
+            label: &'static str,
+            value: String,
+        }
+        #[derive(Serialize)]
+        struct Latest {
+            title: String,
+            href: String,
+            figures: Vec<Figure>,
+        }
+        #[derive(Serialize)]
+        struct AgencyItem {
+            name: String,
+            kind: &'static str,
+            region: Option<String>,
+            href: String,
+            year_count: usize,
+            latest: Option<Latest>,
+        }
+        let agencies: Vec<AgencyItem> = self
+            .site
+            .agencies
+            .iter()
+            .map(|a| AgencyItem {
+                name: a.name.clone(),
+                kind: a.kind.label(),
+                region: a.region.clone(),
+                href: agency_path(a),
+                year_count: a.years.len(),
+                latest: a.years.last().map(|y| {
+                    let previous = a.year(y.year.wrapping_sub(1));
+                    Latest {
+                        title: format!("{}年度年报", y.year),
+                        href: year_path(a, y.year),
+                        figures: INDICATORS
+                            .iter()
+                            .filter(|i| i.chart)
+                            .map(|i| Figure {
+                                label: i.label,
+                                value: indicator_text(i, indicator_value(i, y, previous)),
+                            })
+                            .collect(),
+                    }
+                }),
+            })
+            .collect();
+        let path = "index.html";
+        let mut ctx = self.context(path, self.site.config.title.clone(), Vec::new());
+        ctx.insert("agencies", &agencies);
+        let redirect = match self.site.agencies.as_slice() {
+            [only] => Some(agency_path(only)),
+            _ => None,
+        };
+        ctx.insert("redirect", &redirect);
+        files.add(path, self.render("index.html", &ctx)?);
+        Ok(())
+    }
+
+    // ---- agency page -------------------------------------------------------------------
+
+    fn agency_page(&self, agency: &Agency, files: &mut Files) -> Result<(), BuildError> {
+        #[derive(Serialize)]
+        struct YearRow {
+            year: u16,
+            href: String,
+            template: &'static str,
+            published: String,
+            timeliness: String,
+            compare: Option<String>,
+            csv: String,
+            json: String,
+        }
+        #[derive(Serialize)]
+        struct ChartPoint {
+            year: u16,
+            value: String,
+        }
+        #[derive(Serialize)]
+        struct ChartView {
+            title: &'static str,
+            definition: &'static str,
+            svg: String,
+            points: Vec<ChartPoint>,
+        }
+        #[derive(Serialize)]
+        struct MetricGroup {
+            title: String,
+            metrics: Vec<Link>,
+        }
+        #[derive(Serialize)]
+        struct AgencyView<'a> {
+            name: &'a str,
+            kind: &'static str,
+            region: &'a Option<String>,
+            contact: &'a Option<String>,
+            deadline_rule: String,
+        }
+        let years: Vec<YearRow> = agency
+            .years
+            .iter()
+            .map(|y| YearRow {
+                year: y.year,
+                href: year_path(agency, y.year),
+                template: y.template.get().name,
+                published: y
+                    .published
+                    .map(|d| d.chinese())
+                    .unwrap_or_else(|| "不详".to_string()),
+                timeliness: timeliness(agency, y),
+                compare: agency
+                    .year(y.year.wrapping_sub(1))
+                    .map(|_| compare_path(agency, y.year)),
+                csv: format!("{}/{}/data.csv", agency.slug, y.year),
+                json: format!("{}/{}/data.json", agency.slug, y.year),
+            })
+            .collect();
+        let charts: Vec<ChartView> = INDICATORS
+            .iter()
+            .filter(|i| i.chart)
+            .map(|indicator| {
+                let values: Vec<(u16, Option<f64>)> = agency
+                    .years
+                    .iter()
+                    .map(|y| {
+                        let previous = agency.year(y.year.wrapping_sub(1));
+                        (y.year, indicator_value(indicator, y, previous))
+                    })
+                    .collect();
+                let points: Vec<Point> = values
+                    .iter()
+                    .map(|(year, value)| Point {
+                        label: year.to_string(),
+                        value: *value,
+                    })
+                    .collect();
+                let format = match indicator.kind {
+                    IndicatorKind::Sum => ValueFormat::Count,
+                    _ => ValueFormat::Percent,
+                };
+                ChartView {
+                    title: indicator.label,
+                    definition: indicator.definition,
+                    svg: chart::bar_chart(
+                        &format!("chart-{}", indicator.key),
+                        indicator.label,
+                        &format!("{}历年数值", indicator.label),
+                        &points,
+                        format,
+                    ),
+                    points: values
+                        .iter()
+                        .map(|(year, value)| ChartPoint {
+                            year: *year,
+                            value: indicator_text(indicator, *value),
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        let metric_groups =
+            metric_rows(agency)
+                .into_iter()
+                .fold(Vec::<MetricGroup>::new(), |mut groups, row| {
+                    let link = Link {
+                        label: row.label.clone(),
+                        href: metric_path(agency, &row.id),
+                    };
+                    match groups.last_mut() {
+                        Some(g) if g.title == row.group => g.metrics.push(link),
+                        _ => groups.push(MetricGroup {
+                            title: row.group.clone(),
+                            metrics: vec![link],
+                        }),
+                    }
+                    groups
+                });
+        let path = agency_path(agency);
+        let mut ctx = self.context(
+            &path,
+            format!("{}政府信息公开工作年度报告", agency.name),
+            self.crumbs(Some(agency), Vec::new()),
+        );
+        ctx.insert(
+            "agency",
+            &AgencyView {
+                name: &agency.name,
+                kind: agency.kind.label(),
+                region: &agency.region,
+                contact: &agency.contact,
+                deadline_rule: format!(
+                    "法定发布期限：次年{}",
+                    agency
+                        .kind
+                        .deadline(2000)
+                        .chinese()
+                        .trim_start_matches("2001年")
+                ),
+            },
+        );
+        ctx.insert("years", &years);
+        ctx.insert("charts", &charts);
+        ctx.insert("metric_groups", &metric_groups);
+        #[derive(Serialize)]
+        struct Downloads {
+            csv: String,
+            json: String,
+        }
+        ctx.insert(
+            "downloads",
+            &Downloads {
+                csv: format!("{}/data.csv", agency.slug),
+                json: format!("{}/data.json", agency.slug),
+            },
+        );
+        files.add(path, self.render("agency.html", &ctx)?);
+        Ok(())
+    }
+
+    // ---- year page ---------------------------------------------------------------------
+
+    fn year_page(
+        &self,
+        agency: &Agency,
+        year: &Year,
+        previous: Option<&Year>,
+        earlier: Option<&Year>,
+        next: Option<&Year>,
+        files: &mut Files,
+    ) -> Result<(), BuildError> {
+        #[derive(Serialize)]
+        struct TableView {
+            id: String,
+            class: String,
+            caption: String,
+            head: Vec<Vec<GridCell>>,
+            body: Vec<Vec<GridCell>>,
+            notes: Vec<Note>,
+        }
+        #[derive(Serialize)]
+        struct PartView {
+            number: u8,
+            anchor: String,
+            heading: &'static str,
+            html: String,
+            tables: Vec<TableView>,
+            notes: Vec<Note>,
+        }
+        #[derive(Serialize)]
+        struct YearLink {
+            label: String,
+            href: String,
+            year: u16,
+        }
+        #[derive(Serialize)]
+        struct ReportView {
+            title: String,
+            year: u16,
+            published: String,
+            deadline: String,
+            template: String,
+            csv: String,
+            json: String,
+            previous: Option<YearLink>,
+            next: Option<YearLink>,
+            compare: Option<YearLink>,
+            notes: Vec<Note>,
+        }
+        #[derive(Serialize)]
+        struct Figure {
+            label: &'static str,
+            value: String,
+            change: String,
+            definition: &'static str,
+        }
+        let form = &year.form;
+        let path = year_path(agency, year.year);
+        let mut notes = YearNotes::new(self.diagnostics, year);
+        let mut ids: HashSet<String> = HashSet::new();
+        let allow_html = self.site.config.allow_html;
+
+        let mut parts = Vec::new();
+        for part_def in &PARTS {
+            let mut tables = Vec::new();
+            for (t, table) in form.tables.iter().enumerate() {
+                if table.part != part_def.number {
+                    continue;
+                }
+                let Some(first) = first_cell(form, t) else {
+                    continue;
+                };
+                let prefix = format!("t-{}", table.key.replace('.', "-"));
+                let mut g = grid(table, first, &prefix, &|c| cell_anchor(&form.cells[c]));
+                for row in &mut g.body {
+                    for cell in row.iter_mut() {
+                        if let Some(c) = cell.cell {
+                            self.fill_cell(agency, year, previous, c, cell, &mut notes);
+                        }
+                    }
+                }
+                tables.push(TableView {
+                    class: format!("part{}", table.part),
+                    caption: table_caption(table),
+                    id: prefix,
+                    head: g.head,
+                    body: g.body,
+                    notes: notes.take_table(table),
+                });
+            }
+            let html = year
+                .narrative
+                .section(part_def.number)
+                .map(|s| markdown::render(year.narrative.body(s), allow_html, 0, &mut ids))
+                .unwrap_or_default();
+            if part_def.kind == PartKind::Tables || !html.is_empty() || !tables.is_empty() {
+                parts.push(PartView {
+                    number: part_def.number,
+                    anchor: part_def.anchor(),
+                    heading: part_def.heading,
+                    html,
+                    tables,
+                    notes: notes.take_part(part_def.number),
+                });
+            }
+        }
+        let preamble = markdown::render(year.narrative.preamble_text(), allow_html, 0, &mut ids);
+        let indicators: Vec<Figure> = INDICATORS
+            .iter()
+            .map(|i| {
+                let value = indicator_value(i, year, previous);
+                let change = match (i.kind, previous) {
+                    (IndicatorKind::YearOnYear, _) | (_, None) => String::new(),
+                    (kind, Some(p)) => {
+                        let before = indicator_value(i, p, agency.year(p.year.wrapping_sub(1)));
+                        match (value, before) {
+                            (Some(now), Some(before)) if kind == IndicatorKind::Ratio => {
+                                let points = (now - before) * 100.0;
+                                if points.abs() < 0.05 {
+                                    "持平".to_string()
+                                } else {
+                                    format!(
+                                        "{}{:.1}个百分点",
+                                        if points > 0.0 { "+" } else { "−" },
+                                        points.abs()
+                                    )
+                                }
+                            }
+                            (Some(now), Some(before)) => crate::compare::signed(
+                                Decimal::try_from(now - before).unwrap_or_default(),
+                            ),
+                            _ => "无法比较".to_string(),
+                        }
+                    }
+                };
+                Figure {
+                    label: i.label,
+                    value: indicator_text(i, value),
+                    change,
+                    definition: i.definition,
+                }
+            })
+            .collect();
+        let link = |y: &Year| YearLink {
+            label: format!("{}年度年报", y.year),
+            href: year_path(agency, y.year),
+            year: y.year,
+        };
+        let template = year.template.get();
+        let title = format!("{}{}年政府信息公开工作年度报告", agency.name, year.year);
+        let report = ReportView {
+            title: title.clone(),
+            year: year.year,
+            published: year
+                .published
+                .map(|d| format!("{}（{}）", d.chinese(), timeliness(agency, year)))
+                .unwrap_or_else(|| "不详".to_string()),
+            deadline: agency.kind.deadline(year.year).chinese(),
+            template: format!("{}（{}）", template.name, template.notice),
+            csv: format!("{}/{}/data.csv", agency.slug, year.year),
+            json: format!("{}/{}/data.json", agency.slug, year.year),
+            previous: earlier.map(link),
+            next: next.map(link),
+            compare: previous.map(|p| YearLink {
+                label: format!("与{}年度逐项比较", p.year),
+                href: compare_path(agency, year.year),
+                year: p.year,
+            }),
+            notes: notes.take_rest(),
+        };
+        let mut ctx = self.context(
+            &path,
+            title,
+            self.crumbs(Some(agency), vec![(format!("{}年度", year.year), None)]),
+        );
+        ctx.insert("report", &report);
+        ctx.insert("parts", &parts);
+        ctx.insert("preamble", &preamble.trim());
+        ctx.insert("indicators", &indicators);
+        files.add(path, self.render("year.html", &ctx)?);
+        Ok(())
+    }
+
+    /// Fills a data cell of a year's table: value, link to its metric page, change, mark.
+    fn fill_cell(
+        &self,
+        agency: &Agency,
+        year: &Year,
+        previous: Option<&Year>,
+        c: usize,
+        cell: &mut GridCell,
+        notes: &mut YearNotes<'_>,
+    ) {
+        let form = &year.form;
+        let id = &form.cells[c];
+        cell.text = cell_text(year.cells[c], form.kind(c));
+        let (table, row, _) = form.place(c);
+        cell.href = format!(
+            "{}#y{}-{}",
+            metric_path(agency, &format!("{}.{}", table.key, row.key)),
+            year.year,
+            form.place(c).2.key
+        );
+        cell.title = format!("{}：历年数字", form.cell_label(c));
+        if year.computed[c] {
+            cell.class = "num computed";
+            cell.title = "data.yaml 中未填写，由 nianbao 按各列之和计算".to_string();
+        }
+        let change = Change::of(year, previous, id);
+        cell.delta = change.text();
+        cell.delta_class = change.class();
+        if let Some((mark, note_id)) = notes.mark_for_cell(id) {
+            cell.mark = mark;
+            cell.mark_href = note_id;
+            cell.class = if year.computed[c] {
+                "num computed ack"
+            } else {
+                "num ack"
+            };
+        }
+    }
+
+    // ---- comparison page ---------------------------------------------------------------
+
+    fn compare_page(
+        &self,
+        agency: &Agency,
+        previous: &Year,
+        year: &Year,
+        files: &mut Files,
+    ) -> Result<(), BuildError> {
+        #[derive(Serialize)]
+        struct Side {
+            year: u16,
+            label: String,
+            href: String,
+            template: &'static str,
+        }
+        #[derive(Serialize)]
+        struct Row {
+            row: String,
+            column: &'static str,
+            previous: String,
+            current: String,
+            previous_href: Option<String>,
+            current_href: Option<String>,
+            change: String,
+            percent: String,
+            class: &'static str,
+        }
+        #[derive(Serialize)]
+        struct CompareTable {
+            id: String,
+            caption: String,
+            rows: Vec<Row>,
+        }
+        #[derive(Serialize)]
+        struct Figure {
+            label: &'static str,
+            definition: &'static str,
+            previous: String,
+            current: String,
+        }
+        #[derive(Serialize)]
+        struct TextView {
+            heading: &'static str,
+            summary: String,
+            sentences: Vec<textdiff::Sentence>,
+            removed: Vec<String>,
+        }
+        let form = &year.form;
+        let mut tables = Vec::new();
+        for (t, table) in form.tables.iter().enumerate() {
+            let Some(first) = first_cell(form, t) else {
+                continue;
+            };
+            let mut rows = Vec::new();
+            for (r, row) in table.rows.iter().enumerate() {
+                for (c, column) in table.columns.iter().enumerate() {
+                    let cell = first + r * table.columns.len() + c;
+                    let id = &form.cells[cell];
+                    let change = Change::of(year, Some(previous), id);
+                    let comparable = !matches!(change, Change::NotComparable);
+                    rows.push(Row {
+                        row: row.full_label(),
+                        column: column.label,
+                        previous: if comparable {
+                            value_of(previous, id)
+                                .map(|v| v.to_string())
+                                .unwrap_or_else(|| "—".to_string())
+                        } else {
+                            "口径不同".to_string()
+                        },
+                        current: cell_text(year.cells[cell], form.kind(cell)),
+                        previous_href: (comparable && previous.form.cell_index(id).is_some()).then(
+                            || format!("{}#{}", year_path(agency, previous.year), cell_anchor(id)),
+                        ),
+                        current_href: Some(format!(
+                            "{}#{}",
+                            year_path(agency, year.year),
+                            cell_anchor(id)
+                        )),
+                        change: change.text(),
+                        percent: change.percent(),
+                        class: if comparable { "" } else { "na" },
+                    });
+                }
+            }
+            // A group one year prints as one row and the other splits: compare the sums.
+            for (group, label, _, _) in table.mergeable_groups() {
+                let group_row = format!("{}.{group}", table.key);
+                let here = table.merged.contains(&group);
+                let there = previous
+                    .form
+                    .table(table.key)
+                    .is_some_and(|p| p.row(group).is_some());
+                if here == there {
+                    continue;
+                }
+                for column in &table.columns {
+                    let id = format!("{group_row}.{}", column.key);
+                    let change = Change::of(year, Some(previous), &id);
+                    rows.push(Row {
+                        row: format!("{label}（各项合计）"),
+                        column: column.label,
+                        previous: value_of(previous, &id)
+                            .map(|v| v.to_string())
+                            .unwrap_or_else(|| "—".to_string()),
+                        current: value_of(year, &id)
+                            .map(|v| v.to_string())
+                            .unwrap_or_else(|| "—".to_string()),
+                        previous_href: None,
+                        current_href: None,
+                        change: change.text(),
+                        percent: change.percent(),
+                        class: "",
+                    });
+                }
+            }
+            tables.push(CompareTable {
+                id: format!("t-{}", table.key.replace('.', "-")),
+                caption: table_caption(table),
+                rows,
+            });
+        }
+        let not_comparable: Vec<String> = previous
+            .form
+            .cells
+            .iter()
+            .enumerate()
+            .filter(|(_, id)| !has_cell(year, id))
+            .filter(|(_, id)| {
+                // Items of a group this year prints as one row are compared as a sum above.
+                let group_cell = id
+                    .rsplit_once('.')
+                    .and_then(|(row, col)| row.rsplit_once('.').map(|(g, _)| format!("{g}.{col}")));
+                group_cell.is_none_or(|g| form.cell_index(&g).is_none())
+            })
+            .map(|(i, _)| previous.form.cell_label(i))
+            .collect();
+        let indicators: Vec<Figure> = INDICATORS
+            .iter()
+            .filter(|i| i.kind != IndicatorKind::YearOnYear)
+            .map(|i| Figure {
+                label: i.label,
+                definition: i.definition,
+                previous: indicator_text(i, indicator_value(i, previous, None)),
+                current: indicator_text(i, indicator_value(i, year, Some(previous))),
+            })
+            .collect();
+        let texts: Vec<TextView> = PARTS
+            .iter()
+            .filter(|p| p.kind == PartKind::Prose)
+            .filter_map(|p| {
+                let now = year.narrative.section(p.number)?;
+                let before = previous.narrative.section(p.number)?;
+                let c =
+                    textdiff::compare(previous.narrative.body(before), year.narrative.body(now));
+                Some(TextView {
+                    heading: p.heading,
+                    summary: format!(
+                        "本年 {} 句中有 {} 句与上年相同（{:.0}%），删去上年 {} 句。",
+                        c.sentences.len(),
+                        c.repeated,
+                        c.share * 100.0,
+                        c.removed.len()
+                    ),
+                    sentences: c.sentences,
+                    removed: c.removed,
+                })
+            })
+            .collect();
+        let side = |y: &Year| Side {
+            year: y.year,
+            label: format!("{}年度年报", y.year),
+            href: year_path(agency, y.year),
+            template: y.template.get().name,
+        };
+        let path = compare_path(agency, year.year);
+        let title = format!(
+            "{}{}年与{}年年报比较",
+            agency.name, year.year, previous.year
+        );
+        let mut ctx = self.context(
+            &path,
+            title.clone(),
+            self.crumbs(
+                Some(agency),
+                vec![
+                    (
+                        format!("{}年度", year.year),
+                        Some(year_path(agency, year.year)),
+                    ),
+                    (format!("与{}年比较", previous.year), None),
+                ],
+            ),
+        );
+        ctx.insert("title", &title);
+        ctx.insert("previous", &side(previous));
+        ctx.insert("current", &side(year));
+        ctx.insert("template_change", &(previous.template != year.template));
+        ctx.insert("tables", &tables);
+        ctx.insert("not_comparable", &not_comparable);
+        ctx.insert("indicators", &indicators);
+        ctx.insert("texts", &texts);
+        files.add(path, self.render("compare.html", &ctx)?);
+        Ok(())
+    }
+
+    // ---- metric pages ------------------------------------------------------------------
+
+    fn metric_pages(&self, agency: &Agency, files: &mut Files) -> Result<(), BuildError> {
+        #[derive(Serialize)]
+        struct MetricCell {
+            text: String,
+            href: Option<String>,
+        }
+        #[derive(Serialize)]
+        struct MetricYear {
+            year: u16,
+            href: String,
+            cells: Vec<MetricCell>,
+        }
+        #[derive(Serialize)]
+        struct MetricView {
+            title: String,
+            part: &'static str,
+            caption: String,
+            columns: Vec<String>,
+            rows: Vec<MetricYear>,
+            note: Option<String>,
+        }
+        for row in metric_rows(agency) {
+            let mut has_gap = false;
+            let rows: Vec<MetricYear> = agency
+                .years
+                .iter()
+                .map(|y| MetricYear {
+                    year: y.year,
+                    href: year_path(agency, y.year),
+                    cells: row
+                        .columns
+                        .iter()
+                        .map(|(key, _)| {
+                            let id = format!("{}.{key}", row.id);
+                            match y.form.cell_index(&id) {
+                                Some(i) => MetricCell {
+                                    text: cell_text(y.cells[i], y.form.kind(i)),
+                                    href: Some(format!(
+                                        "{}#{}",
+                                        year_path(agency, y.year),
+                                        cell_anchor(&id)
+                                    )),
+                                },
+                                None => {
+                                    has_gap = true;
+                                    MetricCell {
+                                        text: "口径不同".to_string(),
+                                        href: None,
+                                    }
+                                }
+                            }
+                        })
+                        .collect(),
+                })
+                .collect();
+            let path = metric_path(agency, &row.id);
+            let metric = MetricView {
+                title: row.label.clone(),
+                part: part(row.part).heading,
+                caption: row.caption.clone(),
+                columns: row.columns.iter().map(|(_, l)| l.to_string()).collect(),
+                rows,
+                note: has_gap.then(|| {
+                    "“口径不同”表示该年度使用的年报格式没有这一项（2019年格式与2021年格式的项目不完全相同）。"
+                        .to_string()
+                }),
+            };
+            let mut ctx = self.context(
+                &path,
+                format!("{}：{}", agency.short_name, row.label),
+                self.crumbs(Some(agency), vec![(row.label.clone(), None)]),
+            );
+            ctx.insert("metric", &metric);
+            ctx.insert("agency_name", &agency.name);
+            files.add(path, self.render("metric.html", &ctx)?);
+        }
+        Ok(())
+    }
+
+    fn not_found_page(&self, files: &mut Files) -> Result<(), BuildError> {
+        let path = "404.html";
+        let mut ctx = self.context(path, "页面不存在".to_string(), Vec::new());
+        // The 404 page is served at any depth: link by the site's address when known.
+        let root = self
+            .options
+            .not_found_root
+            .clone()
+            .or_else(|| self.base_url())
+            .unwrap_or_default();
+        ctx.insert("root", &root);
+        ctx.insert("home", &format!("{root}index.html"));
+        files.add(path, self.render("404.html", &ctx)?);
+        Ok(())
+    }
+}
+
+// ---- helpers ---------------------------------------------------------------------------------
+
+/// The index of a table's first cell in its form.
+fn first_cell(form: &crate::template::Form, table: usize) -> Option<usize> {
+    form.places.iter().position(|p| p.table == table)
+}
+
+fn table_caption(table: &Table) -> String {
+    match table.part {
+        2 => format!("主动公开政府信息情况：{}", table.caption),
+        6 => format!("其他需要报告的事项：{}", table.caption),
+        _ => table
+            .caption
+            .trim_start_matches(part(table.part).numeral())
+            .to_string(),
+    }
+}
+
+/// A cell's value as printed: counts as integers, signed counts with their sign, money as
+/// written, 「/」 for a cell the report left blank.
+pub fn cell_text(cell: Cell, kind: CellKind) -> String {
+    match cell {
+        Cell::Value(v) if kind == CellKind::SignedCount && v > Decimal::ZERO => format!("+{v}"),
+        Cell::Value(v) => v.to_string(),
+        Cell::NotReported => "/".to_string(),
+        Cell::Missing => "—".to_string(),
+    }
+}
+
+/// Whether the report was published on time, in words.
+fn timeliness(agency: &Agency, year: &Year) -> String {
+    match year.published {
+        None => "发布日期不详".to_string(),
+        Some(date) if date <= agency.kind.deadline(year.year) => "按时发布".to_string(),
+        Some(_) => format!(
+            "逾期发布（期限 {}）",
+            agency.kind.deadline(year.year).chinese()
+        ),
+    }
+}
+
+/// A row of some table in some year of an agency: the subject of a metric page.
+pub struct MetricRow {
+    /// `table.row`, e.g. `requests.withheld.state_secret`.
+    pub id: String,
+    pub label: String,
+    pub group: String,
+    pub caption: String,
+    pub part: u8,
+    /// Column keys and labels, the union over the years in order of appearance.
+    pub columns: Vec<(&'static str, &'static str)>,
+}
+
+/// The rows of all years of an agency, newest template first, each once.
+pub fn metric_rows(agency: &Agency) -> Vec<MetricRow> {
+    let mut out: Vec<MetricRow> = Vec::new();
+    for year in agency.years.iter().rev() {
+        for table in &year.form.tables {
+            for row in &table.rows {
+                let id = format!("{}.{}", table.key, row.key);
+                let existing = out.iter().position(|m| m.id == id);
+                let index = match existing {
+                    Some(i) => i,
+                    None => {
+                        let label = if table.part == 2 {
+                            format!("{} {}", table.caption, row.full_label())
+                        } else {
+                            row.full_label()
+                        };
+                        out.push(MetricRow {
+                            id: id.clone(),
+                            label,
+                            group: part(table.part).heading.to_string(),
+                            caption: if table.part == 2 {
+                                table.caption.to_string()
+                            } else {
+                                String::new()
+                            },
+                            part: table.part,
+                            columns: Vec::new(),
+                        });
+                        out.len() - 1
+                    }
+                };
+                for column in &table.columns {
+                    if !out[index].columns.iter().any(|(k, _)| *k == column.key) {
+                        out[index].columns.push((column.key, column.label));
+                    }
+                }
+            }
+        }
+    }
+    out.sort_by_key(|m| m.part);
+    out
+}
+
+// ---- acknowledged problems on the year page ------------------------------------------------
+
+#[derive(Clone, Serialize)]
+struct Note {
+    id: String,
+    mark: String,
+    title: String,
+    label: String,
+    detail: String,
+    reason: String,
+    #[serde(skip)]
+    cell: Option<String>,
+}
+
+/// The acknowledged problems of one year, handed out to the tables, parts and page top.
+struct YearNotes<'a> {
+    year: &'a Year,
+    notes: Vec<Note>,
+}
+
+impl<'a> YearNotes<'a> {
+    fn new(diagnostics: &[Diagnostic], year: &'a Year) -> YearNotes<'a> {
+        let notes = diagnostics
+            .iter()
+            .filter(|d| d.acknowledged.is_some() && crate::check::belongs_to(year, &d.file))
+            .enumerate()
+            .map(|(i, d)| Note {
+                id: format!("note-{}", i + 1),
+                mark: format!("※{}", i + 1),
+                title: code_info(d.code)
+                    .map(|c| c.title.to_string())
+                    .unwrap_or_default(),
+                label: d.label.clone().unwrap_or_default(),
+                detail: match (&d.expected, &d.found) {
+                    (Some(e), Some(f)) => format!("应为 {e}，实为 {f}"),
+                    _ => String::new(),
+                },
+                reason: d.acknowledged.clone().unwrap_or_default(),
+                cell: d.cell.clone(),
+            })
+            .collect();
+        YearNotes { year, notes }
+    }
+
+    /// The mark of the note about a cell (or the row or group holding it, shown at its first cell).
+    fn mark_for_cell(&self, cell_id: &str) -> Option<(String, String)> {
+        self.notes.iter().find_map(|n| {
+            let target = n.cell.as_deref()?;
+            let hit = target == cell_id
+                || (cell_id.starts_with(&format!("{target}."))
+                    && self
+                        .year
+                        .form
+                        .cells
+                        .iter()
+                        .find(|c| c.starts_with(&format!("{target}.")))
+                        .is_some_and(|first| first == cell_id));
+            hit.then(|| (n.mark.clone(), n.id.clone()))
+        })
+    }
+
+    fn take(&mut self, keep: impl Fn(&Note) -> bool) -> Vec<Note> {
+        let (taken, rest): (Vec<Note>, Vec<Note>) = self.notes.drain(..).partition(|n| keep(n));
+        self.notes = rest;
+        taken
+    }
+
+    fn take_table(&mut self, table: &Table) -> Vec<Note> {
+        let prefix = format!("{}.", table.key);
+        self.take(|n| n.cell.as_deref().is_some_and(|c| c.starts_with(&prefix)))
+    }
+
+    fn take_part(&mut self, part: u8) -> Vec<Note> {
+        let anchor = format!("part{part}");
+        self.take(|n| n.cell.as_deref() == Some(anchor.as_str()))
+    }
+
+    fn take_rest(&mut self) -> Vec<Note> {
+        self.take(|_| true)
+    }
+}

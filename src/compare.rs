@@ -1,0 +1,195 @@
+//! Year-over-year comparison: cells, groups printed or split, and the derived indicators.
+//!
+//! A cell is comparable with last year's when last year's form has the same cell id (the
+//! template definitions share ids wherever the two templates mean the same thing), or when one
+//! year prints as one row a group the other splits into items (then the items are summed).
+
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+
+use crate::model::Year;
+use crate::template::{INDICATORS, Indicator, IndicatorKind};
+
+/// The value of a cell id in a year: the cell itself, or the sum of a group's items when the year
+/// splits the group that the id names as one row.
+pub fn value_of(year: &Year, id: &str) -> Option<Decimal> {
+    if let Some(i) = year.form.cell_index(id) {
+        return year.cells[i].value();
+    }
+    let (row, column) = id.rsplit_once('.')?;
+    let prefix = format!("{row}.");
+    let suffix = format!(".{column}");
+    let mut sum = None;
+    for (i, cell) in year.form.cells.iter().enumerate() {
+        if cell.starts_with(&prefix) && cell.ends_with(&suffix) {
+            let v = year.cells[i].value()?;
+            sum = Some(sum.unwrap_or(Decimal::ZERO) + v);
+        }
+    }
+    sum
+}
+
+/// Whether a year has a cell id at all (as a cell or as a group of items).
+pub fn has_cell(year: &Year, id: &str) -> bool {
+    if year.form.cell_index(id).is_some() {
+        return true;
+    }
+    let Some((row, column)) = id.rsplit_once('.') else {
+        return false;
+    };
+    let prefix = format!("{row}.");
+    let suffix = format!(".{column}");
+    year.form
+        .cells
+        .iter()
+        .any(|c| c.starts_with(&prefix) && c.ends_with(&suffix))
+}
+
+/// A cell against the previous year.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// There is no previous year in the site.
+    NoPrevious,
+    /// The previous year's template has no such cell (口径不同).
+    NotComparable,
+    /// One of the two values is missing or not reported.
+    NoData,
+    Values {
+        previous: Decimal,
+        current: Decimal,
+    },
+}
+
+impl Change {
+    pub fn of(current: &Year, previous: Option<&Year>, id: &str) -> Change {
+        let Some(previous) = previous else {
+            return Change::NoPrevious;
+        };
+        if !has_cell(previous, id) {
+            return Change::NotComparable;
+        }
+        match (value_of(previous, id), value_of(current, id)) {
+            (Some(previous), Some(current)) => Change::Values { previous, current },
+            _ => Change::NoData,
+        }
+    }
+
+    /// The change in words and signs: 「+3」「−2」「持平」「口径不同」.
+    pub fn text(&self) -> String {
+        match self {
+            Change::NoPrevious => String::new(),
+            Change::NotComparable => "口径不同".to_string(),
+            Change::NoData => "无法比较".to_string(),
+            Change::Values { previous, current } => signed(*current - *previous),
+        }
+    }
+
+    /// The relative change: 「+12.5%」, 「—」 when last year was zero.
+    pub fn percent(&self) -> String {
+        match self {
+            Change::Values { previous, current } if !previous.is_zero() => {
+                let p = ((*current - *previous) / *previous * Decimal::from(100))
+                    .round_dp(1)
+                    .normalize();
+                format!("{}%", signed(p))
+            }
+            Change::Values { .. } => "—".to_string(),
+            _ => String::new(),
+        }
+    }
+
+    /// A class for styling (never the only carrier of meaning).
+    pub fn class(&self) -> &'static str {
+        match self {
+            Change::Values { previous, current } if current > previous => "up",
+            Change::Values { previous, current } if current < previous => "down",
+            Change::Values { .. } => "same",
+            Change::NotComparable => "na",
+            _ => "",
+        }
+    }
+}
+
+/// A number with its sign: 「+3」, 「−2」 (a true minus sign), 「持平」 for zero.
+pub fn signed(value: Decimal) -> String {
+    if value.is_zero() {
+        "持平".to_string()
+    } else if value.is_sign_negative() {
+        format!("−{}", value.abs().normalize())
+    } else {
+        format!("+{}", value.normalize())
+    }
+}
+
+fn sum(year: &Year, ids: &[&str]) -> Option<Decimal> {
+    ids.iter()
+        .try_fold(Decimal::ZERO, |acc, id| Some(acc + value_of(year, id)?))
+}
+
+/// The value of an indicator for a year (percentages as fractions), None when it cannot be
+/// computed (a missing cell, a zero denominator, no previous year).
+pub fn indicator_value(indicator: &Indicator, year: &Year, previous: Option<&Year>) -> Option<f64> {
+    match indicator.kind {
+        IndicatorKind::Sum => sum(year, indicator.numerator)?.to_f64(),
+        IndicatorKind::Ratio => {
+            let denominator = sum(year, indicator.denominator)?;
+            if denominator.is_zero() {
+                return None;
+            }
+            (sum(year, indicator.numerator)? / denominator).to_f64()
+        }
+        IndicatorKind::YearOnYear => {
+            let before = sum(previous?, indicator.numerator)?;
+            if before.is_zero() {
+                return None;
+            }
+            ((sum(year, indicator.numerator)? - before) / before).to_f64()
+        }
+    }
+}
+
+/// An indicator's value as text: counts as integers, ratios as percentages.
+pub fn indicator_text(indicator: &Indicator, value: Option<f64>) -> String {
+    match (indicator.kind, value) {
+        (_, None) => "—".to_string(),
+        (IndicatorKind::Sum, Some(v)) => format!("{v}"),
+        (IndicatorKind::Ratio, Some(v)) => format!("{:.1}%", v * 100.0),
+        (IndicatorKind::YearOnYear, Some(v)) => {
+            let text = format!("{:.1}%", v.abs() * 100.0);
+            if v > 0.0 {
+                format!("+{text}")
+            } else if v < 0.0 {
+                format!("−{text}")
+            } else {
+                "持平".to_string()
+            }
+        }
+    }
+}
+
+pub fn indicators() -> &'static [Indicator] {
+    INDICATORS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signs_are_words_or_signs() {
+        assert_eq!(signed(Decimal::from(3)), "+3");
+        assert_eq!(signed(Decimal::from(-2)), "−2");
+        assert_eq!(signed(Decimal::ZERO), "持平");
+        let c = Change::Values {
+            previous: Decimal::from(8),
+            current: Decimal::from(9),
+        };
+        assert_eq!(c.percent(), "+12.5%");
+        assert_eq!(c.text(), "+1");
+        let zero = Change::Values {
+            previous: Decimal::ZERO,
+            current: Decimal::from(9),
+        };
+        assert_eq!(zero.percent(), "—");
+    }
+}
