@@ -52,7 +52,7 @@ fn records<'a>(agency: &'a Agency, year: &'a Year) -> impl Iterator<Item = Recor
             cell: id,
             value: match year.cells[i] {
                 Cell::Missing => String::new(),
-                cell => cell_text(cell, crate::template::CellKind::Count),
+                cell => cell_text(cell, form.kind(i)),
             },
         }
     })

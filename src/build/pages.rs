@@ -607,10 +607,9 @@ impl Renderer<'_> {
         cell.text = cell_text(year.cells[c], form.kind(c));
         let (table, row, _) = form.place(c);
         cell.href = format!(
-            "{}#y{}-{}",
+            "{}#y{}",
             metric_path(agency, &format!("{}.{}", table.key, row.key)),
-            year.year,
-            form.place(c).2.key
+            year.year
         );
         cell.title = format!("{}：历年数字", form.cell_label(c));
         if year.computed[c] {

@@ -135,9 +135,27 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, BuildError> {
     }
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
+    tera.set_escape_fn(escape_html);
     tera.add_raw_templates(templates)
         .map_err(|e| BuildError::Theme(format!("模板有错误：{}", tera_message(&e))))?;
     Ok(Theme { tera, statics })
+}
+
+/// Escapes text for HTML: `& < > " '`. (Tera's own escaping also turns `/` into `&#x2F;`,
+/// which makes every relative link unreadable in the page source.)
+pub fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn text(path: &Path, bytes: Vec<u8>) -> Result<String, BuildError> {

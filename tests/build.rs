@@ -1,0 +1,368 @@
+//! `nianbao build` end to end: the example builds, links resolve, output is reproducible, a broken
+//! data file leaves output/ untouched, the comparison across templates marks 口径不同.
+
+mod common;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use common::Site;
+
+fn build(site: &Site, args: &[&str]) -> std::process::Output {
+    let mut all = vec!["build"];
+    all.extend_from_slice(args);
+    site.run(&all)
+}
+
+/// Every file under `dir`, by relative path, with its bytes.
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(dir) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let rel = entry
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .to_string();
+            out.insert(rel, std::fs::read(entry.path()).unwrap());
+        }
+    }
+    out
+}
+
+/// The values of an attribute in HTML (`href`, `src`, `id`).
+fn attr_values(html: &str, name: &str) -> Vec<String> {
+    let needle = format!(" {name}=\"");
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find(&needle) {
+        rest = &rest[i + needle.len()..];
+        if let Some(end) = rest.find('"') {
+            out.push(rest[..end].replace("&amp;", "&"));
+            rest = &rest[end..];
+        }
+    }
+    out
+}
+
+fn resolve(page: &str, href: &str) -> String {
+    let mut parts: Vec<&str> = page.split('/').collect();
+    parts.pop();
+    for piece in href.split('/') {
+        match piece {
+            ".." => {
+                parts.pop();
+            }
+            "." | "" => {}
+            p => parts.push(p),
+        }
+    }
+    parts.join("/")
+}
+
+#[test]
+fn example_site_builds_and_every_internal_link_resolves() {
+    let site = Site::example();
+    let out = build(&site, &[]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("已生成网站：2 个机关、3 个年度"),
+        "{stdout}"
+    );
+    let files = snapshot(&site.path("output"));
+    for expected in [
+        "index.html",
+        "404.html",
+        "sitemap.xml",
+        "atom.xml",
+        "static/style.css",
+        "jiahe/index.html",
+        "jiahe/2020/index.html",
+        "jiahe/2020/data.csv",
+        "jiahe/2020/data.json",
+        "jiahe/data.csv",
+        "hongze/2024/compare.html",
+        "hongze/metrics/requests.received.html",
+    ] {
+        assert!(files.contains_key(expected), "missing {expected}");
+    }
+    let ids: HashMap<&str, HashSet<String>> = files
+        .iter()
+        .filter(|(p, _)| p.ends_with(".html"))
+        .map(|(p, b)| {
+            (
+                p.as_str(),
+                attr_values(&String::from_utf8_lossy(b), "id")
+                    .into_iter()
+                    .collect(),
+            )
+        })
+        .collect();
+    let mut checked = 0;
+    for (page, bytes) in files
+        .iter()
+        .filter(|(p, _)| p.ends_with(".html") && *p != "404.html")
+    {
+        let html = String::from_utf8_lossy(bytes);
+        assert!(html.contains("<html lang=\"zh-CN\">"), "{page}");
+        for link in attr_values(&html, "href")
+            .into_iter()
+            .chain(attr_values(&html, "src"))
+        {
+            assert!(
+                !link.starts_with("http:")
+                    && !link.starts_with("https:")
+                    && !link.starts_with("//"),
+                "{page} links outside: {link}"
+            );
+            assert!(
+                !link.starts_with('/'),
+                "{page} has a root-absolute link {link}"
+            );
+            let (path, anchor) = link.split_once('#').unwrap_or((&link, ""));
+            let target = if path.is_empty() {
+                page.clone()
+            } else {
+                resolve(page, path)
+            };
+            assert!(
+                files.contains_key(&target),
+                "{page}: {link} → {target} does not exist"
+            );
+            if !anchor.is_empty() && target.ends_with(".html") {
+                assert!(
+                    ids[target.as_str()].contains(anchor),
+                    "{page}: {link} → no id {anchor} in {target}"
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 1000, "only {checked} links checked");
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let site = Site::example();
+    let (a, b) = (site.path("a"), site.path("b"));
+    assert_eq!(
+        build(&site, &["--output", a.to_str().unwrap()])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        build(&site, &["--output", b.to_str().unwrap()])
+            .status
+            .code(),
+        Some(0)
+    );
+    let a = snapshot(&site.path("a"));
+    let b = snapshot(&site.path("b"));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (path, bytes) in &a {
+        assert!(b[path] == *bytes, "{path} differs between builds");
+    }
+}
+
+#[test]
+fn a_broken_data_file_leaves_the_output_untouched() {
+    let site = Site::example();
+    assert_eq!(build(&site, &[]).status.code(), Some(0));
+    let before = snapshot(&site.path("output"));
+    site.replace(
+        "content/hongze/2024/data.yaml",
+        "received: [95, 0, 0, 0, 0, 0, 95]",
+        "received: [96, 0, 0, 0, 0, 0, 96]",
+    );
+    let out = build(&site, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("错误[T001]"), "{stderr}");
+    assert!(
+        stderr.contains("content/hongze/2024/data.yaml:"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("保持原样"), "{stderr}");
+    assert_eq!(snapshot(&site.path("output")), before);
+    // A YAML syntax error, too.
+    site.write("content/jiahe/2020/data.yaml", "template: [2019\n");
+    assert_eq!(build(&site, &[]).status.code(), Some(1));
+    assert_eq!(snapshot(&site.path("output")), before);
+    let leftovers: Vec<PathBuf> = std::fs::read_dir(site.root())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().contains("nianbao"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn files_of_a_removed_year_disappear() {
+    let site = Site::example();
+    assert_eq!(build(&site, &[]).status.code(), Some(0));
+    assert!(site.path("output/hongze/2024/index.html").is_file());
+    std::fs::remove_dir_all(site.path("content/hongze/2024")).unwrap();
+    assert_eq!(build(&site, &[]).status.code(), Some(0));
+    assert!(!site.path("output/hongze/2024").exists());
+    assert!(site.path("output/hongze/2023/index.html").is_file());
+}
+
+#[test]
+fn comparison_across_the_template_change_marks_non_comparable_cells() {
+    let site = Site::fixture("valid");
+    assert_eq!(build(&site, &[]).status.code(), Some(0));
+    let html = site.read("output/shili/2021/compare.html");
+    assert!(html.contains("两年使用的年报格式不同"), "{html}");
+    // 本年制发件数 is new in the 2021 format.
+    let row = html
+        .split("<tr")
+        .find(|r| r.contains("行政规范性文件") && r.contains("本年制发件数"))
+        .unwrap();
+    assert!(row.contains("口径不同"), "{row}");
+    assert!(row.contains("class=\"na\""), "{row}");
+    // Part 三's cells share ids across the templates and are compared: 2020 received 2, 2021 received 1.
+    let row = html
+        .split("<tr")
+        .find(|r| r.contains("一、本年新收政府信息公开申请数量") && r.contains("<td>总计</td>"))
+        .unwrap();
+    assert!(
+        row.contains(">2<") && row.contains(">1<") && row.contains("−1"),
+        "{row}"
+    );
+    assert!(row.contains("−50%"), "{row}");
+    // （六）其他处理: one row in 2020, three items in 2021, compared as a sum.
+    assert!(html.contains("（六）其他处理（各项合计）"), "{html}");
+    // 2019-format items that the 2021 format dropped are listed.
+    assert!(
+        html.contains("「第二十条第（九）项 政府集中采购」×「采购总金额」"),
+        "{html}"
+    );
+    // And the year page says 口径不同 in the cell itself.
+    let year = site.read("output/shili/2021/index.html");
+    assert!(year.contains("口径不同"));
+}
+
+#[test]
+fn year_page_shows_changes_in_text_and_acknowledged_notes() {
+    let site = Site::example();
+    assert_eq!(build(&site, &[]).status.code(), Some(0));
+    let html = site.read("output/hongze/2024/index.html");
+    // 一、本年新收 went from 21 to 95.
+    assert!(
+        html.contains("<span class=\"vh\">比上年</span>+74</span>"),
+        "change in text"
+    );
+    // The published deviation is noted beside the table.
+    assert!(html.contains("（六）其他处理未按2021年格式拆分为三项"));
+    assert!(html.contains("※1"));
+    let y2023 = site.read("output/hongze/2023/index.html");
+    assert!(y2023.contains("原报告行政复议一栏各结果之和为 11"));
+}
+
+#[test]
+fn base_url_feeds_only_canonical_sitemap_and_feed() {
+    let site = Site::example();
+    let out = build(
+        &site,
+        &["--base-url", "https://www.example.gov.cn/zwgk/ndbg/"],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let year = site.read("output/jiahe/2020/index.html");
+    assert!(year.contains(
+        "<link rel=\"canonical\" href=\"https://www.example.gov.cn/zwgk/ndbg/jiahe/2020/index.html\">"
+    ));
+    assert!(year.contains("href=\"../../static/style.css\""));
+    let sitemap = site.read("output/sitemap.xml");
+    assert!(
+        sitemap.contains("<loc>https://www.example.gov.cn/zwgk/ndbg/hongze/2024/index.html</loc>")
+    );
+    let atom = site.read("output/atom.xml");
+    assert!(atom.contains("https://www.example.gov.cn/zwgk/ndbg/hongze/2024/index.html"));
+    assert!(atom.contains("<title>淮安市洪泽区人民政府2024年政府信息公开工作年度报告</title>"));
+}
+
+#[test]
+fn data_downloads_have_one_row_per_cell() {
+    let site = Site::example();
+    assert_eq!(build(&site, &[]).status.code(), Some(0));
+    let csv = site.read("output/jiahe/2020/data.csv");
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "\u{feff}机关,年度,格式,部分,行标签,列标签,单元格编号,数值"
+    );
+    assert!(csv.contains(
+        "广州市白云区人民政府嘉禾街道办事处,2020,2019,二、主动公开政府信息情况,第二十条第（九）项 政府集中采购,采购总金额,proactive.item9.procurement.amount,1090.98"
+    ), "{csv}");
+    assert!(csv.contains(",proactive.item6.penalties.change,+373"));
+    let json: serde_json::Value =
+        serde_json::from_str(&site.read("output/hongze/data.json")).unwrap();
+    let rows = json.as_array().unwrap();
+    let one = rows
+        .iter()
+        .find(|r| r["cell"] == "fees.notices.value" && r["year"] == 2023)
+        .unwrap();
+    assert_eq!(one["value"], "/");
+    assert_eq!(
+        rows.len(),
+        2 * rows.iter().filter(|r| r["year"] == 2023).count()
+    );
+}
+
+#[test]
+fn raw_html_in_the_narrative_is_sanitised_unless_allowed() {
+    let site = Site::example();
+    site.replace(
+        "content/jiahe/2020/report.md",
+        "## 五、存在的主要问题及改进情况\n",
+        "## 五、存在的主要问题及改进情况\n\n<script>alert(1)</script><b onclick=\"x()\">加粗</b>\n",
+    );
+    assert_eq!(build(&site, &[]).status.code(), Some(0));
+    let html = site.read("output/jiahe/2020/index.html");
+    assert!(!html.contains("<script>alert") && !html.contains("onclick"));
+    assert!(html.contains("<b>加粗</b>"));
+    let mut config = site.read("content/site.yaml");
+    config.push_str("settings:\n  allow_html: true\n");
+    site.write("content/site.yaml", config);
+    assert_eq!(build(&site, &[]).status.code(), Some(0));
+    assert!(
+        site.read("output/jiahe/2020/index.html")
+            .contains("<script>alert(1)</script>")
+    );
+}
+
+#[test]
+fn site_templates_override_the_theme() {
+    let site = Site::example();
+    site.write("templates/404.html", "{% extends \"base.html\" %}{% block content %}<h1>本站自定义的404</h1>{% endblock content %}");
+    assert_eq!(build(&site, &[]).status.code(), Some(0));
+    assert!(site.read("output/404.html").contains("本站自定义的404"));
+    // A template error names the template and stops the build.
+    site.write(
+        "templates/year.html",
+        "{% extends \"base.html\" %}{% block content %}{{ nosuch.value }}{% endblock content %}",
+    );
+    let out = build(&site, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("year.html"));
+}
+
+#[test]
+fn a_single_agency_site_goes_straight_to_the_agency() {
+    let site = Site::fixture("valid");
+    assert_eq!(build(&site, &[]).status.code(), Some(0));
+    let index = site.read("output/index.html");
+    assert!(
+        index.contains("<meta http-equiv=\"refresh\" content=\"0; url=shili/index.html\">"),
+        "{index}"
+    );
+}
