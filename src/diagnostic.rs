@@ -303,6 +303,13 @@ pub const CODES: &[CodeInfo] = &[
         "评估中“内容雷同”会被扣分：请结合本年度的实际情况重写，说明新的做法、问题和措施。",
     ),
     code(
+        "B001",
+        E,
+        false,
+        "网站模板或站点设置有错误",
+        "检查 templates/、themes/ 中的模板和 content/site.yaml。",
+    ),
+    code(
         "A001",
         E,
         false,

@@ -13,6 +13,7 @@ pub mod load;
 pub mod model;
 pub mod narrative;
 pub mod scaffold;
+pub mod serve;
 pub mod template;
 pub mod textdiff;
 pub mod yaml;

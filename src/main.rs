@@ -36,6 +36,27 @@ enum Command {
         #[arg(long, value_name = "网址")]
         base_url: Option<String>,
     },
+    /// 本地预览：在内存中生成网站并提供访问，修改文件后浏览器自动刷新（不写 output/）
+    Serve {
+        /// 端口；默认 1111，被占用时自动改用下一个空闲端口
+        #[arg(long, value_name = "端口")]
+        port: Option<u16>,
+        /// 监听的地址；默认只允许本机访问
+        #[arg(long, default_value = "127.0.0.1", value_name = "地址")]
+        interface: std::net::IpAddr,
+        /// 网站在门户中的子路径，如 /zwgk/ndbg/
+        #[arg(long, default_value = "/", value_name = "路径")]
+        base_path: String,
+        /// 定时轮询文件变化（网络盘、容器、WSL 中收不到文件事件时使用）
+        #[arg(long)]
+        poll: bool,
+        /// 文件变化后等待多少毫秒再重新生成
+        #[arg(long, default_value_t = 50, value_name = "毫秒")]
+        debounce: u64,
+        /// 启动后用浏览器打开
+        #[arg(long)]
+        open: bool,
+    },
     /// 新建站点：写入 content/site.yaml 和一个机关
     Init {
         /// 新站点的目录，默认为当前目录（或 --root）
@@ -81,6 +102,32 @@ fn main() -> ExitCode {
             kind,
         } => init(dir.unwrap_or(root), agency, name, &kind),
         Command::New { agency, year } => new(&root, &agency, year),
+        Command::Serve {
+            port,
+            interface,
+            base_path,
+            poll,
+            debounce,
+            open,
+        } => {
+            let options = nianbao::serve::ServeOptions {
+                root,
+                interface,
+                port: port.unwrap_or(1111),
+                port_given: port.is_some(),
+                base_path: nianbao::serve::normalise_base_path(&base_path),
+                poll,
+                debounce: std::time::Duration::from_millis(debounce),
+                open,
+            };
+            match nianbao::serve::serve(options) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(err) => {
+                    eprintln!("错误：{err}");
+                    ExitCode::from(2)
+                }
+            }
+        }
     }
 }
 

@@ -24,8 +24,6 @@ use crate::load::Fatal;
 pub struct Options {
     /// Overrides site.yaml's base_url (canonical links, sitemap, feed).
     pub base_url: Option<String>,
-    /// A script added to every page in serve mode (never by `build`).
-    pub live_reload: Option<String>,
     /// Where the 404 page's links lead (serve knows its base path).
     pub not_found_root: Option<String>,
 }

@@ -127,7 +127,6 @@ impl Renderer<'_> {
             },
         );
         ctx.insert("breadcrumbs", &breadcrumbs);
-        ctx.insert("live_reload", &self.options.live_reload);
         ctx
     }
 

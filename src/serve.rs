@@ -1,0 +1,696 @@
+//! `nianbao serve`: builds into memory, serves from memory with live reload, shows build errors
+//! in the browser. output/ is never touched.
+//!
+//! The site is held as an `Arc` snapshot that a rebuild replaces whole, so a request sees either
+//! the complete old site or the complete new one. One server-sent-events endpoint under the base
+//! path tells open pages to reload or to show the diagnostics.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use notify::{EventKind, RecursiveMode};
+use notify_debouncer_full::{DebounceEventResult, new_debouncer, new_debouncer_opt};
+use tokio::sync::broadcast;
+use tokio_stream::StreamExt;
+use tokio_stream::wrappers::BroadcastStream;
+
+use crate::build::{self, BuildError, Files};
+use crate::diagnostic::Diagnostic;
+
+/// The path of the reload endpoint under the base path.
+pub const EVENTS_PATH: &str = "__nianbao/events";
+
+/// The options of `nianbao serve`.
+#[derive(Clone, Debug)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub interface: IpAddr,
+    pub port: u16,
+    /// Whether the port was chosen by the user (then a busy port is an error).
+    pub port_given: bool,
+    /// The sub-path the site is served under, with slashes at both ends (`/` or `/zwgk/ndbg/`).
+    pub base_path: String,
+    pub poll: bool,
+    pub debounce: Duration,
+    pub open: bool,
+}
+
+/// A problem that stops serve from starting.
+#[derive(Debug)]
+pub struct ServeError(pub String);
+
+impl std::fmt::Display for ServeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ServeError {}
+
+/// Normalises a base path to `/…/`.
+pub fn normalise_base_path(base: &str) -> String {
+    let trimmed = base.trim_matches('/');
+    if trimmed.is_empty() {
+        "/".to_string()
+    } else {
+        format!("/{trimmed}/")
+    }
+}
+
+/// What is served now: the last good site and the problems of the last build, if it failed.
+struct Snapshot {
+    files: Option<Arc<Files>>,
+    problems: Option<Arc<String>>,
+}
+
+#[derive(Clone, Debug)]
+enum Message {
+    Reload,
+    Problems(Arc<String>),
+}
+
+struct Shared {
+    snapshot: RwLock<Arc<Snapshot>>,
+    events: broadcast::Sender<Message>,
+    base: String,
+}
+
+impl Shared {
+    fn current(&self) -> Arc<Snapshot> {
+        self.snapshot
+            .read()
+            .map(|s| s.clone())
+            .unwrap_or_else(|poisoned| poisoned.into_inner().clone())
+    }
+
+    fn replace(&self, snapshot: Snapshot) {
+        let snapshot = Arc::new(snapshot);
+        match self.snapshot.write() {
+            Ok(mut guard) => *guard = snapshot,
+            Err(poisoned) => *poisoned.into_inner() = snapshot,
+        }
+    }
+}
+
+/// The script added to every page in serve mode: reload on a new build, show the problems of a
+/// failed build over the page without leaving it.
+pub fn reload_script(base: &str) -> String {
+    format!(
+        r#"<script>
+(function () {{
+  var source = new EventSource("{base}{EVENTS_PATH}");
+  source.addEventListener("reload", function () {{ location.reload(); }});
+  source.addEventListener("problems", function (e) {{ show(JSON.parse(e.data)); }});
+  function text(tag, value, cls) {{
+    var el = document.createElement(tag);
+    el.textContent = value;
+    if (cls) el.className = cls;
+    return el;
+  }}
+  function show(problems) {{
+    var old = document.getElementById("nianbao-overlay");
+    if (old) old.remove();
+    var box = document.createElement("div");
+    box.id = "nianbao-overlay";
+    box.setAttribute("role", "alertdialog");
+    box.setAttribute("aria-label", "构建失败");
+    box.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(20,20,20,.92);color:#fff;font:15px/1.6 system-ui,'PingFang SC','Microsoft YaHei','Noto Sans CJK SC',sans-serif;padding:24px";
+    var inner = document.createElement("div");
+    inner.style.cssText = "max-width:960px;margin:0 auto";
+    inner.appendChild(text("h2", "构建失败：共 " + problems.length + " 个错误。下面是上一次成功构建的页面；改正后页面会自动刷新。"));
+    problems.forEach(function (p) {{
+      var item = document.createElement("div");
+      item.style.cssText = "background:#2b2b2b;border-left:4px solid #ff6b5b;margin:12px 0;padding:10px 14px;white-space:pre-wrap";
+      var where = p.file + (p.line ? ":" + p.line + (p.column ? ":" + p.column : "") : "");
+      item.appendChild(text("div", "错误[" + p.code + "]：" + p.message));
+      item.appendChild(text("div", "位置：" + where));
+      if (p.label) item.appendChild(text("div", "单元格：" + p.label));
+      if (p.yaml_path) item.appendChild(text("div", "YAML 路径：" + p.yaml_path));
+      if (p.expected) item.appendChild(text("div", "应为：" + p.expected));
+      if (p.found) item.appendChild(text("div", "实际：" + p.found));
+      if (p.hint) item.appendChild(text("div", "提示：" + p.hint));
+      inner.appendChild(item);
+    }});
+    var close = text("button", "暂时关闭");
+    close.onclick = function () {{ box.remove(); }};
+    inner.appendChild(close);
+    box.appendChild(inner);
+    document.body.appendChild(box);
+  }}
+}})();
+</script>
+"#
+    )
+}
+
+/// Adds the reload script to every HTML file.
+fn with_reload_script(mut files: Files, script: &str) -> Files {
+    for (path, bytes) in files.files.iter_mut() {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8_lossy(bytes);
+        let injected = match html.rfind("</body>") {
+            Some(i) => format!("{}{script}{}", &html[..i], &html[i..]),
+            None => format!("{html}{script}"),
+        };
+        *bytes = injected.into_bytes();
+    }
+    files
+}
+
+/// Builds the site into memory. On failure, the problems as diagnostics.
+pub fn build_in_memory(root: &Path, base: &str) -> Result<Files, Vec<Diagnostic>> {
+    let options = build::Options {
+        not_found_root: Some(base.to_string()),
+        ..Default::default()
+    };
+    let checked = match crate::load_and_check(root) {
+        Ok(checked) => checked,
+        Err(fatal) => return Err(vec![general_problem(fatal.to_string())]),
+    };
+    if checked.has_errors() {
+        return Err(checked
+            .diagnostics
+            .into_iter()
+            .filter(Diagnostic::is_blocking)
+            .collect());
+    }
+    match build::render_site(root, &checked, &options) {
+        Ok(files) => Ok(with_reload_script(files, &reload_script(base))),
+        Err(BuildError::Check(checked)) => Err(checked.diagnostics),
+        Err(err) => Err(vec![general_problem(err.to_string())]),
+    }
+}
+
+/// A problem that is not about one file of content (a template error, a missing site.yaml).
+fn general_problem(message: String) -> Diagnostic {
+    Diagnostic::new("B001", Path::new("templates")).message(message)
+}
+
+fn problems_json(problems: &[Diagnostic]) -> String {
+    serde_json::to_string(problems).unwrap_or_else(|_| "[]".to_string())
+}
+
+/// A page shown when there is no good build yet.
+fn first_build_failed_page(base: &str, problems: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>构建失败</title></head>\n<body><h1>构建失败</h1><p>网站还没有成功生成过。改正错误后，页面会自动刷新。</p>\n<pre id=\"nianbao-problems\">{}</pre>\n{}</body></html>\n",
+        crate::build::theme::escape_html(problems),
+        reload_script(base)
+    )
+}
+
+/// Which file-system events cause a rebuild.
+pub fn is_relevant_event(kind: &EventKind, paths: &[PathBuf], root: &Path) -> bool {
+    use notify::event::ModifyKind;
+    let kind_matters = match kind {
+        EventKind::Access(_) | EventKind::Other => false,
+        EventKind::Modify(ModifyKind::Metadata(_)) => false,
+        EventKind::Any | EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_) => true,
+    };
+    kind_matters && paths.iter().any(|p| !is_ignored_path(p, root))
+}
+
+/// Editor temporary and swap files, hidden files, and the build output.
+pub fn is_ignored_path(path: &Path, root: &Path) -> bool {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let mut components = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().to_string());
+    let first = components.next().unwrap_or_default();
+    if first == "output" || first == "target" {
+        return true;
+    }
+    let all: Vec<String> = std::iter::once(first).chain(components).collect();
+    if all
+        .iter()
+        .any(|c| c.starts_with('.') && c != "." && c != "..")
+    {
+        return true;
+    }
+    let name = all.last().cloned().unwrap_or_default();
+    name.ends_with('~')
+        || name == "4913"
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name.contains("___jb_")
+        || [
+            ".swp",
+            ".swo",
+            ".swx",
+            ".tmp",
+            ".temp",
+            ".bak",
+            ".crdownload",
+            ".part",
+            ".kate-swp",
+        ]
+        .iter()
+        .any(|ext| name.ends_with(ext))
+}
+
+/// Runs the server until Ctrl+C.
+pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| ServeError(format!("无法启动服务：{e}")))?;
+    runtime.block_on(run(options))
+}
+
+async fn bind(options: &ServeOptions) -> Result<tokio::net::TcpListener, ServeError> {
+    let tries = if options.port_given { 1 } else { 20 };
+    let mut last = None;
+    for offset in 0..tries {
+        let port = options.port.saturating_add(offset);
+        match tokio::net::TcpListener::bind(SocketAddr::new(options.interface, port)).await {
+            Ok(listener) => {
+                if offset > 0 {
+                    eprintln!("端口 {} 已被占用，改用端口 {port}。", options.port);
+                }
+                return Ok(listener);
+            }
+            Err(err) => last = Some(err),
+        }
+    }
+    let err = last.map(|e| e.to_string()).unwrap_or_default();
+    Err(ServeError(if options.port_given {
+        format!(
+            "无法在 {}:{} 上启动预览：{err}。端口 {} 可能已被占用，请用 --port 指定其他端口。",
+            options.interface, options.port, options.port
+        )
+    } else {
+        format!(
+            "无法在 {} 上启动预览：端口 {} 至 {} 都无法使用（{err}）。请用 --port 指定端口。",
+            options.interface,
+            options.port,
+            options.port.saturating_add(tries - 1)
+        )
+    }))
+}
+
+async fn run(options: ServeOptions) -> Result<(), ServeError> {
+    if !options.interface.is_loopback() {
+        eprintln!(
+            "警告：预览服务绑定在 {}，同一网络中的其他计算机也能访问尚未发布的年报。只在本机预览时请用默认的 127.0.0.1。",
+            options.interface
+        );
+    }
+    let base = options.base_path.clone();
+    let (events, _) = broadcast::channel(64);
+    let shared = Arc::new(Shared {
+        snapshot: RwLock::new(Arc::new(Snapshot {
+            files: None,
+            problems: None,
+        })),
+        events,
+        base: base.clone(),
+    });
+    // The first build; it may fail, and serve starts all the same.
+    rebuild(&options.root, &shared, false);
+    let listener = bind(&options).await?;
+    let address = listener
+        .local_addr()
+        .map_err(|e| ServeError(format!("无法读取监听地址：{e}")))?;
+    let host = match address.ip() {
+        IpAddr::V6(ip) => format!("[{ip}]"),
+        IpAddr::V4(ip) => ip.to_string(),
+    };
+    let url = format!("http://{host}:{}{base}", address.port());
+    println!("正在预览：{url}（按 Ctrl+C 停止）");
+    use std::io::Write as _;
+    let _ = std::io::stdout().flush();
+
+    start_watching(&options, shared.clone())?;
+    if options.open
+        && let Err(err) = open::that_detached(&url)
+    {
+        eprintln!("无法打开浏览器：{err}。请手动打开 {url}");
+    }
+    let app = Router::new()
+        .route("/", get(handle))
+        .route("/{*path}", get(handle))
+        .with_state(shared);
+    let server = axum::serve(listener, app).with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    });
+    server
+        .await
+        .map_err(|e| ServeError(format!("预览服务出错：{e}")))
+}
+
+/// Rebuilds and swaps the new site in; tells the pages.
+fn rebuild(root: &Path, shared: &Shared, announce: bool) {
+    let start = Instant::now();
+    match build_in_memory(root, &shared.base) {
+        Ok(files) => {
+            shared.replace(Snapshot {
+                files: Some(Arc::new(files)),
+                problems: None,
+            });
+            if announce {
+                println!("已重新生成（{} 毫秒）", start.elapsed().as_millis());
+            }
+            let _ = shared.events.send(Message::Reload);
+        }
+        Err(problems) => {
+            for problem in &problems {
+                eprintln!("{}", problem.render());
+            }
+            eprintln!(
+                "构建失败（{} 个错误）：浏览器中继续显示上一次成功构建的页面，并显示上述错误。",
+                problems.len()
+            );
+            let json = Arc::new(problems_json(&problems));
+            let files = shared.current().files.clone();
+            shared.replace(Snapshot {
+                files,
+                problems: Some(json.clone()),
+            });
+            let _ = shared.events.send(Message::Problems(json));
+        }
+    }
+}
+
+/// A watcher of either kind, kept alive while serving.
+enum Watcher {
+    Native(
+        notify_debouncer_full::Debouncer<
+            notify::RecommendedWatcher,
+            notify_debouncer_full::RecommendedCache,
+        >,
+    ),
+    Poll(notify_debouncer_full::Debouncer<notify::PollWatcher, notify_debouncer_full::NoCache>),
+}
+
+impl Watcher {
+    fn watch(&mut self, path: &Path, mode: RecursiveMode) -> notify::Result<()> {
+        match self {
+            Watcher::Native(d) => d.watch(path, mode),
+            Watcher::Poll(d) => d.watch(path, mode),
+        }
+    }
+}
+
+/// The folders serve watches: content/, templates/ and themes/ (recursively), and the site root
+/// itself (not recursively) to see templates/ or themes/ appear.
+fn watched_dirs(root: &Path) -> Vec<(PathBuf, RecursiveMode)> {
+    let mut out = vec![(root.to_path_buf(), RecursiveMode::NonRecursive)];
+    for dir in ["content", "templates", "themes"] {
+        let path = root.join(dir);
+        if path.is_dir() {
+            out.push((path, RecursiveMode::Recursive));
+        }
+    }
+    out
+}
+
+fn start_watching(options: &ServeOptions, shared: Arc<Shared>) -> Result<(), ServeError> {
+    let (tx, rx) = mpsc::channel::<DebounceEventResult>();
+    let mut watcher = if options.poll {
+        let config = notify::Config::default()
+            .with_poll_interval(options.debounce.max(Duration::from_millis(200)))
+            .with_compare_contents(true);
+        Watcher::Poll(
+            new_debouncer_opt(
+                options.debounce,
+                None,
+                tx,
+                notify_debouncer_full::NoCache,
+                config,
+            )
+            .map_err(|e| ServeError(format!("无法监视文件变化：{e}")))?,
+        )
+    } else {
+        Watcher::Native(
+            new_debouncer(options.debounce, None, tx)
+                .map_err(|e| ServeError(format!("无法监视文件变化：{e}（可以试试 --poll）")))?,
+        )
+    };
+    let root = options.root.clone();
+    let mut watched: Vec<PathBuf> = Vec::new();
+    for (path, mode) in watched_dirs(&root) {
+        watcher
+            .watch(&path, mode)
+            .map_err(|e| ServeError(format!("无法监视 {}：{e}", path.display())))?;
+        watched.push(path);
+    }
+    std::thread::Builder::new()
+        .name("nianbao-watch".to_string())
+        .spawn(move || {
+            while let Ok(first) = rx.recv() {
+                // Coalesce everything that is already waiting into one rebuild.
+                let mut batches = vec![first];
+                while let Ok(more) = rx.try_recv() {
+                    batches.push(more);
+                }
+                let mut relevant = false;
+                for batch in batches.into_iter().flatten() {
+                    for event in batch {
+                        relevant |= is_relevant_event(&event.kind, &event.paths, &root);
+                    }
+                }
+                // Folders that appeared since (templates/, themes/, content/ recreated).
+                for (path, mode) in watched_dirs(&root) {
+                    if !watched.contains(&path) && watcher.watch(&path, mode).is_ok() {
+                        watched.push(path);
+                        relevant = true;
+                    }
+                }
+                if relevant {
+                    rebuild(&root, &shared, true);
+                }
+            }
+        })
+        .map_err(|e| ServeError(format!("无法启动监视线程：{e}")))?;
+    Ok(())
+}
+
+fn content_type(path: &str) -> HeaderValue {
+    let mime = mime_guess::from_path(path).first_or_octet_stream();
+    let text = mime.type_() == mime_guess::mime::TEXT
+        || matches!(
+            mime.subtype().as_str(),
+            "json" | "xml" | "javascript" | "atom+xml" | "svg+xml"
+        );
+    let value = if text {
+        format!("{mime}; charset=utf-8")
+    } else {
+        mime.to_string()
+    };
+    HeaderValue::from_str(&value).unwrap_or(HeaderValue::from_static("application/octet-stream"))
+}
+
+fn respond(status: StatusCode, path: &str, body: Vec<u8>) -> Response {
+    let mut response = Response::new(Body::from(body));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, content_type(path));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+async fn handle(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
+    let path = uri.path();
+    let base = shared.base.as_str();
+    let Some(rel) = path.strip_prefix(base) else {
+        if format!("{path}/") == base {
+            return redirect(base);
+        }
+        return not_found(&shared);
+    };
+    if rel == EVENTS_PATH {
+        return events(&shared).into_response();
+    }
+    let snapshot = shared.current();
+    let Some(files) = snapshot.files.clone() else {
+        let problems = snapshot
+            .problems
+            .as_deref()
+            .cloned()
+            .unwrap_or_else(|| "[]".to_string());
+        return respond(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "index.html",
+            first_build_failed_page(base, &problems).into_bytes(),
+        );
+    };
+    let rel = percent_decode(rel);
+    let file = if rel.is_empty() || rel.ends_with('/') {
+        format!("{rel}index.html")
+    } else {
+        rel.clone()
+    };
+    if let Some(bytes) = files.get(&file) {
+        return respond(StatusCode::OK, &file, bytes.to_vec());
+    }
+    if files.get(&format!("{rel}/index.html")).is_some() {
+        return redirect(&format!("{path}/"));
+    }
+    not_found(&shared)
+}
+
+fn redirect(to: &str) -> Response {
+    let mut response = Response::new(Body::empty());
+    *response.status_mut() = StatusCode::PERMANENT_REDIRECT;
+    if let Ok(value) = HeaderValue::from_str(to) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+fn not_found(shared: &Shared) -> Response {
+    let body = shared
+        .current()
+        .files
+        .as_ref()
+        .and_then(|f| f.get("404.html").map(<[u8]>::to_vec))
+        .unwrap_or_else(|| "<!DOCTYPE html><html lang=\"zh-CN\"><title>页面不存在</title><h1>页面不存在</h1></html>".as_bytes().to_vec());
+    respond(StatusCode::NOT_FOUND, "404.html", body)
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(v) = u8::from_str_radix(&text[i + 1..(i + 3).min(text.len())], 16)
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).to_string()
+}
+
+fn events(
+    shared: &Shared,
+) -> Sse<impl tokio_stream::Stream<Item = Result<SseEvent, std::convert::Infallible>> + use<>> {
+    let initial = shared
+        .current()
+        .problems
+        .clone()
+        .map(|p| Ok(SseEvent::default().event("problems").data(p.as_str())));
+    let stream =
+        BroadcastStream::new(shared.events.subscribe()).filter_map(|message| match message {
+            Ok(Message::Reload) => Some(Ok(SseEvent::default().event("reload").data("reload"))),
+            Ok(Message::Problems(json)) => Some(Ok(SseEvent::default()
+                .event("problems")
+                .data(json.as_str()))),
+            Err(_) => None,
+        });
+    let hello = Ok(SseEvent::default().event("hello").data("nianbao"));
+    let stream = tokio_stream::iter(std::iter::once(hello).chain(initial)).chain(stream);
+    Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use notify::event::{AccessKind, CreateKind, MetadataKind, ModifyKind, RenameMode};
+
+    fn relevant(kind: EventKind, paths: &[&str]) -> bool {
+        let root = Path::new("/site");
+        let paths: Vec<PathBuf> = paths.iter().map(|p| root.join(p)).collect();
+        is_relevant_event(&kind, &paths, root)
+    }
+
+    #[test]
+    fn content_changes_cause_a_rebuild() {
+        let modify = EventKind::Modify(ModifyKind::Data(notify::event::DataChange::Content));
+        assert!(relevant(modify, &["content/jiahe/2020/data.yaml"]));
+        assert!(relevant(
+            EventKind::Create(CreateKind::Folder),
+            &["content/jiahe/2021"]
+        ));
+        assert!(relevant(
+            EventKind::Remove(notify::event::RemoveKind::Folder),
+            &["content/jiahe/2021"]
+        ));
+        assert!(relevant(modify, &["templates/year.html"]));
+        assert!(relevant(modify, &["themes/default/static/style.css"]));
+    }
+
+    #[test]
+    fn rename_from_a_temporary_file_counts() {
+        let rename = EventKind::Modify(ModifyKind::Name(RenameMode::Both));
+        assert!(relevant(
+            rename,
+            &[
+                "content/jiahe/2020/.data.yaml.tmp",
+                "content/jiahe/2020/data.yaml"
+            ]
+        ));
+    }
+
+    #[test]
+    fn editor_files_and_reads_do_not() {
+        let modify = EventKind::Modify(ModifyKind::Data(notify::event::DataChange::Any));
+        for path in [
+            "content/jiahe/2020/.data.yaml.swp",
+            "content/jiahe/2020/data.yaml~",
+            "content/jiahe/2020/4913",
+            "content/jiahe/2020/#report.md#",
+            "content/jiahe/2020/.#report.md",
+            "content/jiahe/2020/report.md___jb_tmp___",
+            "content/.git/index",
+            "output/index.html",
+        ] {
+            assert!(!relevant(modify, &[path]), "{path}");
+        }
+        assert!(!relevant(
+            EventKind::Access(AccessKind::Any),
+            &["content/jiahe/2020/data.yaml"]
+        ));
+        assert!(!relevant(
+            EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime)),
+            &["content/jiahe/2020/data.yaml"]
+        ));
+    }
+
+    #[test]
+    fn base_paths() {
+        assert_eq!(normalise_base_path(""), "/");
+        assert_eq!(normalise_base_path("/"), "/");
+        assert_eq!(normalise_base_path("zwgk/ndbg"), "/zwgk/ndbg/");
+        assert_eq!(normalise_base_path("/zwgk/ndbg/"), "/zwgk/ndbg/");
+    }
+
+    #[test]
+    fn reload_script_goes_before_the_end_of_body() {
+        let mut files = Files::default();
+        files.add("a.html", "<html><body><p>x</p></body></html>");
+        files.add("a.css", "body{}");
+        let files = with_reload_script(files, "<script>1</script>");
+        assert_eq!(
+            files.get("a.html").unwrap(),
+            b"<html><body><p>x</p><script>1</script></body></html>"
+        );
+        assert_eq!(files.get("a.css").unwrap(), b"body{}");
+    }
+
+    #[test]
+    fn percent_decoding() {
+        assert_eq!(percent_decode("a%20b"), "a b");
+        assert_eq!(percent_decode("%E5%98%89"), "嘉");
+        assert_eq!(percent_decode("bad%zz"), "bad%zz");
+    }
+}

@@ -1,0 +1,313 @@
+//! `nianbao serve` end to end: the real binary on a copy of the example site, a browser-like
+//! client on the reload endpoint, and edits made the way people and editors make them.
+//! Time-outs are generous: these are not speed tests.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use common::Site;
+
+const WAIT: Duration = Duration::from_secs(30);
+
+/// A running `nianbao serve`, stopped when dropped.
+struct Server {
+    child: Child,
+    url: String,
+    events: mpsc::Receiver<(String, String)>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(20)))
+        .build()
+        .into()
+}
+
+impl Server {
+    fn start(site: &Site, extra: &[&str]) -> Server {
+        let mut child = Command::new(common::BIN)
+            .arg("--root")
+            .arg(site.root())
+            .args(["serve", "--port", "0"])
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        let stderr = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            // Drain stderr so the server never blocks on a full pipe.
+            for _ in BufReader::new(stderr).lines().map_while(Result::ok) {}
+        });
+        let line = rx.recv_timeout(WAIT).expect("serve printed its address");
+        let url = line
+            .split("http://")
+            .nth(1)
+            .and_then(|rest| rest.split('（').next())
+            .map(|u| format!("http://{u}"))
+            .unwrap_or_else(|| panic!("no URL in {line:?}"));
+        // Listen on the reload endpoint like an open page does.
+        let (etx, erx) = mpsc::channel();
+        let events_url = format!("{url}__nianbao/events");
+        std::thread::spawn(move || {
+            let agent: ureq::Agent = ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .build()
+                .into();
+            let Ok(response) = agent.get(&events_url).call() else {
+                return;
+            };
+            let reader = BufReader::new(response.into_body().into_reader());
+            let mut event = String::new();
+            for line in reader.lines().map_while(Result::ok) {
+                if let Some(name) = line.strip_prefix("event: ") {
+                    event = name.to_string();
+                } else if let Some(data) = line.strip_prefix("data: ") {
+                    let _ = etx.send((event.clone(), data.to_string()));
+                }
+            }
+        });
+        let server = Server {
+            child,
+            url,
+            events: erx,
+        };
+        server.wait_for("hello");
+        server
+    }
+
+    fn get(&self, path: &str) -> (u16, String) {
+        let mut response = agent().get(&format!("{}{path}", self.url)).call().unwrap();
+        let status = response.status().as_u16();
+        (
+            status,
+            response.body_mut().read_to_string().unwrap_or_default(),
+        )
+    }
+
+    /// Waits for the next event of this name, skipping others; returns its data.
+    fn wait_for(&self, name: &str) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.events.recv_timeout(left) {
+                Ok((event, data)) if event == name => return data,
+                Ok(_) => continue,
+                Err(_) => panic!("no {name} event within {WAIT:?}"),
+            }
+        }
+    }
+}
+
+#[test]
+fn serve_follows_edits_errors_and_folders() {
+    let site = Site::example();
+    let server = Server::start(&site, &[]);
+    let (status, page) = server.get("jiahe/2020/index.html");
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("__nianbao/events"),
+        "the reload script is added in serve mode"
+    );
+
+    // 1. Edit report.md in place.
+    let mut report = site.read("content/jiahe/2020/report.md");
+    report.push_str("\n本段为预览测试新增的文字。\n");
+    site.write("content/jiahe/2020/report.md", &report);
+    server.wait_for("reload");
+    assert!(
+        server
+            .get("jiahe/2020/index.html")
+            .1
+            .contains("本段为预览测试新增的文字")
+    );
+
+    // 2. Save data.yaml the way editors do: write a temporary file, then rename it over.
+    let data_path = site.path("content/jiahe/2020/data.yaml");
+    let data = site.read("content/jiahe/2020/data.yaml");
+    let changed = data.replace("procurement: [47, 1090.98]", "procurement: [48, 1090.98]");
+    assert_ne!(changed, data);
+    let temp = site.path("content/jiahe/2020/.data.yaml.tmp");
+    std::fs::write(&temp, &changed).unwrap();
+    std::fs::rename(&temp, &data_path).unwrap();
+    server.wait_for("reload");
+    let page = server.get("jiahe/2020/index.html").1;
+    assert!(page.contains(">48<"), "the new value is served");
+
+    // 3. A broken data.yaml: the error reaches the page, the old site stays served.
+    let broken = changed.replace(
+        "received: [0, 2, 0, 0, 0, 0, 2]",
+        "received: [0, 9, 0, 0, 0, 0, 9]",
+    );
+    std::fs::write(&data_path, &broken).unwrap();
+    let problems = server.wait_for("problems");
+    let problems: serde_json::Value = serde_json::from_str(&problems).unwrap();
+    let first = &problems[0];
+    assert_eq!(first["file"], "content/jiahe/2020/data.yaml");
+    assert!(first["line"].as_u64().unwrap() > 0);
+    assert!(first["label"].as_str().unwrap().contains("商业企业"));
+    let (status, page) = server.get("jiahe/2020/index.html");
+    assert_eq!(status, 200);
+    assert!(page.contains(">48<"), "the last good site is still served");
+    // A page opened now gets the problems at once.
+    let late = Server::start_listener(&server.url);
+    let data = late.recv_timeout(WAIT).unwrap();
+    assert!(data.contains("content/jiahe/2020/data.yaml"));
+
+    // 4. Fixed: reload.
+    std::fs::write(&data_path, &changed).unwrap();
+    server.wait_for("reload");
+
+    // 5. A new year folder, then removed.
+    let new = site.run(&["new", "hongze", "2025"]);
+    assert_eq!(new.status.code(), Some(0));
+    server.wait_for("reload");
+    let (status, _) = server.get("hongze/2025/index.html");
+    assert_eq!(status, 200);
+    std::fs::remove_dir_all(site.path("content/hongze/2025")).unwrap();
+    server.wait_for("reload");
+    let (status, page) = server.get("hongze/2025/index.html");
+    assert_eq!(status, 404);
+    assert!(page.contains("页面不存在"));
+}
+
+impl Server {
+    /// A second listener on the reload endpoint; yields the data of its `problems` events.
+    fn start_listener(url: &str) -> mpsc::Receiver<String> {
+        let (tx, rx) = mpsc::channel();
+        let events_url = format!("{url}__nianbao/events");
+        std::thread::spawn(move || {
+            let Ok(response) = agent().get(&events_url).call() else {
+                return;
+            };
+            let reader = BufReader::new(response.into_body().into_reader());
+            let mut event = String::new();
+            for line in reader.lines().map_while(Result::ok) {
+                if let Some(name) = line.strip_prefix("event: ") {
+                    event = name.to_string();
+                } else if let Some(data) = line.strip_prefix("data: ")
+                    && event == "problems"
+                {
+                    let _ = tx.send(data.to_string());
+                }
+            }
+        });
+        rx
+    }
+}
+
+#[test]
+fn serve_starts_when_the_first_build_fails_and_recovers() {
+    let site = Site::example();
+    let path = "content/hongze/2024/data.yaml";
+    let good = site.read(path);
+    site.write(path, good.replace("template: 2021", "template: [2021"));
+    let server = Server::start(&site, &[]);
+    let problems = server.wait_for("problems");
+    assert!(problems.contains("L001"), "{problems}");
+    let (status, page) = server.get("index.html");
+    assert_eq!(status, 503);
+    assert!(page.contains("构建失败") && page.contains("__nianbao/events"));
+    site.write(path, &good);
+    server.wait_for("reload");
+    assert_eq!(server.get("hongze/2024/index.html").0, 200);
+}
+
+#[test]
+fn serve_under_a_base_path_with_http_details() {
+    let site = Site::example();
+    let server = Server::start(&site, &["--base-path", "/zwgk/ndbg"]);
+    assert!(server.url.ends_with("/zwgk/ndbg/"), "{}", server.url);
+    let response = agent()
+        .get(&format!("{}static/style.css", server.url))
+        .call()
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/css; charset=utf-8"
+    );
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let response = agent()
+        .get(&format!("{}jiahe/2020/data.json", server.url))
+        .call()
+        .unwrap();
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/json; charset=utf-8"
+    );
+    let head = agent()
+        .head(&format!("{}index.html", server.url))
+        .call()
+        .unwrap();
+    assert_eq!(head.status().as_u16(), 200);
+    let post = agent()
+        .post(&format!("{}index.html", server.url))
+        .send("x")
+        .unwrap();
+    assert_eq!(post.status().as_u16(), 405);
+    // Outside the base path: the site's 404 page.
+    let root = server.url.trim_end_matches("zwgk/ndbg/");
+    let (status, body) = {
+        let mut r = agent()
+            .get(&format!("{root}jiahe/2020/index.html"))
+            .call()
+            .unwrap();
+        (r.status().as_u16(), r.body_mut().read_to_string().unwrap())
+    };
+    assert_eq!(status, 404);
+    assert!(
+        body.contains("/zwgk/ndbg/index.html"),
+        "the 404 page links home under the base path"
+    );
+    // The reload endpoint lives under the base path.
+    assert!(
+        server
+            .get("index.html")
+            .1
+            .contains("/zwgk/ndbg/__nianbao/events")
+    );
+}
+
+#[test]
+fn a_busy_port_is_named() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port().to_string();
+    let site = Site::example();
+    let out = Command::new(common::BIN)
+        .arg("--root")
+        .arg(site.root())
+        .args(["serve", "--port", &port])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(&format!("端口 {port}")), "{stderr}");
+}
+
+#[test]
+fn serve_never_writes_output() {
+    let site = Site::example();
+    let server = Server::start(&site, &[]);
+    assert_eq!(server.get("index.html").0, 200);
+    assert!(!site.path("output").exists());
+}
