@@ -168,12 +168,11 @@ fn build(root: &std::path::Path, output: &std::path::Path, base_url: Option<Stri
                 eprint!("{}", render_all(&warnings, &report.checked.summary));
             }
             println!(
-                "已生成网站：{} 个机关、{} 个年度，{} 个页面（共 {} 个文件，{:.1} KB），用时 {} 毫秒，写入 {}",
+                "已生成网站：{} 个机关、{} 个年度，{} 个页面（共 {} 个文件），用时 {} 毫秒，写入 {}",
                 report.checked.summary.agencies,
                 report.checked.summary.years,
                 report.pages,
                 report.files,
-                report.bytes as f64 / 1024.0,
                 report.elapsed.as_millis(),
                 output.display()
             );

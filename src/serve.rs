@@ -186,7 +186,7 @@ pub fn build_in_memory(root: &Path, base: &str) -> Result<Files, Vec<Diagnostic>
             .filter(Diagnostic::is_blocking)
             .collect());
     }
-    match build::render_site(root, &checked, &options) {
+    match build::render_to_memory(root, &checked, &options) {
         Ok(files) => Ok(with_reload_script(files, &reload_script(base))),
         Err(BuildError::Check(checked)) => Err(checked.diagnostics),
         Err(err) => Err(vec![general_problem(err.to_string())]),

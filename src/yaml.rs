@@ -123,20 +123,13 @@ pub fn parse(source: &str) -> Result<Option<Node>, YamlError> {
     Ok(builder.root)
 }
 
-/// Converts a parser marker to a 1-based line and a 1-based column counted in characters.
-fn position(source: &str, marker: &Marker) -> Pos {
-    let index = marker.index().min(source.len());
-    // The marker's index counts characters in yaml-rust2; convert to bytes safely.
-    let byte_index = source
-        .char_indices()
-        .nth(index)
-        .map(|(i, _)| i)
-        .unwrap_or(source.len());
-    let before = &source[..byte_index];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
-    let column = source[line_start..byte_index].chars().count() + 1;
-    Pos { line, column }
+/// Converts a parser marker to a 1-based line and a 1-based column counted in characters
+/// (yaml-rust2 counts lines from 1 and columns from 0, in characters).
+fn position(_source: &str, marker: &Marker) -> Pos {
+    Pos {
+        line: marker.line().max(1),
+        column: marker.col() + 1,
+    }
 }
 
 enum Frame {

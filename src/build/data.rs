@@ -88,7 +88,7 @@ fn csv_of<'a>(rows: impl Iterator<Item = Record<'a>>) -> Result<Vec<u8>, BuildEr
 
 fn json_of<'a>(rows: impl Iterator<Item = Record<'a>>) -> Vec<u8> {
     let rows: Vec<Record<'a>> = rows.collect();
-    let mut out = serde_json::to_vec_pretty(&rows).unwrap_or_default();
+    let mut out = serde_json::to_vec(&rows).unwrap_or_default();
     out.push(b'\n');
     out
 }

@@ -2,7 +2,6 @@
 
 use std::fmt::Write as _;
 
-use super::Files;
 use super::pages::year_path;
 use crate::model::{Date, Site};
 
@@ -14,11 +13,11 @@ fn escape(text: &str) -> String {
 }
 
 /// sitemap.xml: every page. Addresses are absolute when the site's base_url is known.
-pub fn sitemap(files: &Files, base: &str) -> String {
+pub fn sitemap(paths: &[String], base: &str) -> String {
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    for path in files.files.keys() {
+    for path in paths {
         if path.ends_with(".html") && path != "404.html" {
             let _ = writeln!(
                 out,

@@ -1,12 +1,108 @@
-//! The built site as files in memory, and the one function that writes them to disk.
+//! Where the built files go: `Output::put` is the one function that writes every output file.
 //!
-//! `build` writes the files into a fresh folder beside the output folder and swaps it in only
+//! `build` streams the files into a fresh folder beside the output folder and swaps it in only
 //! when every file is written, so a failed build leaves the previous output untouched; `serve`
 //! keeps the same files in memory.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use super::BuildError;
+
+/// Receives the output files of a build, from several rendering threads at once.
+pub struct Output {
+    target: Target,
+    /// Paths written so far (for the sitemap), in no particular order.
+    paths: Mutex<Vec<String>>,
+}
+
+enum Target {
+    Memory(Mutex<Files>),
+    /// A staging folder and the folders already made in it.
+    Disk(PathBuf, Mutex<HashSet<PathBuf>>),
+}
+
+impl Output {
+    pub fn memory() -> Output {
+        Output {
+            target: Target::Memory(Mutex::new(Files::default())),
+            paths: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Files written straight into `dir` (a staging folder, created here).
+    pub fn disk(dir: &Path) -> io::Result<Output> {
+        if dir.exists() {
+            std::fs::remove_dir_all(dir)?;
+        }
+        std::fs::create_dir_all(dir)?;
+        Ok(Output {
+            target: Target::Disk(dir.to_path_buf(), Mutex::new(HashSet::new())),
+            paths: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// Writes one output file (`jiahe/2020/index.html`).
+    pub fn put(&self, path: &str, bytes: Vec<u8>) -> Result<(), BuildError> {
+        match &self.target {
+            Target::Memory(files) => {
+                lock(files).add(path, bytes);
+            }
+            Target::Disk(dir, made) => {
+                let target = dir.join(path);
+                if let Some(parent) = target.parent() {
+                    let new = lock(made).insert(parent.to_path_buf());
+                    if new {
+                        std::fs::create_dir_all(parent)
+                            .map_err(|e| BuildError::Io(parent.to_path_buf(), e))?;
+                    }
+                }
+                std::fs::write(&target, bytes).map_err(|e| BuildError::Io(target.clone(), e))?;
+            }
+        }
+        lock(&self.paths).push(path.to_string());
+        Ok(())
+    }
+
+    /// Every path written, sorted.
+    pub fn paths(&self) -> Vec<String> {
+        let mut paths = lock(&self.paths).clone();
+        paths.sort();
+        paths
+    }
+
+    /// The files of a memory output.
+    pub fn into_files(self) -> Files {
+        match self.target {
+            Target::Memory(files) => files.into_inner().unwrap_or_else(|p| p.into_inner()),
+            Target::Disk(..) => Files::default(),
+        }
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The staging and retired folder names beside an output folder.
+pub fn staging_paths(output: &Path) -> (PathBuf, PathBuf) {
+    let parent = output
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "output".to_string());
+    (
+        parent.join(format!(".{name}.nianbao-new-{}", std::process::id())),
+        parent.join(format!(".{name}.nianbao-old-{}", std::process::id())),
+    )
+}
 
 /// Output files by their path relative to the site root (`jiahe/2020/index.html`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -37,44 +133,26 @@ impl Files {
 
     /// Writes every file under `output`, replacing what was there, in one swap.
     pub fn write_to(&self, output: &Path) -> io::Result<()> {
-        let parent = output
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        std::fs::create_dir_all(parent)?;
-        let name = output
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_else(|| "output".to_string());
-        let staging = parent.join(format!(".{name}.nianbao-new-{}", std::process::id()));
-        let retired = parent.join(format!(".{name}.nianbao-old-{}", std::process::id()));
-        if staging.exists() {
-            std::fs::remove_dir_all(&staging)?;
+        let (staging, retired) = staging_paths(output);
+        if let Some(parent) = staging.parent() {
+            std::fs::create_dir_all(parent)?;
         }
+        let disk = Output::disk(&staging)?;
         let result = self
-            .write_all(&staging)
+            .files
+            .iter()
+            .try_for_each(|(path, bytes)| disk.put(path, bytes.clone()))
+            .map_err(|e| io::Error::other(e.to_string()))
             .and_then(|()| swap(&staging, output, &retired));
         if result.is_err() && staging.exists() {
             let _ = std::fs::remove_dir_all(&staging);
         }
         result
     }
-
-    fn write_all(&self, dir: &Path) -> io::Result<()> {
-        std::fs::create_dir_all(dir)?;
-        for (path, bytes) in &self.files {
-            let target: PathBuf = dir.join(path);
-            if let Some(parent) = target.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            std::fs::write(target, bytes)?;
-        }
-        Ok(())
-    }
 }
 
 /// Puts `staging` where `output` is, removing the old output only after the swap.
-fn swap(staging: &Path, output: &Path, retired: &Path) -> io::Result<()> {
+pub fn swap(staging: &Path, output: &Path, retired: &Path) -> io::Result<()> {
     if output.exists() {
         if retired.exists() {
             std::fs::remove_dir_all(retired)?;

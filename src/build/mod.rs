@@ -13,7 +13,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-pub use files::Files;
+pub use files::{Files, Output};
 
 use crate::Checked;
 use crate::diagnostic::Diagnostic;
@@ -66,13 +66,17 @@ impl BuildError {
     }
 }
 
-/// Renders every output file of a checked site.
-pub fn render_site(root: &Path, checked: &Checked, options: &Options) -> Result<Files, BuildError> {
+/// Renders every output file of a checked site into `out`.
+pub fn render_site(
+    root: &Path,
+    checked: &Checked,
+    options: &Options,
+    out: &Output,
+) -> Result<(), BuildError> {
     let site = &checked.site;
     let theme = theme::load(root, &site.config.theme)?;
-    let mut files = Files::default();
     for (path, bytes) in &theme.statics {
-        files.add(path.clone(), bytes.clone());
+        out.put(path, bytes.clone())?;
     }
     let renderer = pages::Renderer {
         site,
@@ -80,26 +84,30 @@ pub fn render_site(root: &Path, checked: &Checked, options: &Options) -> Result<
         options,
         tera: &theme.tera,
     };
-    renderer.render_all(&mut files)?;
-    for agency in &site.agencies {
-        for year in &agency.years {
-            let (csv, json) = data::year_files(agency, year)?;
-            files.add(format!("{}/{}/data.csv", agency.slug, year.year), csv);
-            files.add(format!("{}/{}/data.json", agency.slug, year.year), json);
-        }
-        let (csv, json) = data::agency_files(agency)?;
-        files.add(format!("{}/data.csv", agency.slug), csv);
-        files.add(format!("{}/data.json", agency.slug), json);
-    }
+    renderer.render_all(out)?;
     let base = options
         .base_url
         .clone()
         .or_else(|| site.config.base_url.clone())
         .map(|u| if u.ends_with('/') { u } else { format!("{u}/") })
         .unwrap_or_default();
-    files.add("sitemap.xml", feed::sitemap(&files, &base));
-    files.add("atom.xml", feed::atom(site, &base));
-    Ok(files)
+    out.put(
+        "sitemap.xml",
+        feed::sitemap(&out.paths(), &base).into_bytes(),
+    )?;
+    out.put("atom.xml", feed::atom(site, &base).into_bytes())?;
+    Ok(())
+}
+
+/// Renders a checked site into memory (for `serve` and tests).
+pub fn render_to_memory(
+    root: &Path,
+    checked: &Checked,
+    options: &Options,
+) -> Result<Files, BuildError> {
+    let out = Output::memory();
+    render_site(root, checked, options, &out)?;
+    Ok(out.into_files())
 }
 
 /// What `build` did.
@@ -107,7 +115,6 @@ pub struct BuildReport {
     pub checked: Checked,
     pub files: usize,
     pub pages: usize,
-    pub bytes: usize,
     pub elapsed: Duration,
 }
 
@@ -118,14 +125,19 @@ pub fn build(root: &Path, output: &Path, options: &Options) -> Result<BuildRepor
     if checked.has_errors() {
         return Err(BuildError::Check(Box::new(checked)));
     }
-    let files = render_site(root, &checked, options)?;
-    files
-        .write_to(output)
-        .map_err(|e| BuildError::Io(output.to_path_buf(), e))?;
+    let (staging, retired) = files::staging_paths(output);
+    let out = Output::disk(&staging).map_err(|e| BuildError::Io(staging.clone(), e))?;
+    let result = render_site(root, &checked, options, &out).and_then(|()| {
+        files::swap(&staging, output, &retired).map_err(|e| BuildError::Io(output.to_path_buf(), e))
+    });
+    if let Err(err) = result {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(err);
+    }
+    let paths = out.paths();
     Ok(BuildReport {
-        pages: files.files.keys().filter(|p| p.ends_with(".html")).count(),
-        files: files.len(),
-        bytes: files.total_bytes(),
+        pages: paths.iter().filter(|p| p.ends_with(".html")).count(),
+        files: paths.len(),
         checked,
         elapsed: start.elapsed(),
     })

@@ -9,7 +9,7 @@ use tera::Context;
 
 use super::markdown;
 use super::table::{GridCell, grid};
-use super::{BuildError, Files, Options};
+use super::{BuildError, Options, Output};
 use crate::chart::{self, Point, ValueFormat};
 use crate::compare::{Change, has_cell, indicator_text, indicator_value, value_of};
 use crate::diagnostic::{Diagnostic, code_info};
@@ -157,38 +157,64 @@ impl Renderer<'_> {
         out
     }
 
-    /// Renders every page of the site into `files`.
-    pub fn render_all(&self, files: &mut Files) -> Result<(), BuildError> {
-        self.front_page(files)?;
-        for agency in &self.site.agencies {
-            self.agency_page(agency, files)?;
-            for (i, year) in agency.years.iter().enumerate() {
-                let previous = i
-                    .checked_sub(1)
-                    .map(|p| &agency.years[p])
-                    .filter(|p| p.year + 1 == year.year);
-                let next = agency.years.get(i + 1);
-                self.year_page(
-                    agency,
-                    year,
-                    previous,
-                    agency.years[..i].last(),
-                    next,
-                    files,
-                )?;
-                if let Some(previous) = previous {
-                    self.compare_page(agency, previous, year, files)?;
-                }
+    /// Renders every page of the site into `out`, the agencies in parallel.
+    pub fn render_all(&self, out: &Output) -> Result<(), BuildError> {
+        self.front_page(out)?;
+        self.not_found_page(out)?;
+        let agencies = &self.site.agencies;
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let workers = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(agencies.len().max(1));
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..workers)
+                .map(|_| {
+                    scope.spawn(|| -> Result<(), BuildError> {
+                        loop {
+                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(agency) = agencies.get(i) else {
+                                return Ok(());
+                            };
+                            self.agency_pages(agency, out)?;
+                        }
+                    })
+                })
+                .collect();
+            handles.into_iter().try_for_each(|h| {
+                h.join().unwrap_or_else(|_| {
+                    Err(BuildError::Theme("生成页面的线程异常退出".to_string()))
+                })
+            })
+        })
+    }
+
+    /// Every page and data file of one agency.
+    fn agency_pages(&self, agency: &Agency, out: &Output) -> Result<(), BuildError> {
+        self.agency_page(agency, out)?;
+        for (i, year) in agency.years.iter().enumerate() {
+            let previous = i
+                .checked_sub(1)
+                .map(|p| &agency.years[p])
+                .filter(|p| p.year + 1 == year.year);
+            let next = agency.years.get(i + 1);
+            self.year_page(agency, year, previous, agency.years[..i].last(), next, out)?;
+            if let Some(previous) = previous {
+                self.compare_page(agency, previous, year, out)?;
             }
-            self.metric_pages(agency, files)?;
+            let (csv, json) = super::data::year_files(agency, year)?;
+            out.put(&format!("{}/{}/data.csv", agency.slug, year.year), csv)?;
+            out.put(&format!("{}/{}/data.json", agency.slug, year.year), json)?;
         }
-        self.not_found_page(files)?;
+        let (csv, json) = super::data::agency_files(agency)?;
+        out.put(&format!("{}/data.csv", agency.slug), csv)?;
+        out.put(&format!("{}/data.json", agency.slug), json)?;
+        self.metric_pages(agency, out)?;
         Ok(())
     }
 
     // ---- front page --------------------------------------------------------------------
 
-    fn front_page(&self, files: &mut Files) -> Result<(), BuildError> {
+    fn front_page(&self, out: &Output) -> Result<(), BuildError> {
         #[derive(Serialize)]
         struct Figure {
             label: &'static str,
@@ -236,21 +262,21 @@ impl Renderer<'_> {
                 }),
             })
             .collect();
-        let path = "index.html";
-        let mut ctx = self.context(path, self.site.config.title.clone(), Vec::new());
+        let path = "index.html".to_string();
+        let mut ctx = self.context(&path, self.site.config.title.clone(), Vec::new());
         ctx.insert("agencies", &agencies);
         let redirect = match self.site.agencies.as_slice() {
             [only] => Some(agency_path(only)),
             _ => None,
         };
         ctx.insert("redirect", &redirect);
-        files.add(path, self.render("index.html", &ctx)?);
+        out.put(&path, self.render("index.html", &ctx)?.into_bytes())?;
         Ok(())
     }
 
     // ---- agency page -------------------------------------------------------------------
 
-    fn agency_page(&self, agency: &Agency, files: &mut Files) -> Result<(), BuildError> {
+    fn agency_page(&self, agency: &Agency, out: &Output) -> Result<(), BuildError> {
         #[derive(Serialize)]
         struct YearRow {
             year: u16,
@@ -404,7 +430,7 @@ impl Renderer<'_> {
                 json: format!("{}/data.json", agency.slug),
             },
         );
-        files.add(path, self.render("agency.html", &ctx)?);
+        out.put(&path, self.render("agency.html", &ctx)?.into_bytes())?;
         Ok(())
     }
 
@@ -417,7 +443,7 @@ impl Renderer<'_> {
         previous: Option<&Year>,
         earlier: Option<&Year>,
         next: Option<&Year>,
-        files: &mut Files,
+        out: &Output,
     ) -> Result<(), BuildError> {
         #[derive(Serialize)]
         struct TableView {
@@ -587,7 +613,7 @@ impl Renderer<'_> {
         ctx.insert("parts", &parts);
         ctx.insert("preamble", &preamble.trim());
         ctx.insert("indicators", &indicators);
-        files.add(path, self.render("year.html", &ctx)?);
+        out.put(&path, self.render("year.html", &ctx)?.into_bytes())?;
         Ok(())
     }
 
@@ -636,7 +662,7 @@ impl Renderer<'_> {
         agency: &Agency,
         previous: &Year,
         year: &Year,
-        files: &mut Files,
+        out: &Output,
     ) -> Result<(), BuildError> {
         #[derive(Serialize)]
         struct Side {
@@ -832,13 +858,13 @@ impl Renderer<'_> {
         ctx.insert("not_comparable", &not_comparable);
         ctx.insert("indicators", &indicators);
         ctx.insert("texts", &texts);
-        files.add(path, self.render("compare.html", &ctx)?);
+        out.put(&path, self.render("compare.html", &ctx)?.into_bytes())?;
         Ok(())
     }
 
     // ---- metric pages ------------------------------------------------------------------
 
-    fn metric_pages(&self, agency: &Agency, files: &mut Files) -> Result<(), BuildError> {
+    fn metric_pages(&self, agency: &Agency, out: &Output) -> Result<(), BuildError> {
         #[derive(Serialize)]
         struct MetricCell {
             text: String,
@@ -912,14 +938,14 @@ impl Renderer<'_> {
             );
             ctx.insert("metric", &metric);
             ctx.insert("agency_name", &agency.name);
-            files.add(path, self.render("metric.html", &ctx)?);
+            out.put(&path, self.render("metric.html", &ctx)?.into_bytes())?;
         }
         Ok(())
     }
 
-    fn not_found_page(&self, files: &mut Files) -> Result<(), BuildError> {
-        let path = "404.html";
-        let mut ctx = self.context(path, "页面不存在".to_string(), Vec::new());
+    fn not_found_page(&self, out: &Output) -> Result<(), BuildError> {
+        let path = "404.html".to_string();
+        let mut ctx = self.context(&path, "页面不存在".to_string(), Vec::new());
         // The 404 page is served at any depth: link by the site's address when known.
         let root = self
             .options
@@ -929,7 +955,7 @@ impl Renderer<'_> {
             .unwrap_or_default();
         ctx.insert("root", &root);
         ctx.insert("home", &format!("{root}index.html"));
-        files.add(path, self.render("404.html", &ctx)?);
+        out.put(&path, self.render("404.html", &ctx)?.into_bytes())?;
         Ok(())
     }
 }
