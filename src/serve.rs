@@ -27,6 +27,24 @@ use tokio_stream::wrappers::BroadcastStream;
 use crate::build::{self, BuildError, Files};
 use crate::diagnostic::Diagnostic;
 
+/// Prints a line to standard output; a closed terminal or pipe never stops the server.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, $($arg)*);
+        let _ = out.flush();
+    }};
+}
+
+/// Prints a line to standard error, ignoring a closed stream.
+macro_rules! warn {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
 /// The path of the reload endpoint under the base path.
 pub const EVENTS_PATH: &str = "__nianbao/events";
 
@@ -127,7 +145,9 @@ pub fn reload_script(base: &str) -> String {
     box.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(20,20,20,.92);color:#fff;font:15px/1.6 system-ui,'PingFang SC','Microsoft YaHei','Noto Sans CJK SC',sans-serif;padding:24px";
     var inner = document.createElement("div");
     inner.style.cssText = "max-width:960px;margin:0 auto";
-    inner.appendChild(text("h2", "构建失败：共 " + problems.length + " 个错误。下面是上一次成功构建的页面；改正后页面会自动刷新。"));
+    var title = text("h2", "构建失败：共 " + problems.length + " 个错误。下面是上一次成功构建的页面；改正后页面会自动刷新。");
+    title.style.cssText = "color:#fff;border:0;margin:0 0 12px;padding:0;font-size:18px";
+    inner.appendChild(title);
     problems.forEach(function (p) {{
       var item = document.createElement("div");
       item.style.cssText = "background:#2b2b2b;border-left:4px solid #ff6b5b;margin:12px 0;padding:10px 14px;white-space:pre-wrap";
@@ -276,7 +296,7 @@ async fn bind(options: &ServeOptions) -> Result<tokio::net::TcpListener, ServeEr
         match tokio::net::TcpListener::bind(SocketAddr::new(options.interface, port)).await {
             Ok(listener) => {
                 if offset > 0 {
-                    eprintln!("端口 {} 已被占用，改用端口 {port}。", options.port);
+                    warn!("端口 {} 已被占用，改用端口 {port}。", options.port);
                 }
                 return Ok(listener);
             }
@@ -301,7 +321,7 @@ async fn bind(options: &ServeOptions) -> Result<tokio::net::TcpListener, ServeEr
 
 async fn run(options: ServeOptions) -> Result<(), ServeError> {
     if !options.interface.is_loopback() {
-        eprintln!(
+        warn!(
             "警告：预览服务绑定在 {}，同一网络中的其他计算机也能访问尚未发布的年报。只在本机预览时请用默认的 127.0.0.1。",
             options.interface
         );
@@ -327,15 +347,13 @@ async fn run(options: ServeOptions) -> Result<(), ServeError> {
         IpAddr::V4(ip) => ip.to_string(),
     };
     let url = format!("http://{host}:{}{base}", address.port());
-    println!("正在预览：{url}（按 Ctrl+C 停止）");
-    use std::io::Write as _;
-    let _ = std::io::stdout().flush();
+    say!("正在预览：{url}（按 Ctrl+C 停止）");
 
     start_watching(&options, shared.clone())?;
     if options.open
         && let Err(err) = open::that_detached(&url)
     {
-        eprintln!("无法打开浏览器：{err}。请手动打开 {url}");
+        warn!("无法打开浏览器：{err}。请手动打开 {url}");
     }
     let app = Router::new()
         .route("/", get(handle))
@@ -359,15 +377,15 @@ fn rebuild(root: &Path, shared: &Shared, announce: bool) {
                 problems: None,
             });
             if announce {
-                println!("已重新生成（{} 毫秒）", start.elapsed().as_millis());
+                say!("已重新生成（{} 毫秒）", start.elapsed().as_millis());
             }
             let _ = shared.events.send(Message::Reload);
         }
         Err(problems) => {
             for problem in &problems {
-                eprintln!("{}", problem.render());
+                warn!("{}", problem.render());
             }
-            eprintln!(
+            warn!(
                 "构建失败（{} 个错误）：浏览器中继续显示上一次成功构建的页面，并显示上述错误。",
                 problems.len()
             );

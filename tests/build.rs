@@ -113,6 +113,10 @@ fn example_site_builds_and_every_internal_link_resolves() {
     {
         let html = String::from_utf8_lossy(bytes);
         assert!(html.contains("<html lang=\"zh-CN\">"), "{page}");
+        assert!(
+            !html.contains("__nianbao"),
+            "{page}: the reload script is for serve only"
+        );
         for link in attr_values(&html, "href")
             .into_iter()
             .chain(attr_values(&html, "src"))

@@ -311,3 +311,56 @@ fn serve_never_writes_output() {
     assert_eq!(server.get("index.html").0, 200);
     assert!(!site.path("output").exists());
 }
+
+#[test]
+fn a_burst_of_changes_gives_one_rebuild() {
+    let site = Site::example();
+    let server = Server::start(&site, &[]);
+    // A folder copied in at once: a new agency with three years (eight files).
+    let from = site.path("content/hongze");
+    let to = site.path("content/hongze-copy");
+    std::fs::create_dir_all(&to).unwrap();
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(&from) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(&from).unwrap().to_path_buf();
+            files.push((rel, std::fs::read(entry.path()).unwrap()));
+        }
+    }
+    for (rel, bytes) in &files {
+        let target = to.join(rel);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::write(target, bytes).unwrap();
+    }
+    server.wait_for("reload");
+    // No second rebuild follows for the same burst.
+    std::thread::sleep(Duration::from_millis(1500));
+    let extra: Vec<_> = server
+        .events
+        .try_iter()
+        .filter(|(e, _)| e == "reload")
+        .collect();
+    assert!(
+        extra.is_empty(),
+        "one burst, one rebuild: {} more",
+        extra.len()
+    );
+    assert_eq!(server.get("hongze-copy/2024/index.html").0, 200);
+}
+
+#[test]
+fn polling_sees_changes_too() {
+    let site = Site::example();
+    let server = Server::start(&site, &["--poll"]);
+    let mut report = site.read("content/jiahe/2020/report.md");
+    report.push_str("\n轮询模式下新增的文字。\n");
+    site.write("content/jiahe/2020/report.md", &report);
+    server.wait_for("reload");
+    assert!(
+        server
+            .get("jiahe/2020/index.html")
+            .1
+            .contains("轮询模式下新增的文字")
+    );
+}

@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, mpsc};
 
 use super::BuildError;
 
@@ -20,8 +20,57 @@ pub struct Output {
 
 enum Target {
     Memory(Mutex<Files>),
-    /// A staging folder and the folders already made in it.
-    Disk(PathBuf, Mutex<HashSet<PathBuf>>),
+    /// A staging folder, written by a pool of threads (creating files is the slow part on a
+    /// journalled file system, and it overlaps well).
+    Disk(Writers),
+}
+
+/// The threads that write files into the staging folder.
+struct Writers {
+    dir: PathBuf,
+    made: Mutex<HashSet<PathBuf>>,
+    queue: Mutex<Option<mpsc::SyncSender<(PathBuf, Vec<u8>)>>>,
+    threads: Mutex<Vec<std::thread::JoinHandle<io::Result<()>>>>,
+}
+
+impl Writers {
+    fn start(dir: &Path) -> Writers {
+        let (tx, rx) = mpsc::sync_channel::<(PathBuf, Vec<u8>)>(256);
+        let rx = std::sync::Arc::new(Mutex::new(rx));
+        let count = std::thread::available_parallelism().map_or(2, |n| n.get()) * 4;
+        let threads = (0..count)
+            .map(|_| {
+                let rx = rx.clone();
+                std::thread::spawn(move || -> io::Result<()> {
+                    loop {
+                        let next = lock(&rx).recv();
+                        let Ok((path, bytes)) = next else {
+                            return Ok(());
+                        };
+                        std::fs::write(&path, bytes).map_err(|e| {
+                            io::Error::new(e.kind(), format!("{}：{e}", path.display()))
+                        })?;
+                    }
+                })
+            })
+            .collect();
+        Writers {
+            dir: dir.to_path_buf(),
+            made: Mutex::new(HashSet::new()),
+            queue: Mutex::new(Some(tx)),
+            threads: Mutex::new(threads),
+        }
+    }
+
+    /// Waits for every queued file to be written.
+    fn finish(&self) -> io::Result<()> {
+        lock(&self.queue).take();
+        let threads: Vec<_> = lock(&self.threads).drain(..).collect();
+        threads.into_iter().try_for_each(|t| {
+            t.join()
+                .unwrap_or_else(|_| Err(io::Error::other("写入文件的线程异常退出")))
+        })
+    }
 }
 
 impl Output {
@@ -39,7 +88,7 @@ impl Output {
         }
         std::fs::create_dir_all(dir)?;
         Ok(Output {
-            target: Target::Disk(dir.to_path_buf(), Mutex::new(HashSet::new())),
+            target: Target::Disk(Writers::start(dir)),
             paths: Mutex::new(Vec::new()),
         })
     }
@@ -50,20 +99,35 @@ impl Output {
             Target::Memory(files) => {
                 lock(files).add(path, bytes);
             }
-            Target::Disk(dir, made) => {
-                let target = dir.join(path);
+            Target::Disk(writers) => {
+                let target = writers.dir.join(path);
                 if let Some(parent) = target.parent() {
-                    let new = lock(made).insert(parent.to_path_buf());
+                    let new = lock(&writers.made).insert(parent.to_path_buf());
                     if new {
                         std::fs::create_dir_all(parent)
                             .map_err(|e| BuildError::Io(parent.to_path_buf(), e))?;
                     }
                 }
-                std::fs::write(&target, bytes).map_err(|e| BuildError::Io(target.clone(), e))?;
+                let sent = lock(&writers.queue)
+                    .as_ref()
+                    .map(|q| q.clone())
+                    .and_then(|q| q.send((target.clone(), bytes)).ok());
+                if sent.is_none() {
+                    // A writer failed and the pool stopped: its error is reported by `finish`.
+                    return self.finish().map_err(|e| BuildError::Io(target, e));
+                }
             }
         }
         lock(&self.paths).push(path.to_string());
         Ok(())
+    }
+
+    /// Waits until every file is on disk; the first write error, if any.
+    pub fn finish(&self) -> io::Result<()> {
+        match &self.target {
+            Target::Memory(_) => Ok(()),
+            Target::Disk(writers) => writers.finish(),
+        }
     }
 
     /// Every path written, sorted.
@@ -143,6 +207,7 @@ impl Files {
             .iter()
             .try_for_each(|(path, bytes)| disk.put(path, bytes.clone()))
             .map_err(|e| io::Error::other(e.to_string()))
+            .and_then(|()| disk.finish())
             .and_then(|()| swap(&staging, output, &retired));
         if result.is_err() && staging.exists() {
             let _ = std::fs::remove_dir_all(&staging);

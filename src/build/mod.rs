@@ -127,7 +127,9 @@ pub fn build(root: &Path, output: &Path, options: &Options) -> Result<BuildRepor
     }
     let (staging, retired) = files::staging_paths(output);
     let out = Output::disk(&staging).map_err(|e| BuildError::Io(staging.clone(), e))?;
-    let result = render_site(root, &checked, options, &out).and_then(|()| {
+    let rendered = render_site(root, &checked, options, &out);
+    let written = out.finish().map_err(|e| BuildError::Io(staging.clone(), e));
+    let result = rendered.and(written).and_then(|()| {
         files::swap(&staging, output, &retired).map_err(|e| BuildError::Io(output.to_path_buf(), e))
     });
     if let Err(err) = result {
