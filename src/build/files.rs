@@ -25,17 +25,20 @@ enum Target {
     Disk(Writers),
 }
 
+/// A file to write: its full path and its bytes.
+type Job = (PathBuf, Vec<u8>);
+
 /// The threads that write files into the staging folder.
 struct Writers {
     dir: PathBuf,
     made: Mutex<HashSet<PathBuf>>,
-    queue: Mutex<Option<mpsc::SyncSender<(PathBuf, Vec<u8>)>>>,
+    queue: Mutex<Option<mpsc::SyncSender<Job>>>,
     threads: Mutex<Vec<std::thread::JoinHandle<io::Result<()>>>>,
 }
 
 impl Writers {
     fn start(dir: &Path) -> Writers {
-        let (tx, rx) = mpsc::sync_channel::<(PathBuf, Vec<u8>)>(256);
+        let (tx, rx) = mpsc::sync_channel::<Job>(256);
         let rx = std::sync::Arc::new(Mutex::new(rx));
         let count = std::thread::available_parallelism().map_or(2, |n| n.get()) * 4;
         let threads = (0..count)
