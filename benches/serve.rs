@@ -125,7 +125,7 @@ fn main() {
         "hongze/2024/index.html",
         "hongze/2024/compare.html",
         "jiahe/2020/index.html",
-        "hongze/metrics/requests.received.html",
+        "hongze/metrics/requests.html",
         "static/style.css",
     ];
     let stop = Arc::new(AtomicBool::new(false));

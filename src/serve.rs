@@ -347,9 +347,10 @@ async fn run(options: ServeOptions) -> Result<(), ServeError> {
         IpAddr::V4(ip) => ip.to_string(),
     };
     let url = format!("http://{host}:{}{base}", address.port());
+    // Watch before announcing the address, so no change made after it is missed.
+    start_watching(&options, shared.clone())?;
     say!("正在预览：{url}（按 Ctrl+C 停止）");
 
-    start_watching(&options, shared.clone())?;
     if options.open
         && let Err(err) = open::that_detached(&url)
     {

@@ -90,7 +90,7 @@ fn example_site_builds_and_every_internal_link_resolves() {
         "jiahe/2020/data.json",
         "jiahe/data.csv",
         "hongze/2024/compare.html",
-        "hongze/metrics/requests.received.html",
+        "hongze/metrics/requests.html",
     ] {
         assert!(files.contains_key(expected), "missing {expected}");
     }

@@ -31,9 +31,18 @@ pub fn compare_path(agency: &Agency, year: u16) -> String {
     format!("{}/{year}/compare.html", agency.slug)
 }
 
-/// A metric page shows one row of a table over all years.
-pub fn metric_path(agency: &Agency, row_id: &str) -> String {
-    format!("{}/metrics/{row_id}.html", agency.slug)
+/// A metric page shows the rows of one table over all years (`metrics/requests.html`).
+pub fn metric_path(agency: &Agency, table_key: &str) -> String {
+    format!("{}/metrics/{table_key}.html", agency.slug)
+}
+
+/// The anchor of a row on its metric page, and of one year of it.
+pub fn row_anchor(row_key: &str, year: Option<u16>) -> String {
+    let base = format!("r-{}", row_key.replace('.', "-"));
+    match year {
+        Some(year) => format!("{base}-y{year}"),
+        None => base,
+    }
 }
 
 /// The anchor of a cell on its year page.
@@ -381,7 +390,11 @@ impl Renderer<'_> {
                 .fold(Vec::<MetricGroup>::new(), |mut groups, row| {
                     let link = Link {
                         label: row.label.clone(),
-                        href: metric_path(agency, &row.id),
+                        href: format!(
+                            "{}#{}",
+                            metric_path(agency, row.table),
+                            row_anchor(&row.row, None)
+                        ),
                     };
                     match groups.last_mut() {
                         Some(g) if g.title == row.group => g.metrics.push(link),
@@ -632,9 +645,9 @@ impl Renderer<'_> {
         cell.text = cell_text(year.cells[c], form.kind(c));
         let (table, row, _) = form.place(c);
         cell.href = format!(
-            "{}#y{}",
-            metric_path(agency, &format!("{}.{}", table.key, row.key)),
-            year.year
+            "{}#{}",
+            metric_path(agency, table.key),
+            row_anchor(&row.key, Some(year.year))
         );
         cell.title = format!("{}：历年数字", form.cell_label(c));
         if year.computed[c] {
@@ -873,59 +886,84 @@ impl Renderer<'_> {
         #[derive(Serialize)]
         struct MetricYear {
             year: u16,
+            id: String,
             href: String,
             cells: Vec<MetricCell>,
+        }
+        #[derive(Serialize)]
+        struct Section {
+            id: String,
+            label: String,
+            columns: Vec<&'static str>,
+            years: Vec<MetricYear>,
         }
         #[derive(Serialize)]
         struct MetricView {
             title: String,
             part: &'static str,
-            caption: String,
-            columns: Vec<String>,
-            rows: Vec<MetricYear>,
+            sections: Vec<Section>,
             note: Option<String>,
         }
-        for row in metric_rows(agency) {
+        let rows = metric_rows(agency);
+        let mut tables: Vec<&'static str> = Vec::new();
+        for row in &rows {
+            if !tables.contains(&row.table) {
+                tables.push(row.table);
+            }
+        }
+        for table in tables {
             let mut has_gap = false;
-            let rows: Vec<MetricYear> = agency
-                .years
-                .iter()
-                .map(|y| MetricYear {
-                    year: y.year,
-                    href: year_path(agency, y.year),
-                    cells: row
-                        .columns
-                        .iter()
-                        .map(|(key, _)| {
-                            let id = format!("{}.{key}", row.id);
-                            match y.form.cell_index(&id) {
-                                Some(i) => MetricCell {
-                                    text: cell_text(y.cells[i], y.form.kind(i)),
-                                    href: Some(format!(
-                                        "{}#{}",
-                                        year_path(agency, y.year),
-                                        cell_anchor(&id)
-                                    )),
-                                },
-                                None => {
-                                    has_gap = true;
-                                    MetricCell {
-                                        text: "口径不同".to_string(),
-                                        href: None,
+            let mut sections = Vec::new();
+            let mut title = String::new();
+            let mut part_number = 2;
+            for row in rows.iter().filter(|r| r.table == table) {
+                title.clone_from(&row.table_title);
+                part_number = row.part;
+                let years = agency
+                    .years
+                    .iter()
+                    .map(|y| MetricYear {
+                        year: y.year,
+                        id: row_anchor(&row.row, Some(y.year)),
+                        href: year_path(agency, y.year),
+                        cells: row
+                            .columns
+                            .iter()
+                            .map(|(key, _)| {
+                                let id = format!("{}.{key}", row.id);
+                                match y.form.cell_index(&id) {
+                                    Some(i) => MetricCell {
+                                        text: cell_text(y.cells[i], y.form.kind(i)),
+                                        href: Some(format!(
+                                            "{}#{}",
+                                            year_path(agency, y.year),
+                                            cell_anchor(&id)
+                                        )),
+                                    },
+                                    None => {
+                                        has_gap = true;
+                                        MetricCell {
+                                            text: "口径不同".to_string(),
+                                            href: None,
+                                        }
                                     }
                                 }
-                            }
-                        })
-                        .collect(),
-                })
-                .collect();
-            let path = metric_path(agency, &row.id);
+                            })
+                            .collect(),
+                    })
+                    .collect();
+                sections.push(Section {
+                    id: row_anchor(&row.row, None),
+                    label: row.label.clone(),
+                    columns: row.columns.iter().map(|(_, l)| *l).collect(),
+                    years,
+                });
+            }
+            let path = metric_path(agency, table);
             let metric = MetricView {
-                title: row.label.clone(),
-                part: part(row.part).heading,
-                caption: row.caption.clone(),
-                columns: row.columns.iter().map(|(_, l)| l.to_string()).collect(),
-                rows,
+                title: title.clone(),
+                part: part(part_number).heading,
+                sections,
                 note: has_gap.then(|| {
                     "“口径不同”表示该年度使用的年报格式没有这一项（2019年格式与2021年格式的项目不完全相同）。"
                         .to_string()
@@ -933,8 +971,8 @@ impl Renderer<'_> {
             };
             let mut ctx = self.context(
                 &path,
-                format!("{}：{}", agency.short_name, row.label),
-                self.crumbs(Some(agency), vec![(row.label.clone(), None)]),
+                format!("{}：{}（历年）", agency.short_name, title),
+                self.crumbs(Some(agency), vec![(format!("{title}（历年）"), None)]),
             );
             ctx.insert("metric", &metric);
             ctx.insert("agency_name", &agency.name);
@@ -1005,6 +1043,11 @@ fn timeliness(agency: &Agency, year: &Year) -> String {
 pub struct MetricRow {
     /// `table.row`, e.g. `requests.withheld.state_secret`.
     pub id: String,
+    /// The table key and the row key within it.
+    pub table: &'static str,
+    pub row: String,
+    /// The table's title on its metric page.
+    pub table_title: String,
     pub label: String,
     pub group: String,
     pub caption: String,
@@ -1031,6 +1074,9 @@ pub fn metric_rows(agency: &Agency) -> Vec<MetricRow> {
                         };
                         out.push(MetricRow {
                             id: id.clone(),
+                            table: table.key,
+                            row: row.key.clone(),
+                            table_title: table_caption(table),
                             label,
                             group: part(table.part).heading.to_string(),
                             caption: if table.part == 2 {
