@@ -8,7 +8,7 @@ use serde::Serialize;
 use tera::Context;
 
 use super::markdown;
-use super::table::{GridCell, grid};
+use super::table::{GridCell, grid, grid_html};
 use super::{BuildError, Options, Output};
 use crate::chart::{self, Point, ValueFormat};
 use crate::compare::{Change, has_cell, indicator_text, indicator_value, value_of};
@@ -463,8 +463,8 @@ impl Renderer<'_> {
             id: String,
             class: String,
             caption: String,
-            head: Vec<Vec<GridCell>>,
-            body: Vec<Vec<GridCell>>,
+            /// The header and body rows (see `table::grid_html`).
+            html: String,
             notes: Vec<Note>,
         }
         #[derive(Serialize)]
@@ -532,8 +532,7 @@ impl Renderer<'_> {
                     class: format!("part{}", table.part),
                     caption: table_caption(table),
                     id: prefix,
-                    head: g.head,
-                    body: g.body,
+                    html: grid_html(&g, &root_of(&path)),
                     notes: notes.take_table(table),
                 });
             }

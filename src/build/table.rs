@@ -246,6 +246,97 @@ pub fn grid(
     }
 }
 
+/// The `<thead>` and `<tbody>` of a grid as HTML (written here rather than in a template loop:
+/// the tables are most of a year page, and this is the hot path of a build).
+pub fn grid_html(grid: &Grid, root: &str) -> String {
+    use super::theme::escape_html as esc;
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(64 * 1024);
+    let spans = |out: &mut String, c: &GridCell| {
+        if c.rowspan > 1 {
+            let _ = write!(out, " rowspan=\"{}\"", c.rowspan);
+        }
+        if c.colspan > 1 {
+            let _ = write!(out, " colspan=\"{}\"", c.colspan);
+        }
+    };
+    out.push_str("<thead>\n");
+    for row in &grid.head {
+        out.push_str("<tr>");
+        for c in row {
+            let _ = write!(out, "<{}", c.tag);
+            if !c.id.is_empty() {
+                let _ = write!(out, " id=\"{}\"", esc(&c.id));
+            }
+            if !c.scope.is_empty() {
+                let _ = write!(out, " scope=\"{}\"", c.scope);
+            }
+            if !c.headers.is_empty() {
+                let _ = write!(out, " headers=\"{}\"", esc(&c.headers));
+            }
+            spans(&mut out, c);
+            if !c.class.is_empty() {
+                let _ = write!(out, " class=\"{}\"", c.class);
+            }
+            let _ = write!(out, ">{}</{}>", esc(&c.text), c.tag);
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</thead>\n<tbody>\n");
+    for row in &grid.body {
+        out.push_str("<tr>");
+        for c in row {
+            if c.tag == "th" {
+                let _ = write!(out, "<th id=\"{}\" scope=\"{}\"", esc(&c.id), c.scope);
+                if !c.headers.is_empty() {
+                    let _ = write!(out, " headers=\"{}\"", esc(&c.headers));
+                }
+                spans(&mut out, c);
+                let _ = write!(out, ">{}</th>", esc(&c.text));
+                continue;
+            }
+            let _ = write!(
+                out,
+                "<td id=\"{}\" headers=\"{}\" class=\"{}\">",
+                esc(&c.id),
+                esc(&c.headers),
+                c.class
+            );
+            if c.href.is_empty() {
+                out.push_str(&esc(&c.text));
+            } else {
+                let _ = write!(
+                    out,
+                    "<a href=\"{root}{}\" title=\"{}\">{}</a>",
+                    esc(&c.href),
+                    esc(&c.title),
+                    esc(&c.text)
+                );
+            }
+            if !c.mark.is_empty() {
+                let _ = write!(
+                    out,
+                    "<a class=\"mark\" href=\"#{}\" title=\"已确认的问题\">{}</a>",
+                    esc(&c.mark_href),
+                    esc(&c.mark)
+                );
+            }
+            if !c.delta.is_empty() {
+                let _ = write!(
+                    out,
+                    "<span class=\"delta {}\"><span class=\"vh\">比上年</span>{}</span>",
+                    c.delta_class,
+                    esc(&c.delta)
+                );
+            }
+            out.push_str("</td>");
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody>\n");
+    out
+}
+
 fn data_cell(cell: usize, headers: String, cell_anchor: &dyn Fn(usize) -> String) -> GridCell {
     GridCell {
         tag: "td",

@@ -144,8 +144,13 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, BuildError> {
 /// Escapes text for HTML: `& < > " '`. (Tera's own escaping also turns `/` into `&#x2F;`,
 /// which makes every relative link unreadable in the page source.)
 pub fn escape_html(input: &str) -> String {
-    let mut out = String::with_capacity(input.len());
-    for c in input.chars() {
+    let special = |b: &u8| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'');
+    let Some(first) = input.bytes().position(|b| special(&b)) else {
+        return input.to_string();
+    };
+    let mut out = String::with_capacity(input.len() + 16);
+    out.push_str(&input[..first]);
+    for c in input[first..].chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
@@ -156,6 +161,18 @@ pub fn escape_html(input: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn escapes_only_what_html_needs() {
+        assert_eq!(super::escape_html("../a/b.html"), "../a/b.html");
+        assert_eq!(
+            super::escape_html("「甲」<b>&\"'"),
+            "「甲」&lt;b&gt;&amp;&quot;&#39;"
+        );
+    }
 }
 
 fn text(path: &Path, bytes: Vec<u8>) -> Result<String, BuildError> {
