@@ -163,18 +163,6 @@ pub fn escape_html(input: &str) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn escapes_only_what_html_needs() {
-        assert_eq!(super::escape_html("../a/b.html"), "../a/b.html");
-        assert_eq!(
-            super::escape_html("「甲」<b>&\"'"),
-            "「甲」&lt;b&gt;&amp;&quot;&#39;"
-        );
-    }
-}
-
 fn text(path: &Path, bytes: Vec<u8>) -> Result<String, BuildError> {
     String::from_utf8(bytes)
         .map_err(|_| BuildError::Theme(format!("模板 {} 不是 UTF-8 编码", path.display())))
@@ -190,4 +178,16 @@ pub fn tera_message(err: &tera::Error) -> String {
         source = cause.source();
     }
     message
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn escapes_only_what_html_needs() {
+        assert_eq!(super::escape_html("../a/b.html"), "../a/b.html");
+        assert_eq!(
+            super::escape_html("「甲」<b>&\"'"),
+            "「甲」&lt;b&gt;&amp;&quot;&#39;"
+        );
+    }
 }
