@@ -79,27 +79,22 @@ fn main() {
     let portal_out = tmp.path().join("portal-output");
     let time = Path::new("/usr/bin/time");
     let start = Instant::now();
-    let output = if time.exists() {
-        Command::new(time)
-            .args(["-f", "peak-rss-kb=%M"])
-            .arg(BIN)
-            .arg("--root")
-            .arg(&portal_dir)
-            .arg("build")
-            .arg("--output")
-            .arg(&portal_out)
-            .output()
-            .unwrap()
+    // Peak memory from GNU time when it is installed.
+    let mut command = if time.exists() {
+        let mut c = Command::new(time);
+        c.args(["-f", "peak-rss-kb=%M"]).arg(BIN);
+        c
     } else {
         Command::new(BIN)
-            .arg("--root")
-            .arg(&portal_dir)
-            .arg("build")
-            .arg("--output")
-            .arg(&portal_out)
-            .output()
-            .unwrap()
     };
+    let output = command
+        .arg("--root")
+        .arg(&portal_dir)
+        .arg("build")
+        .arg("--output")
+        .arg(&portal_out)
+        .output()
+        .unwrap();
     let elapsed = start.elapsed();
     assert!(
         output.status.success(),

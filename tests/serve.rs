@@ -66,26 +66,7 @@ impl Server {
             .map(|u| format!("http://{u}"))
             .unwrap_or_else(|| panic!("no URL in {line:?}"));
         // Listen on the reload endpoint like an open page does.
-        let (etx, erx) = mpsc::channel();
-        let events_url = format!("{url}__nianbao/events");
-        std::thread::spawn(move || {
-            let agent: ureq::Agent = ureq::Agent::config_builder()
-                .http_status_as_error(false)
-                .build()
-                .into();
-            let Ok(response) = agent.get(&events_url).call() else {
-                return;
-            };
-            let reader = BufReader::new(response.into_body().into_reader());
-            let mut event = String::new();
-            for line in reader.lines().map_while(Result::ok) {
-                if let Some(name) = line.strip_prefix("event: ") {
-                    event = name.to_string();
-                } else if let Some(data) = line.strip_prefix("data: ") {
-                    let _ = etx.send((event.clone(), data.to_string()));
-                }
-            }
-        });
+        let erx = listen(&url);
         let server = Server {
             child,
             url,
@@ -169,9 +150,13 @@ fn serve_follows_edits_errors_and_folders() {
     assert_eq!(status, 200);
     assert!(page.contains(">48<"), "the last good site is still served");
     // A page opened now gets the problems at once.
-    let late = Server::start_listener(&server.url);
-    let data = late.recv_timeout(WAIT).unwrap();
-    assert!(data.contains("content/jiahe/2020/data.yaml"));
+    let late = listen(&server.url);
+    let problems = late
+        .iter()
+        .find(|(event, _)| event == "problems")
+        .map(|(_, data)| data)
+        .unwrap();
+    assert!(problems.contains("content/jiahe/2020/data.yaml"));
 
     // 4. Fixed: reload.
     std::fs::write(&data_path, &changed).unwrap();
@@ -190,29 +175,25 @@ fn serve_follows_edits_errors_and_folders() {
     assert!(page.contains("页面不存在"));
 }
 
-impl Server {
-    /// A second listener on the reload endpoint; yields the data of its `problems` events.
-    fn start_listener(url: &str) -> mpsc::Receiver<String> {
-        let (tx, rx) = mpsc::channel();
-        let events_url = format!("{url}__nianbao/events");
-        std::thread::spawn(move || {
-            let Ok(response) = agent().get(&events_url).call() else {
-                return;
-            };
-            let reader = BufReader::new(response.into_body().into_reader());
-            let mut event = String::new();
-            for line in reader.lines().map_while(Result::ok) {
-                if let Some(name) = line.strip_prefix("event: ") {
-                    event = name.to_string();
-                } else if let Some(data) = line.strip_prefix("data: ")
-                    && event == "problems"
-                {
-                    let _ = tx.send(data.to_string());
-                }
+/// Listens on the reload endpoint of a server; yields (event, data) pairs.
+fn listen(url: &str) -> mpsc::Receiver<(String, String)> {
+    let (tx, rx) = mpsc::channel();
+    let events_url = format!("{url}__nianbao/events");
+    std::thread::spawn(move || {
+        let Ok(response) = agent().get(&events_url).call() else {
+            return;
+        };
+        let reader = BufReader::new(response.into_body().into_reader());
+        let mut event = String::new();
+        for line in reader.lines().map_while(Result::ok) {
+            if let Some(name) = line.strip_prefix("event: ") {
+                event = name.to_string();
+            } else if let Some(data) = line.strip_prefix("data: ") {
+                let _ = tx.send((event.clone(), data.to_string()));
             }
-        });
-        rx
-    }
+        }
+    });
+    rx
 }
 
 #[test]
