@@ -48,7 +48,7 @@ const TEXT_FILL: &str = "#1a1a1a";
 /// Background, drawn so the chart stays legible on a dark or tinted page.
 const BACKGROUND: &str = "#ffffff";
 const FONT_FAMILY: &str =
-    "system-ui, 'PingFang SC', 'Microsoft YaHei', 'Noto Sans CJK SC', sans-serif";
+    "'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', sans-serif";
 
 /// Font size of the value and year labels, in viewBox units.
 const FONT_SIZE: f64 = 14.0;
@@ -541,7 +541,7 @@ mod tests {
         assert!(svg.contains(
             "<desc id=\"apply-desc\">2019年至2024年本年新收申请数量。2019年 4；2020年 2；2021年 1136。</desc>"
         ));
-        assert!(svg.contains("font-family=\"system-ui, 'PingFang SC', 'Microsoft YaHei', 'Noto Sans CJK SC', sans-serif\""));
+        assert!(svg.contains("font-family=\"'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', sans-serif\""));
         assert!(svg.contains("fill=\"#1f4e8c\""));
         assert!(svg.contains("fill=\"#1a1a1a\""));
         assert!(svg.contains("<line "), "baseline");

@@ -91,7 +91,11 @@ impl Change {
                 let p = ((*current - *previous) / *previous * Decimal::from(100))
                     .round_dp(1)
                     .normalize();
-                format!("{}%", signed(p))
+                if p.is_zero() {
+                    "0%".to_string()
+                } else {
+                    format!("{}%", signed(p))
+                }
             }
             Change::Values { .. } => "—".to_string(),
             _ => String::new(),
@@ -191,5 +195,13 @@ mod tests {
             current: Decimal::from(9),
         };
         assert_eq!(zero.percent(), "—");
+        let same = Change::Values {
+            previous: Decimal::from(9),
+            current: Decimal::from(9),
+        };
+        assert_eq!(
+            (same.text().as_str(), same.percent().as_str()),
+            ("持平", "0%")
+        );
     }
 }

@@ -89,4 +89,8 @@ fn every_page_of_the_example_works_in_a_browser() {
     let out = site.run(&["build"]);
     assert_eq!(out.status.code(), Some(0));
     node("check.mjs", &[site.path("output").as_os_str()]);
+    // The fixture: one agency (the front page redirects), four years across the template change.
+    let fixture = common::Site::fixture("valid");
+    assert_eq!(fixture.run(&["build"]).status.code(), Some(0));
+    node("check.mjs", &[fixture.path("output").as_os_str()]);
 }

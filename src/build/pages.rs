@@ -1135,7 +1135,7 @@ impl<'a> YearNotes<'a> {
                     .unwrap_or_default(),
                 label: d.label.clone().unwrap_or_default(),
                 detail: match (&d.expected, &d.found) {
-                    (Some(e), Some(f)) => format!("应为 {e}，实为 {f}"),
+                    (Some(e), Some(f)) => format!("应为：{e}；实为：{f}"),
                     _ => String::new(),
                 },
                 reason: d.acknowledged.clone().unwrap_or_default(),

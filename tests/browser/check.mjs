@@ -82,16 +82,27 @@ async function checkAt(tab, url) {
   const w = tab.width.label;
   try {
     await tab.page.goto(url, { waitUntil: 'load', timeout: 20_000 });
-    for (const img of await waitForImages(tab.page)) {
-      problems.add(`<img> ${img.reason}: ${img.src}`);
+    // A page that redirects (the front page of a one-agency site) navigates on its own:
+    // measure the page the browser ends up on.
+    let facts = null;
+    for (let attempt = 0; facts === null && attempt < 5; attempt++) {
+      try {
+        await tab.page.waitForLoadState('load');
+        const images = await waitForImages(tab.page);
+        for (const img of images) problems.add(`<img> ${img.reason}: ${img.src}`);
+        await settle(tab.page);
+        facts = await tab.page.evaluate(() => ({
+          lang: document.documentElement.getAttribute('lang'),
+          h1: document.querySelectorAll('h1').length,
+          scrollWidth: document.documentElement.scrollWidth,
+          innerWidth: window.innerWidth,
+        }));
+      } catch (e) {
+        if (!/context was destroyed|navigat/i.test(String(e.message || e))) throw e;
+        await tab.page.waitForTimeout(200);
+      }
     }
-    await settle(tab.page);
-    const facts = await tab.page.evaluate(() => ({
-      lang: document.documentElement.getAttribute('lang'),
-      h1: document.querySelectorAll('h1').length,
-      scrollWidth: document.documentElement.scrollWidth,
-      innerWidth: window.innerWidth,
-    }));
+    if (facts === null) throw new Error('the page kept navigating');
     if (facts.lang !== 'zh-CN') {
       problems.add(`<html lang> is ${facts.lang === null ? 'missing' : JSON.stringify(facts.lang)}, want "zh-CN"`);
     }
@@ -101,6 +112,7 @@ async function checkAt(tab, url) {
     }
   } catch (e) {
     problems.add(`[${w} px] could not load: ${String(e.message || e).split('\n')[0]}`);
+    if (process.env.CHECK_DEBUG) console.error(e);
     // Start the next page from a fresh tab.
     await tab.page.close().catch(() => {});
     await tab.open();
