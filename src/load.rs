@@ -815,11 +815,7 @@ impl CellReader<'_, '_> {
     fn read_table(&mut self, root: &Node, t: usize) {
         let form = self.form;
         let table = &form.tables[t];
-        let title = if table.part == 2 {
-            format!("{} {}", crate::template::part(2).heading, table.caption)
-        } else {
-            table.caption.to_string()
-        };
+        let title = table.title();
         let Some(node) = lookup(root, table.key) else {
             let parent_pos = key_pos(root, table.key);
             let d = self

@@ -280,6 +280,40 @@ impl Table {
             .unwrap_or(1)
     }
 
+    /// Whether the table is one of several under its part, with a caption of its own
+    /// (「第二十条第（一）项」, 「信息处理费」) rather than the part's heading.
+    pub fn is_sub_table(&self) -> bool {
+        self.caption != part(self.part).heading
+    }
+
+    /// Whether the table is a list of single figures (one column, 「数值」), like the fees of 六.
+    pub fn is_figure_list(&self) -> bool {
+        matches!(self.columns.as_slice(), [only] if only.key == "value")
+    }
+
+    /// The official label of a row, with the sub-table's caption in front when there is one:
+    /// 「第二十条第（一）项 规章」, 「三、本年度办理结果（四）无法提供 1.本机关不掌握相关政府信息」.
+    pub fn row_label(&self, row: &Row) -> String {
+        if self.is_sub_table() {
+            format!("{} {}", self.caption, row.full_label())
+        } else {
+            row.full_label()
+        }
+    }
+
+    /// The table's title: 「主动公开政府信息情况：第二十条第（一）项」, 「收到和处理政府信息公开申请情况」.
+    pub fn title(&self) -> String {
+        let heading = part(self.part).heading;
+        let heading = heading
+            .strip_prefix(part(self.part).numeral())
+            .unwrap_or(heading);
+        if self.is_sub_table() {
+            format!("{heading}：{}", self.caption)
+        } else {
+            heading.to_string()
+        }
+    }
+
     pub fn column(&self, key: &str) -> Option<usize> {
         self.columns.iter().position(|c| c.key == key)
     }
@@ -584,15 +618,10 @@ impl Form {
     /// The official label of a cell: 「row label」×「column label」.
     pub fn cell_label(&self, cell: usize) -> String {
         let (table, row, column) = self.place(cell);
-        match table.part {
-            2 => format!(
-                "「{} {}」×「{}」",
-                table.caption,
-                row.full_label(),
-                column.label
-            ),
-            6 => format!("「{} {}」", table.caption, row.full_label()),
-            _ => format!("「{}」×「{}」", row.full_label(), column.label),
+        if table.is_figure_list() {
+            format!("「{}」", table.row_label(row))
+        } else {
+            format!("「{}」×「{}」", table.row_label(row), column.label)
         }
     }
 

@@ -5,7 +5,6 @@ use serde::Serialize;
 use super::BuildError;
 use super::pages::cell_text;
 use crate::model::{Agency, Cell, Year};
-use crate::template::Layout;
 
 /// One cell of one year: the row of the CSV and the object of the JSON.
 #[derive(Serialize)]
@@ -37,11 +36,7 @@ fn records<'a>(agency: &'a Agency, year: &'a Year) -> impl Iterator<Item = Recor
     let form = &year.form;
     form.cells.iter().enumerate().map(move |(i, id)| {
         let (table, row, column) = form.place(i);
-        let row_label = match (table.part, table.layout) {
-            (2, _) => format!("{} {}", table.caption, row.full_label()),
-            (_, Layout::GroupsAcross) => row.full_label(),
-            _ => row.full_label(),
-        };
+        let row_label = table.row_label(row);
         Record {
             agency: &agency.name,
             year: year.year,

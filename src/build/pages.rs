@@ -530,7 +530,7 @@ impl Renderer<'_> {
                 }
                 tables.push(TableView {
                     class: format!("part{}", table.part),
-                    caption: table_caption(table),
+                    caption: table.title(),
                     id: prefix,
                     html: grid_html(&g, &root_of(&path)),
                     notes: notes.take_table(table),
@@ -786,7 +786,7 @@ impl Renderer<'_> {
             }
             tables.push(CompareTable {
                 id: format!("t-{}", table.key.replace('.', "-")),
-                caption: table_caption(table),
+                caption: table.title(),
                 rows,
             });
         }
@@ -1004,17 +1004,6 @@ fn first_cell(form: &crate::template::Form, table: usize) -> Option<usize> {
     form.places.iter().position(|p| p.table == table)
 }
 
-fn table_caption(table: &Table) -> String {
-    match table.part {
-        2 => format!("主动公开政府信息情况：{}", table.caption),
-        6 => format!("其他需要报告的事项：{}", table.caption),
-        _ => table
-            .caption
-            .trim_start_matches(part(table.part).numeral())
-            .to_string(),
-    }
-}
-
 /// A cell's value as printed: counts as integers, signed counts with their sign, money as
 /// written, 「/」 for a cell the report left blank.
 pub fn cell_text(cell: Cell, kind: CellKind) -> String {
@@ -1066,19 +1055,15 @@ pub fn metric_rows(agency: &Agency) -> Vec<MetricRow> {
                 let index = match existing {
                     Some(i) => i,
                     None => {
-                        let label = if table.part == 2 {
-                            format!("{} {}", table.caption, row.full_label())
-                        } else {
-                            row.full_label()
-                        };
+                        let label = table.row_label(row);
                         out.push(MetricRow {
                             id: id.clone(),
                             table: table.key,
                             row: row.key.clone(),
-                            table_title: table_caption(table),
+                            table_title: table.title(),
                             label,
                             group: part(table.part).heading.to_string(),
-                            caption: if table.part == 2 {
+                            caption: if table.is_sub_table() {
                                 table.caption.to_string()
                             } else {
                                 String::new()
