@@ -1,19 +1,48 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{ArgAction, Parser, Subcommand, ValueEnum};
 
 use nianbao::diagnostic::{render_all, render_json};
 use nianbao::model::AgencyKind;
 use nianbao::scaffold::{self, InitOptions};
 
+/// The help layout, in Chinese.
+const MAIN_HELP: &str =
+    "{about-with-newline}\n用法：{usage}\n\n命令：\n{subcommands}\n\n选项：\n{options}{after-help}";
+const COMMAND_HELP: &str = "{about-with-newline}\n用法：{usage}\n\n选项：\n{options}\n";
+const COMMAND_WITH_ARGS_HELP: &str =
+    "{about-with-newline}\n用法：{usage}\n\n参数：\n{positionals}\n\n选项：\n{options}\n";
+
 /// nianbao：政府信息公开工作年度报告的静态网站生成器。
 #[derive(Parser)]
-#[command(name = "nianbao", version, about, long_about = None)]
+#[command(
+    name = "nianbao",
+    version,
+    about,
+    long_about = None,
+    help_template = MAIN_HELP,
+    override_usage = "nianbao [--root 目录] <命令> [选项]",
+    after_help = "运行 nianbao <命令> --help 查看该命令的选项。",
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true,
+    subcommand_help_heading = "命令",
+    subcommand_value_name = "命令"
+)]
 struct Cli {
     /// 站点目录（含 content/ 的文件夹），默认为当前目录
     #[arg(long, global = true, value_name = "目录")]
     root: Option<PathBuf>,
+
+    /// 显示帮助
+    #[arg(short, long, global = true, action = ArgAction::Help)]
+    help: Option<bool>,
+
+    /// 显示版本
+    #[arg(short = 'V', long, action = ArgAction::Version)]
+    version: Option<bool>,
 
     #[command(subcommand)]
     command: Command,
@@ -22,12 +51,21 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// 检查所有机关、所有年度的数据和正文
+    #[command(help_template = COMMAND_HELP, override_usage = "nianbao check [--format human|json]")]
     Check {
-        /// 输出格式
-        #[arg(long, value_enum, default_value = "human")]
+        /// 输出格式：human（默认，给人看）或 json（给程序读）
+        #[arg(
+            long,
+            value_enum,
+            default_value = "human",
+            hide_default_value = true,
+            hide_possible_values = true,
+            value_name = "格式"
+        )]
         format: Format,
     },
     /// 检查并生成网站，写入 output/（失败时 output/ 保持原样）
+    #[command(help_template = COMMAND_HELP, override_usage = "nianbao build [--output 目录] [--base-url 网址]")]
     Build {
         /// 输出目录，默认为站点目录下的 output
         #[arg(long, value_name = "目录")]
@@ -37,45 +75,81 @@ enum Command {
         base_url: Option<String>,
     },
     /// 本地预览：在内存中生成网站并提供访问，修改文件后浏览器自动刷新（不写 output/）
+    #[command(help_template = COMMAND_HELP, override_usage = "nianbao serve [选项]")]
     Serve {
         /// 端口；默认 1111，被占用时自动改用下一个空闲端口
         #[arg(long, value_name = "端口")]
         port: Option<u16>,
-        /// 监听的地址；默认只允许本机访问
-        #[arg(long, default_value = "127.0.0.1", value_name = "地址")]
+        /// 监听的地址；默认 127.0.0.1，只允许本机访问
+        #[arg(
+            long,
+            default_value = "127.0.0.1",
+            hide_default_value = true,
+            value_name = "地址"
+        )]
         interface: std::net::IpAddr,
-        /// 网站在门户中的子路径，如 /zwgk/ndbg/
-        #[arg(long, default_value = "/", value_name = "路径")]
+        /// 网站在门户中的子路径，如 /zwgk/ndbg/；默认 /
+        #[arg(
+            long,
+            default_value = "/",
+            hide_default_value = true,
+            value_name = "路径"
+        )]
         base_path: String,
         /// 定时轮询文件变化（网络盘、容器、WSL 中收不到文件事件时使用）
         #[arg(long)]
         poll: bool,
-        /// 文件变化后等待多少毫秒再重新生成
-        #[arg(long, default_value_t = 50, value_name = "毫秒")]
+        /// 文件变化后等待多少毫秒再重新生成；默认 50
+        #[arg(
+            long,
+            default_value_t = 50,
+            hide_default_value = true,
+            value_name = "毫秒"
+        )]
         debounce: u64,
         /// 启动后用浏览器打开
         #[arg(long)]
         open: bool,
     },
     /// 新建站点：写入 content/site.yaml 和一个机关
+    #[command(help_template = COMMAND_WITH_ARGS_HELP, override_usage = "nianbao init [目录] [--agency 代号] [--name 全称] [--kind 类型]")]
     Init {
         /// 新站点的目录，默认为当前目录（或 --root）
+        #[arg(value_name = "目录")]
         dir: Option<PathBuf>,
-        /// 机关代号（文件夹名），只用小写英文字母、数字和连字符
-        #[arg(long, default_value = "shili")]
+        /// 机关代号（文件夹名），只用小写英文字母、数字和连字符；默认 shili
+        #[arg(
+            long,
+            default_value = "shili",
+            hide_default_value = true,
+            value_name = "代号"
+        )]
         agency: String,
-        /// 机关全称
-        #[arg(long, default_value = "示例街道办事处")]
+        /// 机关全称；默认 示例街道办事处
+        #[arg(
+            long,
+            default_value = "示例街道办事处",
+            hide_default_value = true,
+            value_name = "全称"
+        )]
         name: String,
-        /// 机关类型：department、street_office、town、government
-        #[arg(long, default_value = "street_office")]
+        /// 机关类型：department（政府部门）、street_office（街道办事处，默认）、town（乡镇）、government（人民政府本行政区域年报）
+        #[arg(
+            long,
+            default_value = "street_office",
+            hide_default_value = true,
+            value_name = "类型"
+        )]
         kind: String,
     },
     /// 新建一个报告年度：data.yaml（全部官方行，填 0）和 report.md（官方标题）
+    #[command(help_template = COMMAND_WITH_ARGS_HELP, override_usage = "nianbao new <机关代号> <年度>")]
     New {
         /// 机关代号（content/ 下的文件夹名）
+        #[arg(value_name = "机关代号")]
         agency: String,
         /// 报告年度，如 2025
+        #[arg(value_name = "年度")]
         year: u16,
     },
 }
@@ -86,8 +160,63 @@ enum Format {
     Json,
 }
 
+/// A command-line mistake, told in Chinese (clap's own messages are English).
+fn usage_error(err: &clap::Error) -> String {
+    let value = |kind| match err.get(kind) {
+        Some(ContextValue::String(s)) => s.clone(),
+        Some(ContextValue::Strings(v)) => v.join("、"),
+        _ => String::new(),
+    };
+    let suggestion = value(ContextKind::SuggestedSubcommand) + &value(ContextKind::SuggestedArg);
+    let mut message = match err.kind() {
+        ErrorKind::InvalidSubcommand => {
+            format!("没有命令 {}", value(ContextKind::InvalidSubcommand))
+        }
+        ErrorKind::UnknownArgument => format!("不认识的参数 {}", value(ContextKind::InvalidArg)),
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => format!(
+            "参数 {} 的值 {} 无效{}",
+            value(ContextKind::InvalidArg),
+            value(ContextKind::InvalidValue),
+            match value(ContextKind::ValidValue) {
+                v if v.is_empty() => String::new(),
+                v => format!("，可选：{v}"),
+            }
+        ),
+        ErrorKind::MissingRequiredArgument => {
+            format!("缺少参数 {}", value(ContextKind::InvalidArg))
+        }
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            "缺少命令".to_string()
+        }
+        ErrorKind::TooManyValues | ErrorKind::ArgumentConflict => {
+            format!("参数有误：{}", value(ContextKind::InvalidArg))
+        }
+        _ => format!("命令行有误（{}）", err.kind()),
+    };
+    if !suggestion.is_empty() {
+        message.push_str(&format!("。是不是要用 {suggestion}？"));
+    }
+    format!(
+        "错误：{message}\n用法：nianbao [--root 目录] <命令> [选项]；运行 nianbao --help 查看帮助。"
+    )
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) if err.kind() == ErrorKind::DisplayHelp => {
+            let _ = err.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(err) if err.kind() == ErrorKind::DisplayVersion => {
+            println!("nianbao {}", env!("CARGO_PKG_VERSION"));
+            return ExitCode::SUCCESS;
+        }
+        Err(err) => {
+            eprintln!("{}", usage_error(&err));
+            return ExitCode::from(2);
+        }
+    };
     let root = cli.root.clone().unwrap_or_else(|| PathBuf::from("."));
     match cli.command {
         Command::Check { format } => check(&root, format),

@@ -233,9 +233,11 @@ fn first_build_failed_page(base: &str, problems: &str) -> String {
 
 /// Which file-system events cause a rebuild.
 pub fn is_relevant_event(kind: &EventKind, paths: &[PathBuf], root: &Path) -> bool {
-    use notify::event::ModifyKind;
+    use notify::event::{MetadataKind, ModifyKind};
     let kind_matters = match kind {
         EventKind::Access(_) | EventKind::Other => false,
+        // A new modification time is how the polling watcher reports a changed file.
+        EventKind::Modify(ModifyKind::Metadata(MetadataKind::WriteTime)) => true,
         EventKind::Modify(ModifyKind::Metadata(_)) => false,
         EventKind::Any | EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_) => true,
     };
@@ -646,6 +648,11 @@ mod tests {
         ));
         assert!(relevant(modify, &["templates/year.html"]));
         assert!(relevant(modify, &["themes/default/static/style.css"]));
+        // The polling watcher reports a newer modification time.
+        assert!(relevant(
+            EventKind::Modify(ModifyKind::Metadata(MetadataKind::WriteTime)),
+            &["content/jiahe/2020/report.md"]
+        ));
     }
 
     #[test]
