@@ -438,23 +438,21 @@ fn watched_dirs(root: &Path) -> Vec<(PathBuf, RecursiveMode)> {
 
 fn start_watching(options: &ServeOptions, shared: Arc<Shared>) -> Result<(), ServeError> {
     let (tx, rx) = mpsc::channel::<DebounceEventResult>();
+    // The debouncer hands out each event once it is half the window old; the watch loop then
+    // waits for half a window of quiet, so a burst that lasts longer than the window (a git
+    // checkout, a folder copied in) still gives one rebuild.
+    let half = (options.debounce / 2).max(Duration::from_millis(5));
     let mut watcher = if options.poll {
         let config = notify::Config::default()
             .with_poll_interval(options.debounce.max(Duration::from_millis(200)))
             .with_compare_contents(true);
         Watcher::Poll(
-            new_debouncer_opt(
-                options.debounce,
-                None,
-                tx,
-                notify_debouncer_full::NoCache,
-                config,
-            )
-            .map_err(|e| ServeError(format!("无法监视文件变化：{e}")))?,
+            new_debouncer_opt(half, None, tx, notify_debouncer_full::NoCache, config)
+                .map_err(|e| ServeError(format!("无法监视文件变化：{e}")))?,
         )
     } else {
         Watcher::Native(
-            new_debouncer(options.debounce, None, tx)
+            new_debouncer(half, None, tx)
                 .map_err(|e| ServeError(format!("无法监视文件变化：{e}（可以试试 --poll）")))?,
         )
     };
@@ -470,9 +468,9 @@ fn start_watching(options: &ServeOptions, shared: Arc<Shared>) -> Result<(), Ser
         .name("nianbao-watch".to_string())
         .spawn(move || {
             while let Ok(first) = rx.recv() {
-                // Coalesce everything that is already waiting into one rebuild.
+                // Coalesce everything until the files have been quiet for half a window.
                 let mut batches = vec![first];
-                while let Ok(more) = rx.try_recv() {
+                while let Ok(more) = rx.recv_timeout(half) {
                     batches.push(more);
                 }
                 let mut relevant = false;
