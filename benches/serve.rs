@@ -7,26 +7,15 @@
 //!    page, and the count of errors is reported.
 
 use std::io::{BufRead, BufReader};
-use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_nianbao");
+#[path = "../tests/common/mod.rs"]
+mod common;
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
+const BIN: &str = common::BIN;
 
 fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
@@ -46,9 +35,8 @@ fn ms(d: Duration) -> String {
 }
 
 fn main() {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let tmp = tempfile::tempdir().unwrap();
-    copy_dir(&repo.join("content"), &tmp.path().join("content"));
+    let site = common::Site::example();
+    let tmp = &site.dir;
     let mut child = Command::new(BIN)
         .arg("--root")
         .arg(tmp.path())

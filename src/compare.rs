@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
 use crate::model::Year;
-use crate::template::{INDICATORS, Indicator, IndicatorKind};
+use crate::template::{Indicator, IndicatorKind};
 
 /// The value of a cell id in a year: the cell itself, or the sum of a group's items when the year
 /// splits the group that the id names as one row.
@@ -169,10 +169,6 @@ pub fn indicator_text(indicator: &Indicator, value: Option<f64>) -> String {
             }
         }
     }
-}
-
-pub fn indicators() -> &'static [Indicator] {
-    INDICATORS
 }
 
 #[cfg(test)]

@@ -13,8 +13,6 @@
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
-use crate::diagnostic::Severity;
-
 /// A version of the national template.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TemplateId {
@@ -204,11 +202,6 @@ pub struct Row {
 }
 
 impl Row {
-    /// The YAML keys leading to this row inside its table.
-    pub fn yaml_keys(&self) -> impl Iterator<Item = &str> {
-        self.key.split('.')
-    }
-
     /// The full official label, e.g. 「三、本年度办理结果（三）不予公开 1.属于国家秘密」.
     pub fn full_label(&self) -> String {
         let mut out = String::new();
@@ -562,15 +555,6 @@ pub struct Equation {
     pub anchor: String,
     pub lhs: Vec<Term>,
     pub rhs: Vec<Term>,
-}
-
-impl Equation {
-    pub fn is_cross_year(&self) -> bool {
-        self.lhs
-            .iter()
-            .chain(&self.rhs)
-            .any(|t| t.year == YearRef::Previous)
-    }
 }
 
 /// Where a cell sits in a form.
@@ -1320,14 +1304,6 @@ fn make_form(
         identities,
         year_rules: rules,
         optional_totals,
-    }
-}
-
-/// The severity a check code has when it fails, for the codes defined by the template rules.
-pub fn rule_severity(code: &str) -> Severity {
-    match code {
-        "Y003" => Severity::Warning,
-        _ => Severity::Error,
     }
 }
 

@@ -194,10 +194,6 @@ impl Files {
         self.files.is_empty()
     }
 
-    pub fn total_bytes(&self) -> usize {
-        self.files.values().map(Vec::len).sum()
-    }
-
     /// Writes every file under `output`, replacing what was there, in one swap.
     pub fn write_to(&self, output: &Path) -> io::Result<()> {
         let (staging, retired) = staging_paths(output);

@@ -16,7 +16,6 @@ use std::time::{Duration, Instant};
 pub use files::{Files, Output};
 
 use crate::Checked;
-use crate::diagnostic::Diagnostic;
 use crate::load::Fatal;
 
 /// What a build needs besides the site.
@@ -55,16 +54,6 @@ impl fmt::Display for BuildError {
 }
 
 impl std::error::Error for BuildError {}
-
-impl BuildError {
-    /// The diagnostics behind the error, when it is a failed check.
-    pub fn diagnostics(&self) -> &[Diagnostic] {
-        match self {
-            BuildError::Check(checked) => &checked.diagnostics,
-            _ => &[],
-        }
-    }
-}
 
 /// Renders every output file of a checked site into `out`.
 pub fn render_site(
