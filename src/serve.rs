@@ -283,6 +283,10 @@ pub fn is_ignored_path(path: &Path, root: &Path) -> bool {
 
 /// Runs the server until Ctrl+C.
 pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
+    if !options.root.join("content/site.yaml").is_file() {
+        let fatal = crate::load::Fatal::NotASite(options.root.clone());
+        return Err(ServeError(fatal.to_string()));
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

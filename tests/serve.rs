@@ -345,3 +345,16 @@ fn polling_sees_changes_too() {
             .contains("轮询模式下新增的文字")
     );
 }
+
+#[test]
+fn serve_outside_a_site_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(common::BIN)
+        .arg("--root")
+        .arg(dir.path())
+        .args(["serve", "--port", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("不是 nianbao 站点"));
+}
