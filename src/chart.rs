@@ -51,7 +51,7 @@ const FONT_FAMILY: &str =
     "'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', sans-serif";
 
 /// Font size of the value and year labels, in viewBox units.
-const FONT_SIZE: f64 = 14.0;
+const FONT_SIZE: f64 = 17.0;
 /// Smallest viewBox width; the chart grows wider only when labels would not fit.
 const MIN_WIDTH: f64 = 480.0;
 /// Left and right margin.
@@ -762,12 +762,13 @@ mod tests {
                 }
             }
         }
-        // Ten years of four-digit counts fit the standard width; wider labels widen the chart.
+        // Seven years (a template's life so far) of four-digit counts fit the standard width;
+        // wider labels widen the chart.
         let svg = bar_chart(
             "w",
             "t",
             "d",
-            &years(&[Some(1136.0); 10]),
+            &years(&[Some(1136.0); 7]),
             ValueFormat::Count,
         );
         assert!(svg.contains("viewBox=\"0 0 480 "));
