@@ -101,6 +101,12 @@ impl AgencyKind {
         AgencyKind::ALL.into_iter().find(|k| k.key() == key)
     }
 
+    /// The statutory deadline in words: 「次年1月31日」.
+    pub fn deadline_rule(self) -> String {
+        let day = self.deadline(2020);
+        format!("次年{}月{}日", day.month, day.day)
+    }
+
     /// The last day to publish the report of `year`.
     pub fn deadline(self, year: u16) -> Date {
         match self {

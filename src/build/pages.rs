@@ -418,14 +418,7 @@ impl Renderer<'_> {
                 kind: agency.kind.label(),
                 region: &agency.region,
                 contact: &agency.contact,
-                deadline_rule: format!(
-                    "法定发布期限：次年{}",
-                    agency
-                        .kind
-                        .deadline(2000)
-                        .chinese()
-                        .trim_start_matches("2001年")
-                ),
+                deadline_rule: format!("法定发布期限：{}", agency.kind.deadline_rule()),
             },
         );
         ctx.insert("years", &years);
