@@ -241,10 +241,12 @@ fn data_yaml(
         }
         let depth = path.len();
         write_columns_note(&mut out, depth, table);
-        let caption = match (table.part, table.columns.as_slice()) {
-            (2, [only]) => format!("{}：{}", table.caption, only.label),
-            (2, _) => table.caption.to_string(),
-            _ => String::new(),
+        // A sub-table's caption (「第二十条第（一）项」) goes beside its key; a part-level table's
+        // heading is already above it, and a figure list's rows carry their own labels.
+        let caption = match table.columns.as_slice() {
+            _ if !table.is_sub_table() || table.is_figure_list() => String::new(),
+            [only] => format!("{}：{}", table.caption, only.label),
+            _ => table.caption.to_string(),
         };
         line(&mut out, depth, &format!("{leaf}:"), &caption);
         write_rows(&mut out, depth + 1, table, form, &carried);

@@ -156,7 +156,7 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 /// The staging and retired folder names beside an output folder.
-pub fn staging_paths(output: &Path) -> (PathBuf, PathBuf) {
+fn staging_paths(output: &Path) -> (PathBuf, PathBuf) {
     let parent = output
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -193,26 +193,27 @@ impl Files {
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
     }
+}
 
-    /// Writes every file under `output`, replacing what was there, in one swap.
-    pub fn write_to(&self, output: &Path) -> io::Result<()> {
-        let (staging, retired) = staging_paths(output);
-        if let Some(parent) = staging.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        let disk = Output::disk(&staging)?;
-        let result = self
-            .files
-            .iter()
-            .try_for_each(|(path, bytes)| disk.put(path, bytes.clone()))
-            .map_err(|e| io::Error::other(e.to_string()))
-            .and_then(|()| disk.finish())
-            .and_then(|()| swap(&staging, output, &retired));
-        if result.is_err() && staging.exists() {
-            let _ = std::fs::remove_dir_all(&staging);
-        }
-        result
+/// Runs `write` against a fresh staging folder beside `output` and swaps it in only when
+/// `write` and every queued file succeeded; on failure the staging folder goes and `output` is
+/// untouched. Returns the paths written.
+pub fn write_swapped(
+    output: &Path,
+    write: impl FnOnce(&Output) -> Result<(), BuildError>,
+) -> Result<Vec<String>, BuildError> {
+    let (staging, retired) = staging_paths(output);
+    let out = Output::disk(&staging).map_err(|e| BuildError::Io(staging.clone(), e))?;
+    let written = write(&out);
+    let finished = out.finish().map_err(|e| BuildError::Io(staging.clone(), e));
+    let result = written.and(finished).and_then(|()| {
+        swap(&staging, output, &retired).map_err(|e| BuildError::Io(output.to_path_buf(), e))
+    });
+    if let Err(err) = result {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(err);
     }
+    Ok(out.paths())
 }
 
 /// Puts `staging` where `output` is, removing the old output only after the swap.
@@ -242,13 +243,12 @@ mod tests {
     fn swap_replaces_the_whole_folder() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("output");
-        let mut a = Files::default();
-        a.add("old/index.html", "旧");
-        a.add("index.html", "1");
-        a.write_to(&out).unwrap();
-        let mut b = Files::default();
-        b.add("index.html", "2");
-        b.write_to(&out).unwrap();
+        write_swapped(&out, |o| {
+            o.put("old/index.html", "旧".into())?;
+            o.put("index.html", "1".into())
+        })
+        .unwrap();
+        write_swapped(&out, |o| o.put("index.html", "2".into())).unwrap();
         assert_eq!(
             std::fs::read_to_string(out.join("index.html")).unwrap(),
             "2"

@@ -27,6 +27,16 @@ pub struct Options {
     pub not_found_root: Option<String>,
 }
 
+impl Options {
+    /// The address the site is published at, ending in `/`: `--base-url`, else site.yaml's.
+    pub fn base_url(&self, config: &crate::model::SiteConfig) -> Option<String> {
+        self.base_url
+            .clone()
+            .or_else(|| config.base_url.clone())
+            .map(|u| if u.ends_with('/') { u } else { format!("{u}/") })
+    }
+}
+
 /// Why a build stopped.
 #[derive(Debug)]
 pub enum BuildError {
@@ -74,12 +84,7 @@ pub fn render_site(
         tera: &theme.tera,
     };
     renderer.render_all(out)?;
-    let base = options
-        .base_url
-        .clone()
-        .or_else(|| site.config.base_url.clone())
-        .map(|u| if u.ends_with('/') { u } else { format!("{u}/") })
-        .unwrap_or_default();
+    let base = options.base_url(&site.config).unwrap_or_default();
     out.put(
         "sitemap.xml",
         feed::sitemap(&out.paths(), &base).into_bytes(),
@@ -114,18 +119,7 @@ pub fn build(root: &Path, output: &Path, options: &Options) -> Result<BuildRepor
     if checked.has_errors() {
         return Err(BuildError::Check(Box::new(checked)));
     }
-    let (staging, retired) = files::staging_paths(output);
-    let out = Output::disk(&staging).map_err(|e| BuildError::Io(staging.clone(), e))?;
-    let rendered = render_site(root, &checked, options, &out);
-    let written = out.finish().map_err(|e| BuildError::Io(staging.clone(), e));
-    let result = rendered.and(written).and_then(|()| {
-        files::swap(&staging, output, &retired).map_err(|e| BuildError::Io(output.to_path_buf(), e))
-    });
-    if let Err(err) = result {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(err);
-    }
-    let paths = out.paths();
+    let paths = files::write_swapped(output, |out| render_site(root, &checked, options, out))?;
     Ok(BuildReport {
         pages: paths.iter().filter(|p| p.ends_with(".html")).count(),
         files: paths.len(),

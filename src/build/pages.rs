@@ -102,11 +102,7 @@ pub struct Renderer<'a> {
 
 impl Renderer<'_> {
     fn base_url(&self) -> Option<String> {
-        self.options
-            .base_url
-            .clone()
-            .or_else(|| self.site.config.base_url.clone())
-            .map(|u| if u.ends_with('/') { u } else { format!("{u}/") })
+        self.options.base_url(&self.site.config)
     }
 
     fn context(&self, path: &str, title: String, breadcrumbs: Vec<Crumb>) -> Context {
