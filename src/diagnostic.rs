@@ -283,10 +283,10 @@ pub const CODES: &[CodeInfo] = &[
     ),
     code(
         "D007",
-        W,
+        E,
         true,
         "正文留有填写说明",
-        "发布前删除“（填写说明：……）”这样的模板文字。",
+        "发布前删除“（填写说明：……）”这样的模板文字。草稿年度（published: draft）中只是警告。",
     ),
     code(
         "D008",
@@ -358,6 +358,9 @@ pub struct Diagnostic {
     /// The reason given in data.yaml when this problem is acknowledged.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub acknowledged: Option<String>,
+    /// The problem is in a draft year (`published: draft`): shown, but never blocks a build.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub draft: bool,
     /// The source line, for the snippet.
     #[serde(skip)]
     pub source_line: Option<String>,
@@ -381,6 +384,7 @@ impl Diagnostic {
             found: None,
             hint: info.map(|i| i.hint.to_string()).filter(|h| !h.is_empty()),
             acknowledged: None,
+            draft: false,
             source_line: None,
         }
     }
@@ -442,9 +446,9 @@ impl Diagnostic {
         self
     }
 
-    /// True when it counts against the exit code: an error nobody acknowledged.
+    /// True when it counts against the exit code: an error nobody acknowledged, outside drafts.
     pub fn is_blocking(&self) -> bool {
-        self.severity == Severity::Error && self.acknowledged.is_none()
+        self.severity == Severity::Error && self.acknowledged.is_none() && !self.draft
     }
 
     /// "file:line:column".
@@ -467,7 +471,8 @@ impl Diagnostic {
         } else {
             self.severity.label()
         };
-        let _ = writeln!(out, "{head}[{}]: {}", self.code, self.message);
+        let draft = if self.draft { "（草稿）" } else { "" };
+        let _ = writeln!(out, "{head}[{}]{draft}: {}", self.code, self.message);
         let _ = writeln!(out, "  --> {}", self.location());
         if let (Some(line), Some(text)) = (self.line, &self.source_line) {
             let number = line.to_string();
@@ -503,21 +508,34 @@ impl Diagnostic {
 pub struct Summary {
     pub agencies: usize,
     pub years: usize,
+    /// Of `years`, how many are drafts.
+    pub drafts: usize,
+    /// Unacknowledged errors outside drafts (they block `build`).
     pub errors: usize,
     pub warnings: usize,
     pub acknowledged: usize,
+    /// Errors in drafts (they do not block `build`).
+    pub draft_errors: usize,
 }
 
 impl Summary {
-    pub fn count(diagnostics: &[Diagnostic], agencies: usize, years: usize) -> Summary {
+    pub fn count(
+        diagnostics: &[Diagnostic],
+        agencies: usize,
+        years: usize,
+        drafts: usize,
+    ) -> Summary {
         let mut summary = Summary {
             agencies,
             years,
+            drafts,
             ..Summary::default()
         };
         for d in diagnostics {
             if d.acknowledged.is_some() {
                 summary.acknowledged += 1;
+            } else if d.severity == Severity::Error && d.draft {
+                summary.draft_errors += 1;
             } else if d.severity == Severity::Error {
                 summary.errors += 1;
             } else {
@@ -528,10 +546,24 @@ impl Summary {
     }
 
     pub fn render(&self) -> String {
-        format!(
-            "检查了 {} 个机关的 {} 个年度：{} 个错误，{} 个警告，{} 个已确认的问题。",
+        let drafts = if self.drafts > 0 {
+            format!("（其中 {} 个草稿）", self.drafts)
+        } else {
+            String::new()
+        };
+        let mut out = format!(
+            "检查了 {} 个机关的 {} 个年度{drafts}：{} 个错误，{} 个警告，{} 个已确认的问题",
             self.agencies, self.years, self.errors, self.warnings, self.acknowledged
-        )
+        );
+        if self.draft_errors > 0 {
+            let _ = write!(
+                out,
+                "；草稿中另有 {} 个错误（发布前要改正，不影响生成其他年度）",
+                self.draft_errors
+            );
+        }
+        out.push('。');
+        out
     }
 }
 

@@ -25,6 +25,8 @@ pub const MAX_FILE_BYTES: u64 = 2 * 1024 * 1024;
 pub enum Fatal {
     /// The folder is not a nianbao site.
     NotASite(PathBuf),
+    /// `--agency` named agencies that content/ does not have: (unknown, known).
+    UnknownAgencies(Vec<String>, Vec<String>),
     Io(PathBuf, std::io::Error),
 }
 
@@ -35,6 +37,16 @@ impl fmt::Display for Fatal {
                 f,
                 "{} 不是 nianbao 站点：找不到 content/site.yaml。请在站点目录中运行，或用 --root 指定站点目录；新建站点请运行 nianbao init。",
                 root.display()
+            ),
+            Fatal::UnknownAgencies(unknown, known) => write!(
+                f,
+                "没有机关 {}（content/ 下没有这个文件夹）。现有机关：{}。新增机关请运行 nianbao new-agency <代号> --name <全称> --kind <类型>。",
+                unknown.join("、"),
+                if known.is_empty() {
+                    "无".to_string()
+                } else {
+                    known.join("、")
+                }
             ),
             Fatal::Io(path, err) => write!(f, "无法读取 {}：{err}", path.display()),
         }
@@ -51,6 +63,12 @@ pub struct Loaded {
 
 /// Loads the site under `root`.
 pub fn load_site(root: &Path) -> Result<Loaded, Fatal> {
+    load_agencies(root, &[])
+}
+
+/// Loads the site under `root` with only the agencies named (`--agency`; all when empty): the
+/// others are not read at all, so one office's check stays fast in a portal of many.
+pub fn load_agencies(root: &Path, only: &[String]) -> Result<Loaded, Fatal> {
     let content = root.join("content");
     let site_file = content.join("site.yaml");
     if !site_file.is_file() {
@@ -59,7 +77,8 @@ pub fn load_site(root: &Path) -> Result<Loaded, Fatal> {
     let mut diagnostics = Vec::new();
     let config = load_site_config(root, &mut diagnostics);
     let mut agencies = Vec::new();
-    for entry in sorted_dirs(&content)? {
+    let dirs = agency_dirs(root, only)?;
+    for entry in dirs {
         if let Some(agency) = load_agency(root, &entry, &mut diagnostics)? {
             agencies.push(agency);
         }
@@ -72,6 +91,28 @@ pub fn load_site(root: &Path) -> Result<Loaded, Fatal> {
         },
         diagnostics,
     })
+}
+
+/// The agency folders of the site, only those named when `only` is not empty; an error naming
+/// the codes that content/ does not have.
+pub fn agency_dirs(root: &Path, only: &[String]) -> Result<Vec<PathBuf>, Fatal> {
+    let mut dirs = sorted_dirs(&root.join("content"))?;
+    if !only.is_empty() {
+        let name = |d: &PathBuf| d.file_name().map(|n| n.to_string_lossy().to_string());
+        let unknown: Vec<String> = only
+            .iter()
+            .filter(|slug| !dirs.iter().any(|d| name(d).as_deref() == Some(slug.as_str())))
+            .cloned()
+            .collect();
+        if !unknown.is_empty() {
+            return Err(Fatal::UnknownAgencies(
+                unknown,
+                dirs.iter().filter_map(name).collect(),
+            ));
+        }
+        dirs.retain(|d| name(d).is_some_and(|n| only.contains(&n)));
+    }
+    Ok(dirs)
 }
 
 /// The subfolders of `dir`, sorted by name, skipping hidden ones.
@@ -584,6 +625,7 @@ fn load_year(root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Opti
         positions: data.positions,
         computed: data.computed,
         published: data.published,
+        draft: data.draft,
         template_pos: get(&node, "template").map(|n| n.pos),
         published_pos: get(&node, "published").map(|n| n.pos),
         acknowledgements: data.acknowledgements,
@@ -599,6 +641,7 @@ struct Data {
     positions: Vec<Option<Pos>>,
     computed: Vec<bool>,
     published: Option<Date>,
+    draft: bool,
     acknowledgements: Vec<Acknowledgement>,
 }
 
@@ -674,7 +717,11 @@ fn read_data(
     let what = format!("{}年格式的 data.yaml", template.key());
     f.unknown_keys(node.as_map().unwrap_or_default(), &allowed, "", &what);
 
-    let published = read_published(&mut f, node);
+    let (published, draft) = match read_published(&mut f, node) {
+        Published::Draft => (None, true),
+        Published::Unknown => (None, false),
+        Published::On(date) => (Some(date), false),
+    };
     let mut reader = CellReader {
         f,
         form: &form,
@@ -710,6 +757,7 @@ fn read_data(
         computed: reader.computed,
         form,
         published,
+        draft,
         acknowledgements,
     }
 }
@@ -719,31 +767,57 @@ fn lookup<'n>(node: &'n Node, path: &str) -> Option<&'n Node> {
     path.split('.').try_fold(node, |n, key| get(n, key))
 }
 
-fn read_published(f: &mut Fields<'_>, node: &Node) -> Option<Date> {
+/// What `published:` says.
+enum Published {
+    /// `draft` (or 草稿): not yet published.
+    Draft,
+    /// `unknown` (or 不详): published on a date nobody recorded (historic reports).
+    Unknown,
+    On(Date),
+}
+
+/// The values of `published:` that mean a draft.
+pub const DRAFT_WORDS: [&str; 2] = ["draft", "草稿"];
+
+/// Whether the text of a data.yaml declares a draft, read line by line: for a file whose YAML
+/// cannot be parsed, so that its problems are still known to belong to a draft.
+pub fn declares_draft(source: &str) -> bool {
+    source.lines().any(|line| {
+        line.strip_prefix("published:").is_some_and(|rest| {
+            let value = rest.split('#').next().unwrap_or("").trim();
+            DRAFT_WORDS.contains(&value.trim_matches(|c| c == '"' || c == '\''))
+        })
+    })
+}
+
+fn read_published(f: &mut Fields<'_>, node: &Node) -> Published {
     let Some(value) = get(node, "published") else {
         let d = f
             .diag("L006", node.pos)
             .message("缺少发布日期（published）")
             .path("published")
-            .hint("写 published: 2025-01-20；尚未发布或日期不详时写 published: unknown");
+            .hint("尚未发布写 published: draft；发布后写发布日期，如 published: 2025-01-20；早年的报告日期不详写 published: unknown");
         f.push(d);
-        return None;
+        return Published::Unknown;
     };
     let text = value.as_scalar().unwrap_or("").trim();
+    if DRAFT_WORDS.contains(&text) {
+        return Published::Draft;
+    }
     if value.is_null() || text == "unknown" || text == "不详" {
-        return None;
+        return Published::Unknown;
     }
     match Date::parse(text) {
-        Some(date) => Some(date),
+        Some(date) => Published::On(date),
         None => {
             let d = f
                 .diag("L015", value.pos)
                 .message(format!("发布日期 {text} 无效"))
                 .path("published")
                 .found(text.to_string())
-                .expected("年-月-日，如 2025-01-20；不详写 unknown");
+                .expected("年-月-日，如 2025-01-20；尚未发布写 draft；早年的报告日期不详写 unknown");
             f.push(d);
-            None
+            Published::Unknown
         }
     }
 }

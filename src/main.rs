@@ -50,9 +50,15 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// 检查所有机关、所有年度的数据和正文
-    #[command(help_template = COMMAND_HELP, override_usage = "nianbao check [--format human|json]")]
+    /// 检查所有机关（或 --agency 指定的机关）、所有年度的数据和正文，草稿年度也检查
+    #[command(
+        help_template = COMMAND_HELP,
+        override_usage = "nianbao check [--agency 代号]... [--format human|json]"
+    )]
     Check {
+        /// 只检查这个机关（content/ 下的文件夹名）；可以写多次
+        #[arg(long = "agency", value_name = "代号")]
+        agencies: Vec<String>,
         /// 输出格式：human（默认，给人看）或 json（给程序读）
         #[arg(
             long,
@@ -64,12 +70,24 @@ enum Command {
         )]
         format: Format,
     },
-    /// 检查并生成网站，写入 output/（失败时 output/ 保持原样）
-    #[command(help_template = COMMAND_HELP, override_usage = "nianbao build [--output 目录] [--base-url 网址]")]
+    /// 检查并生成网站，写入 output/（失败时 output/ 保持原样）；草稿年度默认不生成
+    #[command(
+        help_template = COMMAND_HELP,
+        override_usage = "nianbao build [--output 目录] [--agency 代号]... [--drafts] [--base-url 网址] [--force]"
+    )]
     Build {
-        /// 输出目录，默认为站点目录下的 output
+        /// 输出目录，默认为站点目录下的 output；只能是不存在的、空的或 nianbao 生成过的文件夹
         #[arg(long, value_name = "目录")]
         output: Option<PathBuf>,
+        /// 只生成这个机关（content/ 下的文件夹名）；可以写多次。首页、网站地图和订阅只列出这些机关
+        #[arg(long = "agency", value_name = "代号")]
+        agencies: Vec<String>,
+        /// 也生成草稿年度（published: draft），每个相关页面上标明“草稿（未发布）”，供审阅；不列入网站地图和订阅
+        #[arg(long)]
+        drafts: bool,
+        /// 输出目录中有不是 nianbao 写入的文件时，仍然整体替换（删除这些文件）
+        #[arg(long)]
+        force: bool,
         /// 网站发布后的地址（只用于规范链接、网站地图和订阅），覆盖 site.yaml 的 base_url
         #[arg(long, value_name = "网址")]
         base_url: Option<String>,
@@ -110,6 +128,9 @@ enum Command {
         /// 启动后用浏览器打开
         #[arg(long)]
         open: bool,
+        /// 只预览这个机关（content/ 下的文件夹名）；可以写多次
+        #[arg(long = "agency", value_name = "代号")]
+        agencies: Vec<String>,
     },
     /// 新建站点：写入 content/site.yaml 和一个机关
     #[command(help_template = COMMAND_WITH_ARGS_HELP, override_usage = "nianbao init [目录] [--agency 代号] [--name 全称] [--kind 类型]")]
@@ -142,7 +163,29 @@ enum Command {
         )]
         kind: String,
     },
-    /// 新建一个报告年度：data.yaml（全部官方行，填 0）和 report.md（官方标题）
+    /// 在已有站点中新增一个机关：写入 content/<代号>/agency.yaml
+    #[command(
+        name = "new-agency",
+        help_template = COMMAND_WITH_ARGS_HELP,
+        override_usage = "nianbao new-agency <代号> --name <全称> [--kind 类型]"
+    )]
+    NewAgency {
+        /// 机关代号（文件夹名），只用小写英文字母、数字和连字符，如 dongcheng
+        #[arg(value_name = "代号")]
+        agency: String,
+        /// 机关全称，与年报标题一致，如 某某区人民政府东城街道办事处
+        #[arg(long, value_name = "全称")]
+        name: String,
+        /// 机关类型：department（政府部门）、street_office（街道办事处，默认）、town（乡镇）、government（人民政府本行政区域年报）
+        #[arg(
+            long,
+            default_value = "street_office",
+            hide_default_value = true,
+            value_name = "类型"
+        )]
+        kind: String,
+    },
+    /// 新建一个报告年度（草稿）：data.yaml（全部官方行，填 0）和 report.md（官方标题）
     #[command(help_template = COMMAND_WITH_ARGS_HELP, override_usage = "nianbao new <机关代号> <年度>")]
     New {
         /// 机关代号（content/ 下的文件夹名）
@@ -219,11 +262,25 @@ fn main() -> ExitCode {
     };
     let root = cli.root.clone().unwrap_or_else(|| PathBuf::from("."));
     match cli.command {
-        Command::Check { format } => check(&root, format),
-        Command::Build { output, base_url } => {
+        Command::Check { agencies, format } => check(&root, &agencies, format),
+        Command::Build {
+            output,
+            agencies,
+            drafts,
+            force,
+            base_url,
+        } => {
             let output = output.unwrap_or_else(|| root.join("output"));
-            build(&root, &output, base_url)
+            let options = nianbao::build::Options {
+                base_url,
+                agencies,
+                drafts,
+                force,
+                ..Default::default()
+            };
+            build(&root, &output, &options)
         }
+        Command::NewAgency { agency, name, kind } => new_agency(&root, agency, name, &kind),
         Command::Init {
             dir,
             agency,
@@ -238,6 +295,7 @@ fn main() -> ExitCode {
             poll,
             debounce,
             open,
+            agencies,
         } => {
             let options = nianbao::serve::ServeOptions {
                 root,
@@ -248,6 +306,7 @@ fn main() -> ExitCode {
                 poll,
                 debounce: std::time::Duration::from_millis(debounce),
                 open,
+                agencies,
             };
             match nianbao::serve::serve(options) {
                 Ok(()) => ExitCode::SUCCESS,
@@ -260,8 +319,8 @@ fn main() -> ExitCode {
     }
 }
 
-fn check(root: &std::path::Path, format: Format) -> ExitCode {
-    let checked = match nianbao::load_and_check(root) {
+fn check(root: &std::path::Path, agencies: &[String], format: Format) -> ExitCode {
+    let checked = match nianbao::load_and_check_agencies(root, agencies) {
         Ok(checked) => checked,
         Err(fatal) => {
             eprintln!("错误：{fatal}");
@@ -269,7 +328,20 @@ fn check(root: &std::path::Path, format: Format) -> ExitCode {
         }
     };
     match format {
-        Format::Human => eprint!("{}", render_all(&checked.diagnostics, &checked.summary)),
+        Format::Human => {
+            eprint!("{}", render_all(&checked.diagnostics, &checked.summary));
+            let drafts: Vec<String> = checked
+                .site
+                .draft_years()
+                .map(|(a, y)| format!("{} {} 年度", a.slug, y.year))
+                .collect();
+            if !drafts.is_empty() {
+                eprintln!(
+                    "草稿（未发布）：{}。草稿照常检查，但 build 不生成它们（加 --drafts 可生成带“草稿”标记的预览）；正式发布时把 data.yaml 中的 published: draft 改为发布日期。",
+                    drafts.join("、")
+                );
+            }
+        }
         Format::Json => println!("{}", render_json(&checked.diagnostics, &checked.summary)),
     }
     if checked.has_errors() {
@@ -279,36 +351,72 @@ fn check(root: &std::path::Path, format: Format) -> ExitCode {
     }
 }
 
-fn build(root: &std::path::Path, output: &std::path::Path, base_url: Option<String>) -> ExitCode {
-    let options = nianbao::build::Options {
-        base_url,
-        ..Default::default()
-    };
-    match nianbao::build::build(root, output, &options) {
+fn build(
+    root: &std::path::Path,
+    output: &std::path::Path,
+    options: &nianbao::build::Options,
+) -> ExitCode {
+    match nianbao::build::build(root, output, options) {
         Ok(report) => {
             let warnings: Vec<_> = report
                 .checked
                 .diagnostics
                 .iter()
-                .filter(|d| d.acknowledged.is_none())
+                .filter(|d| d.acknowledged.is_none() && (options.drafts || !d.draft))
                 .cloned()
                 .collect();
             if !warnings.is_empty() {
                 eprint!("{}", render_all(&warnings, &report.checked.summary));
             }
+            for stale in &report.stale_removed {
+                println!(
+                    "已删除上次中断的生成留下的临时文件夹 {}",
+                    stale.display()
+                );
+            }
+            let site = &report.checked.site;
             println!(
                 "已生成网站：{} 个机关、{} 个年度，{} 个页面（共 {} 个文件），用时 {} 毫秒，写入 {}",
-                report.checked.summary.agencies,
-                report.checked.summary.years,
+                site.agencies.len(),
+                site.year_count(),
                 report.pages,
                 report.files,
                 report.elapsed.as_millis(),
                 output.display()
             );
+            if !options.agencies.is_empty() {
+                println!(
+                    "只生成了机关 {}：首页、网站地图和订阅只列出这些机关；{} 中原有的其他机关的页面已不在其中。",
+                    options.agencies.join("、"),
+                    output.display()
+                );
+            }
+            if options.drafts && site.draft_years().next().is_some() {
+                println!(
+                    "含草稿（未发布）年度，页面上标有“草稿（未发布）”：这份网站只供审阅，不要发布。"
+                );
+            }
+            if !report.drafts_left_out.is_empty() {
+                let drafts: Vec<String> = report
+                    .drafts_left_out
+                    .iter()
+                    .map(|(slug, year)| format!("{slug} {year} 年度"))
+                    .collect();
+                println!(
+                    "草稿（未发布）没有生成：{}。要生成带“草稿”标记的预览，加 --drafts。",
+                    drafts.join("、")
+                );
+            }
             ExitCode::SUCCESS
         }
         Err(nianbao::build::BuildError::Check(checked)) => {
-            eprint!("{}", render_all(&checked.diagnostics, &checked.summary));
+            let shown: Vec<_> = checked
+                .diagnostics
+                .iter()
+                .filter(|d| options.drafts || !d.draft)
+                .cloned()
+                .collect();
+            eprint!("{}", render_all(&shown, &checked.summary));
             eprintln!(
                 "有未确认的错误，没有生成网站；{} 保持原样。",
                 output.display()
@@ -326,14 +434,49 @@ fn build(root: &std::path::Path, output: &std::path::Path, base_url: Option<Stri
     }
 }
 
-fn init(dir: PathBuf, slug: String, name: String, kind: &str) -> ExitCode {
-    let Some(kind) = AgencyKind::from_key(kind) else {
+/// The agency kind named on the command line, or the message that lists the choices.
+fn agency_kind(kind: &str) -> Result<AgencyKind, ExitCode> {
+    AgencyKind::from_key(kind).ok_or_else(|| {
         let kinds: Vec<String> = AgencyKind::ALL
             .iter()
             .map(|k| format!("{}（{}）", k.key(), k.label()))
             .collect();
         eprintln!("错误：机关类型 {kind} 无效，可选：{}", kinds.join("、"));
-        return ExitCode::from(2);
+        ExitCode::from(2)
+    })
+}
+
+fn new_agency(root: &std::path::Path, slug: String, name: String, kind: &str) -> ExitCode {
+    let kind = match agency_kind(kind) {
+        Ok(kind) => kind,
+        Err(code) => return code,
+    };
+    match scaffold::new_agency(
+        root,
+        &InitOptions {
+            slug: slug.clone(),
+            name,
+            kind,
+        },
+    ) {
+        Ok(file) => {
+            println!("已写入 {}", file.display());
+            println!(
+                "\n下一步：核对 content/{slug}/agency.yaml（简称、所属地区、联系方式），然后运行 nianbao new {slug} <年度> 新建一个年度。"
+            );
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("错误：{err}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn init(dir: PathBuf, slug: String, name: String, kind: &str) -> ExitCode {
+    let kind = match agency_kind(kind) {
+        Ok(kind) => kind,
+        Err(code) => return code,
     };
     match scaffold::init(
         &dir,
@@ -375,7 +518,7 @@ fn new(root: &std::path::Path, slug: &str, year: u16) -> ExitCode {
             .map(|a| a.slug.as_str())
             .collect();
         eprintln!(
-            "错误：没有机关 {slug}（content/{slug}/agency.yaml）。现有机关：{}",
+            "错误：没有机关 {slug}（content/{slug}/agency.yaml）。现有机关：{}。\n要新增这个机关，先运行：nianbao new-agency {slug} --name <机关全称> --kind <类型>",
             if known.is_empty() {
                 "无".to_string()
             } else {
@@ -393,7 +536,12 @@ fn new(root: &std::path::Path, slug: &str, year: u16) -> ExitCode {
             if let Some(p) = previous {
                 println!("上年结转等项目已按 {} 年度的数据预先填好。", p.year);
             }
-            println!("填写后运行 nianbao check 检查。");
+            println!(
+                "这个年度是草稿（data.yaml 中 published: draft）：nianbao build 不会发布它，nianbao serve 可以预览。"
+            );
+            println!(
+                "填写后运行 nianbao check 检查；正式发布时把 published: draft 改为发布日期并删除正文中的填写说明。"
+            );
             ExitCode::SUCCESS
         }
         Err(err) => {

@@ -28,6 +28,24 @@ impl Site {
     pub fn agency(&self, slug: &str) -> Option<&Agency> {
         self.agencies.iter().find(|a| a.slug == slug)
     }
+
+    /// Every draft year (`published: draft`).
+    pub fn draft_years(&self) -> impl Iterator<Item = (&Agency, &Year)> {
+        self.agencies
+            .iter()
+            .flat_map(|a| a.years.iter().filter(|y| y.draft).map(move |y| (a, y)))
+    }
+
+    /// The site as published: without draft years, and without agencies that have no published
+    /// year, so that nothing of a draft reaches any page (charts, metric pages, comparisons,
+    /// downloads of all years, the front page, the sitemap and the feed).
+    pub fn without_drafts(mut self) -> Site {
+        for agency in &mut self.agencies {
+            agency.years.retain(|y| !y.draft);
+        }
+        self.agencies.retain(|a| !a.years.is_empty());
+        self
+    }
 }
 
 /// content/site.yaml.
@@ -233,8 +251,11 @@ pub struct Year {
     pub positions: Vec<Option<Pos>>,
     /// Totals that data.yaml left out and nianbao computed.
     pub computed: Vec<bool>,
-    /// The publication date; None when unknown or not yet published.
+    /// The publication date; None when unknown (historic reports) or not yet published.
     pub published: Option<Date>,
+    /// `published: draft`: not yet published. Checked like any other year, but its problems never
+    /// block a build, and only `build --drafts` and `serve` render it (with a banner).
+    pub draft: bool,
     /// Where `template` and `published` are written in data.yaml.
     pub template_pos: Option<Pos>,
     pub published_pos: Option<Pos>,

@@ -43,21 +43,11 @@ pub fn init(dir: &Path, options: &InitOptions) -> Result<Vec<PathBuf>, ScaffoldE
     let site_file = dir.join("content/site.yaml");
     if site_file.exists() {
         return Err(ScaffoldError(format!(
-            "{} 已经是 nianbao 站点（已有 content/site.yaml），没有改动任何文件。",
+            "{} 已经是 nianbao 站点（已有 content/site.yaml），没有改动任何文件。要在这个站点中新增机关，请运行 nianbao new-agency <代号> --name <全称> --kind <类型>。",
             dir.display()
         )));
     }
-    if !options
-        .slug
-        .chars()
-        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
-        || options.slug.is_empty()
-    {
-        return Err(ScaffoldError(format!(
-            "机关代号 {} 无效：只能用小写英文字母、数字和连字符（如 jiahe）。",
-            options.slug
-        )));
-    }
+    check_slug(&options.slug)?;
     let site = format!(
         "# 网站设置\n\
          title: {name}政府信息公开工作年度报告   # 网站标题\n\
@@ -90,6 +80,43 @@ pub fn init(dir: &Path, options: &InitOptions) -> Result<Vec<PathBuf>, ScaffoldE
     std::fs::create_dir_all(dir.join("templates"))
         .map_err(|e| ScaffoldError(format!("无法创建 templates 文件夹：{e}")))?;
     Ok(written)
+}
+
+fn check_slug(slug: &str) -> Result<(), ScaffoldError> {
+    let valid = !slug.is_empty()
+        && slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+    if valid {
+        Ok(())
+    } else {
+        Err(ScaffoldError(format!(
+            "机关代号 {slug} 无效：只能用小写英文字母、数字和连字符（如 jiahe）。"
+        )))
+    }
+}
+
+/// Adds an agency to the existing site in `dir`: content/<slug>/agency.yaml. Returns the file
+/// written.
+pub fn new_agency(dir: &Path, options: &InitOptions) -> Result<PathBuf, ScaffoldError> {
+    if !dir.join("content/site.yaml").is_file() {
+        return Err(ScaffoldError(format!(
+            "{} 不是 nianbao 站点（找不到 content/site.yaml）。新建站点请运行 nianbao init；或用 --root 指定站点目录。",
+            dir.display()
+        )));
+    }
+    check_slug(&options.slug)?;
+    let agency_dir = dir.join("content").join(&options.slug);
+    if agency_dir.exists() {
+        return Err(ScaffoldError(format!(
+            "机关 {} 已存在（{}），没有改动任何文件。",
+            options.slug,
+            agency_dir.display()
+        )));
+    }
+    let path = agency_dir.join("agency.yaml");
+    write(&path, &agency_yaml(options))?;
+    Ok(path)
 }
 
 fn agency_yaml(options: &InitOptions) -> String {
@@ -215,8 +242,11 @@ fn data_yaml(
     line(
         &mut out,
         0,
-        "published: unknown",
-        "发布日期，如 2026-01-20；尚未发布写 unknown",
+        "published: draft",
+        &format!(
+            "草稿，不会发布到网站上；正式发布时改为发布日期，如 {}-01-20",
+            year + 1
+        ),
     );
     let mut open_parents: Vec<&str> = Vec::new();
     let mut last_part = 0;

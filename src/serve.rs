@@ -61,6 +61,8 @@ pub struct ServeOptions {
     pub poll: bool,
     pub debounce: Duration,
     pub open: bool,
+    /// Only these agencies (`--agency`); all when empty.
+    pub agencies: Vec<String>,
 }
 
 /// A problem that stops serve from starting.
@@ -101,6 +103,7 @@ struct Shared {
     snapshot: RwLock<Arc<Snapshot>>,
     events: broadcast::Sender<Message>,
     base: String,
+    agencies: Vec<String>,
 }
 
 impl Shared {
@@ -189,13 +192,18 @@ fn with_reload_script(mut files: Files, script: &str) -> Files {
     files
 }
 
-/// Builds the site into memory. On failure, the problems as diagnostics.
-pub fn build_in_memory(root: &Path, base: &str) -> Result<Files, Vec<Diagnostic>> {
+/// Builds the site (only `agencies` when not empty) into memory, drafts included: a preview is
+/// for the years being written. On failure, the problems as diagnostics.
+pub fn build_in_memory(
+    root: &Path,
+    base: &str,
+    agencies: &[String],
+) -> Result<Files, Vec<Diagnostic>> {
     let options = build::Options {
         not_found_root: Some(base.to_string()),
         ..Default::default()
     };
-    let checked = match crate::load_and_check(root) {
+    let checked = match crate::load_and_check_agencies(root, agencies) {
         Ok(checked) => checked,
         Err(fatal) => return Err(vec![general_problem(fatal.to_string())]),
     };
@@ -287,6 +295,8 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
         let fatal = crate::load::Fatal::NotASite(options.root.clone());
         return Err(ServeError(fatal.to_string()));
     }
+    crate::load::agency_dirs(&options.root, &options.agencies)
+        .map_err(|fatal| ServeError(fatal.to_string()))?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -341,6 +351,7 @@ async fn run(options: ServeOptions) -> Result<(), ServeError> {
         })),
         events,
         base: base.clone(),
+        agencies: options.agencies.clone(),
     });
     // The first build; it may fail, and serve starts all the same.
     rebuild(&options.root, &shared, false);
@@ -377,7 +388,7 @@ async fn run(options: ServeOptions) -> Result<(), ServeError> {
 /// Rebuilds and swaps the new site in; tells the pages.
 fn rebuild(root: &Path, shared: &Shared, announce: bool) {
     let start = Instant::now();
-    match build_in_memory(root, &shared.base) {
+    match build_in_memory(root, &shared.base, &shared.agencies) {
         Ok(files) => {
             shared.replace(Snapshot {
                 files: Some(Arc::new(files)),

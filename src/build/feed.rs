@@ -40,11 +40,11 @@ fn report_date(published: Option<Date>, year: u16) -> String {
     format!("{date}T00:00:00+08:00")
 }
 
-/// atom.xml: one entry per report year, newest first.
+/// atom.xml: one entry per published report year (never a draft), newest first.
 pub fn atom(site: &Site, base: &str) -> String {
     let mut entries: Vec<(String, String, String, String)> = Vec::new();
     for agency in &site.agencies {
-        for year in &agency.years {
+        for year in agency.years.iter().filter(|y| !y.draft) {
             let path = year_path(agency, year.year);
             entries.push((
                 report_date(year.published, year.year),

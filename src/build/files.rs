@@ -3,6 +3,10 @@
 //! `build` streams the files into a fresh folder beside the output folder and swaps it in only
 //! when every file is written, so a failed build leaves the previous output untouched; `serve`
 //! keeps the same files in memory.
+//!
+//! nianbao owns the output folder: every folder it writes (the output and its staging folders)
+//! carries a marker file at its root listing the files written. `guard_output` refuses, before
+//! anything is touched, to replace a folder that is not nianbao's (see its documentation).
 
 use std::collections::{BTreeMap, HashSet};
 use std::io;
@@ -84,12 +88,20 @@ impl Output {
         }
     }
 
-    /// Files written straight into `dir` (a staging folder, created here).
+    /// Files written straight into `dir` (a staging folder, created here and marked at once, so
+    /// that the staging folder of a killed build is recognised and removed by the next one).
     pub fn disk(dir: &Path) -> io::Result<Output> {
         if dir.exists() {
+            if !is_marked(dir) {
+                return Err(io::Error::new(
+                    io::ErrorKind::AlreadyExists,
+                    "文件夹已存在，且不是 nianbao 生成的",
+                ));
+            }
             std::fs::remove_dir_all(dir)?;
         }
         std::fs::create_dir_all(dir)?;
+        std::fs::write(dir.join(MARKER), format!("{MARKER_HEADER}\n"))?;
         Ok(Output {
             target: Target::Disk(Writers::start(dir)),
             paths: Mutex::new(Vec::new()),
@@ -155,8 +167,35 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// The file at the root of every folder `build` writes. Its first line says what the folder is;
+/// the other lines list the files the build wrote.
+pub const MARKER: &str = ".nianbao-output";
+const MARKER_HEADER: &str =
+    "# nianbao 生成的网站文件夹：nianbao build 每次整体替换它，请不要在这里存放其他文件。";
+
+/// Files that operating systems put into any folder a person opens.
+const SYSTEM_FILES: [&str; 3] = [".DS_Store", "Thumbs.db", "desktop.ini"];
+
+/// Whether `dir` carries nianbao's marker.
+fn is_marked(dir: &Path) -> bool {
+    std::fs::read_to_string(dir.join(MARKER))
+        .is_ok_and(|text| text.lines().next() == Some(MARKER_HEADER))
+}
+
+fn is_system_file(name: &std::ffi::OsStr) -> bool {
+    SYSTEM_FILES.iter().any(|s| name == *s)
+}
+
 /// The staging and retired folder names beside an output folder.
 fn staging_paths(output: &Path) -> (PathBuf, PathBuf) {
+    let (parent, name) = staging_parts(output);
+    (
+        parent.join(format!(".{name}.nianbao-new-{}", std::process::id())),
+        parent.join(format!(".{name}.nianbao-old-{}", std::process::id())),
+    )
+}
+
+fn staging_parts(output: &Path) -> (&Path, String) {
     let parent = output
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -165,10 +204,184 @@ fn staging_paths(output: &Path) -> (PathBuf, PathBuf) {
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_else(|| "output".to_string());
-    (
-        parent.join(format!(".{name}.nianbao-new-{}", std::process::id())),
-        parent.join(format!(".{name}.nianbao-old-{}", std::process::id())),
-    )
+    (parent, name)
+}
+
+/// The process id in the name of a staging or retired folder of `name`, if it is one.
+fn staging_pid(folder: &str, name: &str) -> Option<u32> {
+    let rest = folder.strip_prefix(&format!(".{name}.nianbao-"))?;
+    let digits = rest
+        .strip_prefix("new-")
+        .or_else(|| rest.strip_prefix("old-"))?;
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// Whether a process with this id is running (known where /proc exists; elsewhere assumed not).
+fn process_alive(pid: u32) -> bool {
+    pid == std::process::id()
+        || (Path::new("/proc/self").exists() && Path::new(&format!("/proc/{pid}")).exists())
+}
+
+/// Removes the staging and retired folders that killed builds left beside `output`: only folders
+/// with the staging name pattern, nianbao's marker and no running build. Returns those removed.
+pub fn remove_stale_staging(output: &Path) -> Vec<PathBuf> {
+    let (parent, name) = staging_parts(output);
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return Vec::new();
+    };
+    let mut removed = Vec::new();
+    for entry in entries.flatten() {
+        let folder = entry.file_name().to_string_lossy().to_string();
+        let Some(pid) = staging_pid(&folder, &name) else {
+            continue;
+        };
+        let path = entry.path();
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if is_dir && !process_alive(pid) && is_marked(&path) && std::fs::remove_dir_all(&path).is_ok()
+        {
+            removed.push(path);
+        }
+    }
+    removed.sort();
+    removed
+}
+
+/// Resolves `path` the way the file system will: absolute, `.` and `..` applied, symbolic links
+/// followed, for as much of it as exists.
+pub fn resolve(path: &Path) -> io::Result<PathBuf> {
+    use std::path::Component;
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()?.join(path)
+    };
+    let mut out = PathBuf::new();
+    let mut exists = true;
+    for component in absolute.components() {
+        match component {
+            Component::Prefix(_) | Component::RootDir => out.push(component.as_os_str()),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::Normal(name) => {
+                out.push(name);
+                if exists {
+                    match std::fs::canonicalize(&out) {
+                        Ok(real) => out = real,
+                        Err(_) => exists = false,
+                    }
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Why `build` will not write into a folder.
+fn refusal(shown: &Path, resolved: &Path, why: &str) -> BuildError {
+    let named = if shown.as_os_str() == resolved.as_os_str() {
+        shown.display().to_string()
+    } else {
+        format!("{}（即 {}）", shown.display(), resolved.display())
+    };
+    BuildError::Refused(format!(
+        "不能把网站写入 {named}：{why}。没有改动任何文件。"
+    ))
+}
+
+/// The at most five files of `dir` that the marker does not list (all its files when unmarked),
+/// and how many there are.
+fn foreign_files(dir: &Path) -> (Vec<String>, usize) {
+    let listed: HashSet<String> = std::fs::read_to_string(dir.join(MARKER))
+        .ok()
+        .filter(|text| text.lines().next() == Some(MARKER_HEADER))
+        .map(|text| text.lines().skip(1).map(str::to_string).collect())
+        .unwrap_or_default();
+    let mut shown = Vec::new();
+    let mut count = 0;
+    for entry in walkdir::WalkDir::new(dir).min_depth(1).sort_by_file_name() {
+        let Ok(entry) = entry else {
+            count += 1;
+            continue;
+        };
+        if entry.file_type().is_dir() || is_system_file(entry.file_name()) {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        let rel: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().to_string())
+            .collect();
+        let rel = rel.join("/");
+        if rel == MARKER || listed.contains(&rel) {
+            continue;
+        }
+        count += 1;
+        if shown.len() < 5 {
+            shown.push(rel);
+        }
+    }
+    (shown, count)
+}
+
+/// Checks, before anything is touched, that `build` may replace `output` with the site of
+/// `root`, and returns the resolved output path. Never allowed: the site root, a folder that
+/// contains it, content/, templates/, themes/ or anything inside them, a file. Allowed: a folder
+/// that does not exist, an empty folder, a folder nianbao wrote (its marker lists every file in
+/// it). Any other folder only with `force`.
+pub fn guard_output(root: &Path, output: &Path, force: bool) -> Result<PathBuf, BuildError> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |e| BuildError::Io(path, e)
+    };
+    let resolved = resolve(output).map_err(io(output))?;
+    let site = resolve(root).map_err(io(root))?;
+    let refuse = |why: &str| Err(refusal(output, &resolved, why));
+    if resolved == site {
+        return refuse("这是站点目录本身（含 content/ 的文件夹）");
+    }
+    if site.starts_with(&resolved) {
+        return refuse(&format!("这个文件夹包含站点目录 {}", site.display()));
+    }
+    for folder in ["content", "templates", "themes"] {
+        let own = resolve(&root.join(folder)).map_err(io(root))?;
+        if resolved.starts_with(&own) {
+            return refuse(&format!(
+                "这是站点的 {folder}/ 文件夹{}，里面是站点自己的文件",
+                if resolved == own { "" } else { "中的文件夹" }
+            ));
+        }
+    }
+    let metadata = match std::fs::metadata(&resolved) {
+        Ok(metadata) => metadata,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(resolved),
+        Err(e) => return Err(BuildError::Io(resolved, e)),
+    };
+    if !metadata.is_dir() {
+        return refuse("这是一个文件，不是文件夹；请用 --output 指定一个文件夹");
+    }
+    let (shown, count) = foreign_files(&resolved);
+    if count == 0 || force {
+        return Ok(resolved);
+    }
+    let more = if count > shown.len() {
+        format!(" 等 {count} 个文件")
+    } else {
+        String::new()
+    };
+    let what = if is_marked(&resolved) {
+        "这个文件夹是 nianbao 生成的，但其中有不是 nianbao 写入的文件"
+    } else {
+        "这个文件夹不是空的，也不是 nianbao 生成的"
+    };
+    refuse(&format!(
+        "{what}（{}{more}），生成网站会删除它们。请用 --output 指定一个不存在的或空的文件夹；确定要删除其中的全部内容时，加 --force",
+        shown.join("、")
+    ))
 }
 
 /// Output files by their path relative to the site root (`jiahe/2020/index.html`).
@@ -206,20 +419,38 @@ pub fn write_swapped(
     let out = Output::disk(&staging).map_err(|e| BuildError::Io(staging.clone(), e))?;
     let written = write(&out);
     let finished = out.finish().map_err(|e| BuildError::Io(staging.clone(), e));
-    let result = written.and(finished).and_then(|()| {
-        swap(&staging, output, &retired).map_err(|e| BuildError::Io(output.to_path_buf(), e))
-    });
+    let paths = out.paths();
+    let result = written
+        .and(finished)
+        .and_then(|()| {
+            let mut manifest = format!("{MARKER_HEADER}\n");
+            for path in &paths {
+                manifest.push_str(path);
+                manifest.push('\n');
+            }
+            let marker = staging.join(MARKER);
+            std::fs::write(&marker, manifest).map_err(|e| BuildError::Io(marker, e))
+        })
+        .and_then(|()| {
+            swap(&staging, output, &retired).map_err(|e| BuildError::Io(output.to_path_buf(), e))
+        });
     if let Err(err) = result {
         let _ = std::fs::remove_dir_all(&staging);
         return Err(err);
     }
-    Ok(out.paths())
+    Ok(paths)
 }
 
 /// Puts `staging` where `output` is, removing the old output only after the swap.
 pub fn swap(staging: &Path, output: &Path, retired: &Path) -> io::Result<()> {
     if output.exists() {
         if retired.exists() {
+            if !is_marked(retired) {
+                return Err(io::Error::new(
+                    io::ErrorKind::AlreadyExists,
+                    format!("{} 已存在，且不是 nianbao 生成的", retired.display()),
+                ));
+            }
             std::fs::remove_dir_all(retired)?;
         }
         std::fs::rename(output, retired)?;

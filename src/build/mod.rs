@@ -9,6 +9,7 @@ pub mod pages;
 pub mod table;
 pub mod theme;
 
+use std::collections::HashSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -25,6 +26,12 @@ pub struct Options {
     pub base_url: Option<String>,
     /// Where the 404 page's links lead (serve knows its base path).
     pub not_found_root: Option<String>,
+    /// Only these agencies (`--agency`); all when empty.
+    pub agencies: Vec<String>,
+    /// Draft years are rendered, with a banner (`build --drafts`, `serve`); left out otherwise.
+    pub drafts: bool,
+    /// Replace an output folder that holds files nianbao did not write (`build --force`).
+    pub force: bool,
 }
 
 impl Options {
@@ -44,6 +51,8 @@ pub enum BuildError {
     Check(Box<Checked>),
     /// A problem with a theme or template.
     Theme(String),
+    /// The output folder is not one `build` may replace (nothing was touched).
+    Refused(String),
     Io(PathBuf, std::io::Error),
     Fatal(Fatal),
 }
@@ -56,7 +65,7 @@ impl fmt::Display for BuildError {
                 "检查发现 {} 个错误，没有生成网站",
                 checked.summary.errors
             ),
-            BuildError::Theme(message) => f.write_str(message),
+            BuildError::Theme(message) | BuildError::Refused(message) => f.write_str(message),
             BuildError::Io(path, err) => write!(f, "无法读写 {}：{err}", path.display()),
             BuildError::Fatal(fatal) => fatal.fmt(f),
         }
@@ -85,10 +94,28 @@ pub fn render_site(
     };
     renderer.render_all(out)?;
     let base = options.base_url(&site.config).unwrap_or_default();
-    out.put(
-        "sitemap.xml",
-        feed::sitemap(&out.paths(), &base).into_bytes(),
-    )?;
+    // Drafts stay out of the sitemap: their year folders, and agencies without a published year.
+    let unlisted: HashSet<String> = site
+        .agencies
+        .iter()
+        .flat_map(|a| {
+            let unpublished = a.years.iter().all(|y| y.draft);
+            let agency = unpublished.then(|| format!("{}/", a.slug));
+            let years = a.years.iter().filter(|y| y.draft);
+            agency
+                .into_iter()
+                .chain(years.map(|y| format!("{}/{}/", a.slug, y.year)))
+        })
+        .collect();
+    let listed: Vec<String> = out
+        .paths()
+        .into_iter()
+        .filter(|p| {
+            let mut folders = p.match_indices('/').map(|(i, _)| &p[..=i]);
+            !folders.any(|f| unlisted.contains(f))
+        })
+        .collect();
+    out.put("sitemap.xml", feed::sitemap(&listed, &base).into_bytes())?;
     out.put("atom.xml", feed::atom(site, &base).into_bytes())?;
     Ok(())
 }
@@ -106,24 +133,45 @@ pub fn render_to_memory(
 
 /// What `build` did.
 pub struct BuildReport {
+    /// The site as built (without drafts unless `--drafts`) and every diagnostic of the check.
     pub checked: Checked,
     pub files: usize,
     pub pages: usize,
     pub elapsed: Duration,
+    /// Draft years left out (without `--drafts`).
+    pub drafts_left_out: Vec<(String, u16)>,
+    /// Staging folders of killed builds that were removed.
+    pub stale_removed: Vec<PathBuf>,
 }
 
-/// Loads, checks, renders and writes the site under `root` into `output`.
+/// Loads, checks, renders and writes the site under `root` into `output`. The output folder is
+/// checked first (`files::guard_output`): a folder that is not nianbao's is refused before
+/// anything is read or touched.
 pub fn build(root: &Path, output: &Path, options: &Options) -> Result<BuildReport, BuildError> {
     let start = Instant::now();
-    let checked = crate::load_and_check(root).map_err(BuildError::Fatal)?;
+    let output = files::guard_output(root, output, options.force)?;
+    let mut checked =
+        crate::load_and_check_agencies(root, &options.agencies).map_err(BuildError::Fatal)?;
     if checked.has_errors() {
         return Err(BuildError::Check(Box::new(checked)));
     }
-    let paths = files::write_swapped(output, |out| render_site(root, &checked, options, out))?;
+    let mut drafts_left_out = Vec::new();
+    if !options.drafts {
+        drafts_left_out = checked
+            .site
+            .draft_years()
+            .map(|(a, y)| (a.slug.clone(), y.year))
+            .collect();
+        checked.site = checked.site.without_drafts();
+    }
+    let stale_removed = files::remove_stale_staging(&output);
+    let paths = files::write_swapped(&output, |out| render_site(root, &checked, options, out))?;
     Ok(BuildReport {
         pages: paths.iter().filter(|p| p.ends_with(".html")).count(),
         files: paths.len(),
         checked,
         elapsed: start.elapsed(),
+        drafts_left_out,
+        stale_removed,
     })
 }

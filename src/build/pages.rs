@@ -132,6 +132,7 @@ impl Renderer<'_> {
             },
         );
         ctx.insert("breadcrumbs", &breadcrumbs);
+        ctx.insert("draft_banner", &None::<String>);
         ctx
     }
 
@@ -228,6 +229,7 @@ impl Renderer<'_> {
         #[derive(Serialize)]
         struct Latest {
             title: String,
+            draft: bool,
             href: String,
             figures: Vec<Figure>,
         }
@@ -254,6 +256,7 @@ impl Renderer<'_> {
                     let previous = a.year(y.year.wrapping_sub(1));
                     Latest {
                         title: format!("{}年度年报", y.year),
+                        draft: y.draft,
                         href: year_path(a, y.year),
                         figures: INDICATORS
                             .iter()
@@ -270,6 +273,10 @@ impl Renderer<'_> {
         let path = "index.html".to_string();
         let mut ctx = self.context(&path, self.site.config.title.clone(), Vec::new());
         ctx.insert("agencies", &agencies);
+        ctx.insert(
+            "draft_banner",
+            &draft_banner(self.site.draft_years().map(|(_, y)| y)),
+        );
         let redirect = match self.site.agencies.as_slice() {
             [only] => Some(agency_path(only)),
             _ => None,
@@ -292,6 +299,7 @@ impl Renderer<'_> {
             compare: Option<String>,
             csv: String,
             json: String,
+            draft: bool,
         }
         #[derive(Serialize)]
         struct ChartPoint {
@@ -335,6 +343,7 @@ impl Renderer<'_> {
                     .map(|_| compare_path(agency, y.year)),
                 csv: format!("{}/{}/data.csv", agency.slug, y.year),
                 json: format!("{}/{}/data.json", agency.slug, y.year),
+                draft: y.draft,
             })
             .collect();
         let charts: Vec<ChartView> = INDICATORS
@@ -418,6 +427,7 @@ impl Renderer<'_> {
             },
         );
         ctx.insert("years", &years);
+        ctx.insert("draft_banner", &draft_banner(agency.years.iter()));
         ctx.insert("charts", &charts);
         ctx.insert("metric_groups", &metric_groups);
         #[derive(Serialize)]
@@ -611,6 +621,7 @@ impl Renderer<'_> {
             self.crumbs(Some(agency), vec![(format!("{}年度", year.year), None)]),
         );
         ctx.insert("report", &report);
+        ctx.insert("draft_banner", &draft_banner(std::iter::once(year)));
         ctx.insert("parts", &parts);
         ctx.insert("preamble", &preamble.trim());
         ctx.insert("indicators", &indicators);
@@ -854,6 +865,7 @@ impl Renderer<'_> {
         ctx.insert("title", &title);
         ctx.insert("previous", &side(previous));
         ctx.insert("current", &side(year));
+        ctx.insert("draft_banner", &draft_banner([previous, year].into_iter()));
         ctx.insert("template_change", &(previous.template != year.template));
         ctx.insert("tables", &tables);
         ctx.insert("not_comparable", &not_comparable);
@@ -963,6 +975,7 @@ impl Renderer<'_> {
                 self.crumbs(Some(agency), vec![(format!("{title}（历年）"), None)]),
             );
             ctx.insert("metric", &metric);
+            ctx.insert("draft_banner", &draft_banner(agency.years.iter()));
             ctx.insert("agency_name", &agency.name);
             out.put(&path, self.render("metric.html", &ctx)?.into_bytes())?;
         }
@@ -1002,6 +1015,20 @@ pub fn cell_text(cell: Cell, kind: CellKind) -> String {
         Cell::NotReported => "/".to_string(),
         Cell::Missing => "—".to_string(),
     }
+}
+
+/// The text of the 草稿（未发布） banner of a page that shows these years, if any is a draft.
+fn draft_banner<'y>(years: impl Iterator<Item = &'y Year>) -> Option<String> {
+    let drafts: Vec<String> = years
+        .filter(|y| y.draft)
+        .map(|y| format!("{}年度", y.year))
+        .collect();
+    (!drafts.is_empty()).then(|| {
+        format!(
+            "本页含{}的草稿：数字和文字尚未定稿，不是正式发布的年报。",
+            drafts.join("、")
+        )
+    })
 }
 
 /// Whether the report was published on time, in words.
