@@ -101,7 +101,11 @@ pub fn agency_dirs(root: &Path, only: &[String]) -> Result<Vec<PathBuf>, Fatal> 
         let name = |d: &PathBuf| d.file_name().map(|n| n.to_string_lossy().to_string());
         let unknown: Vec<String> = only
             .iter()
-            .filter(|slug| !dirs.iter().any(|d| name(d).as_deref() == Some(slug.as_str())))
+            .filter(|slug| {
+                !dirs
+                    .iter()
+                    .any(|d| name(d).as_deref() == Some(slug.as_str()))
+            })
             .cloned()
             .collect();
         if !unknown.is_empty() {
@@ -815,7 +819,9 @@ fn read_published(f: &mut Fields<'_>, node: &Node) -> Published {
                 .message(format!("发布日期 {text} 无效"))
                 .path("published")
                 .found(text.to_string())
-                .expected("年-月-日，如 2025-01-20；尚未发布写 draft；早年的报告日期不详写 unknown");
+                .expected(
+                    "年-月-日，如 2025-01-20；尚未发布写 draft；早年的报告日期不详写 unknown",
+                );
             f.push(d);
             Published::Unknown
         }

@@ -369,10 +369,7 @@ fn build(
                 eprint!("{}", render_all(&warnings, &report.checked.summary));
             }
             for stale in &report.stale_removed {
-                println!(
-                    "已删除上次中断的生成留下的临时文件夹 {}",
-                    stale.display()
-                );
+                println!("已删除上次中断的生成留下的临时文件夹 {}", stale.display());
             }
             let site = &report.checked.site;
             println!(

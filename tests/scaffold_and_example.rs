@@ -46,7 +46,8 @@ fn new_year_after_the_template_change_flags_the_carried_application() {
     assert!(data.contains("# （六）其他处理"));
     assert!(data.contains("# 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"));
     let (code, diagnostics) = site.check();
-    assert_eq!(code, 1);
+    // The new year is a draft: its errors are shown but do not fail the check of the site.
+    assert_eq!(code, 0);
     let open: Vec<_> = diagnostics
         .iter()
         .filter(|d| d["acknowledged"].is_null() && d["severity"] == "error")
@@ -54,6 +55,7 @@ fn new_year_after_the_template_change_flags_the_carried_application() {
     assert_eq!(open.len(), 1, "exactly the carried application: {open:#?}");
     let d = open[0];
     assert_eq!(d["code"], "T001");
+    assert_eq!(d["draft"], true);
     assert_eq!(d["file"], "content/jiahe/2021/data.yaml");
     assert_eq!(d["label"], "「三、本年度办理结果（七）总计」×「商业企业」");
 }

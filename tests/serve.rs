@@ -358,3 +358,32 @@ fn serve_outside_a_site_says_so() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("不是 nianbao 站点"));
 }
+
+#[test]
+fn serve_previews_one_agency_with_its_drafts() {
+    // init + new a 2024 + new a 2025 (both drafts) + a published agency b.
+    let site = common::drafts_site();
+    let server = Server::start(&site, &["--agency", "a"]);
+    let banner = "<strong>草稿（未发布）</strong>";
+    for page in [
+        "a/index.html",
+        "a/2024/index.html",
+        "a/2025/index.html",
+        "a/2025/compare.html",
+    ] {
+        let (status, html) = server.get(page);
+        assert_eq!(status, 200, "{page}");
+        assert!(html.contains(banner), "{page} has the draft banner");
+    }
+    // A alone: the other agency is not in the preview.
+    assert_eq!(server.get("b/index.html").0, 404);
+    assert_eq!(server.get("b/2024/index.html").0, 404);
+    let (_, front) = server.get("index.html");
+    assert!(!front.contains("某某区人民政府"), "{front}");
+    drop(server);
+
+    // Without --agency, both agencies, drafts included.
+    let server = Server::start(&site, &[]);
+    assert_eq!(server.get("b/2024/index.html").0, 200);
+    assert!(server.get("a/2025/index.html").1.contains(banner));
+}

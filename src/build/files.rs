@@ -240,7 +240,10 @@ pub fn remove_stale_staging(output: &Path) -> Vec<PathBuf> {
         };
         let path = entry.path();
         let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-        if is_dir && !process_alive(pid) && is_marked(&path) && std::fs::remove_dir_all(&path).is_ok()
+        if is_dir
+            && !process_alive(pid)
+            && is_marked(&path)
+            && std::fs::remove_dir_all(&path).is_ok()
         {
             removed.push(path);
         }
@@ -288,9 +291,7 @@ fn refusal(shown: &Path, resolved: &Path, why: &str) -> BuildError {
     } else {
         format!("{}（即 {}）", shown.display(), resolved.display())
     };
-    BuildError::Refused(format!(
-        "不能把网站写入 {named}：{why}。没有改动任何文件。"
-    ))
+    BuildError::Refused(format!("不能把网站写入 {named}：{why}。没有改动任何文件。"))
 }
 
 /// The at most five files of `dir` that the marker does not list (all its files when unmarked),
@@ -352,7 +353,11 @@ pub fn guard_output(root: &Path, output: &Path, force: bool) -> Result<PathBuf, 
         if resolved.starts_with(&own) {
             return refuse(&format!(
                 "这是站点的 {folder}/ 文件夹{}，里面是站点自己的文件",
-                if resolved == own { "" } else { "中的文件夹" }
+                if resolved == own {
+                    ""
+                } else {
+                    "中的文件夹"
+                }
             ));
         }
     }
@@ -487,5 +492,28 @@ mod tests {
         assert!(!out.join("old").exists());
         let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1);
+    }
+
+    #[test]
+    fn a_staging_folder_is_marked_before_any_page_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        let (staging, _) = staging_paths(&out);
+        let output = Output::disk(&staging).unwrap();
+        // What a build killed at this point leaves is recognisable, but not while it runs.
+        assert!(is_marked(&staging));
+        assert!(remove_stale_staging(&out).is_empty());
+        output.finish().unwrap();
+        assert!(staging.exists());
+    }
+
+    #[test]
+    fn staging_names() {
+        assert_eq!(staging_pid(".output.nianbao-new-12", "output"), Some(12));
+        assert_eq!(staging_pid(".output.nianbao-old-7", "output"), Some(7));
+        assert_eq!(staging_pid(".output.nianbao-new-", "output"), None);
+        assert_eq!(staging_pid(".output.nianbao-new-1x", "output"), None);
+        assert_eq!(staging_pid(".out.nianbao-new-1", "output"), None);
+        assert_eq!(staging_pid("output.nianbao-new-1", "output"), None);
     }
 }

@@ -127,3 +127,74 @@ pub fn only<'a>(diagnostics: &'a [Value], code: &str) -> &'a Value {
     assert_eq!(found.len(), 1, "one {code} expected in {diagnostics:#?}");
     found[0]
 }
+
+/// Every file and symbolic link under `dir` with its bytes (or link target), for asserting that
+/// a folder is byte-for-byte as it was.
+pub fn tree(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(dir).unwrap().to_path_buf();
+        let bytes = if entry.path_is_symlink() {
+            std::fs::read_link(entry.path())
+                .unwrap()
+                .to_string_lossy()
+                .as_bytes()
+                .to_vec()
+        } else if entry.file_type().is_dir() {
+            b"<dir>".to_vec()
+        } else {
+            std::fs::read(entry.path()).unwrap()
+        };
+        out.insert(rel, bytes);
+    }
+    out
+}
+
+/// Runs the binary in `dir` as a user would type it there (no --root).
+pub fn run_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// The narrative of a finished report (no guidance text left).
+pub const FINISHED_REPORT: &str = "## 一、总体情况\n\n本年度依法做好政府信息公开工作，主动公开各类信息。\n\n## 五、存在的主要问题及改进情况\n\n公开内容还不够全面，下一年度将加强解读。\n\n## 六、其他需要报告的事项\n\n本年度未收取信息处理费。\n";
+
+/// A new site made with the commands a clerk runs: `init` with agency `a` (示例街道办事处),
+/// `new a 2024` and `new a 2025` (both drafts), and a second agency `b` (某某区人民政府) added with
+/// `new-agency`, whose 2024 report is finished and published.
+pub fn drafts_site() -> Site {
+    let dir = tempfile::tempdir().unwrap();
+    let site = Site { dir };
+    let ok = |out: Output| {
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    };
+    ok(site.run(&["init", "--agency", "a", "--name", "示例街道办事处"]));
+    ok(site.run(&["new", "a", "2024"]));
+    ok(site.run(&["new", "a", "2025"]));
+    ok(site.run(&[
+        "new-agency",
+        "b",
+        "--name",
+        "某某区人民政府",
+        "--kind",
+        "government",
+    ]));
+    ok(site.run(&["new", "b", "2024"]));
+    let data = site.read("content/b/2024/data.yaml");
+    assert_eq!(data.matches("published: draft").count(), 1);
+    site.write(
+        "content/b/2024/data.yaml",
+        data.replace("published: draft", "published: 2025-03-20"),
+    );
+    site.write("content/b/2024/report.md", FINISHED_REPORT);
+    site
+}
