@@ -56,6 +56,9 @@ impl Nested {
         write("site/report-2024.docx", b"PK\x03\x04 not really a docx");
         write("desk/notes.txt", "栏目说明".as_bytes());
         write("desk/other-column/index.html", b"<html>other column</html>");
+        for i in 1..=6 {
+            write(&format!("desk/photos/{i}.jpg"), b"\xff\xd8\xff");
+        }
         Nested { tmp }
     }
 
@@ -115,6 +118,8 @@ fn build_refuses_every_folder_it_does_not_own() {
     let out = run_in(&nested.site(), &["build", "--output", "../desk"]);
     assert!(text(&out).contains("--force"));
     assert!(text(&out).contains("notes.txt"));
+    // Six or more are shown as five and 等.
+    assert!(text(&out).contains("photos/3.jpg 等"), "{}", text(&out));
     // --force never overrides the site's own folders or a file.
     for output in ["content", ".", "..", "report-2024.docx"] {
         let out = run_in(&nested.site(), &["build", "--force", "--output", output]);

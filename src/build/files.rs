@@ -294,19 +294,22 @@ fn refusal(shown: &Path, resolved: &Path, why: &str) -> BuildError {
     BuildError::Refused(format!("不能把网站写入 {named}：{why}。没有改动任何文件。"))
 }
 
-/// The at most five files of `dir` that the marker does not list (all its files when unmarked),
-/// and how many there are.
-fn foreign_files(dir: &Path) -> (Vec<String>, usize) {
+/// Up to five files of `dir` that its marker does not list (any file when unmarked), and whether
+/// there are more. The walk stops at the sixth, so a large folder is not read whole.
+fn foreign_files(dir: &Path) -> (Vec<String>, bool) {
     let listed: HashSet<String> = std::fs::read_to_string(dir.join(MARKER))
         .ok()
         .filter(|text| text.lines().next() == Some(MARKER_HEADER))
         .map(|text| text.lines().skip(1).map(str::to_string).collect())
         .unwrap_or_default();
     let mut shown = Vec::new();
-    let mut count = 0;
     for entry in walkdir::WalkDir::new(dir).min_depth(1).sort_by_file_name() {
         let Ok(entry) = entry else {
-            count += 1;
+            // Unreadable: it cannot be known to be nianbao's.
+            if shown.len() == 5 {
+                return (shown, true);
+            }
+            shown.push("（无法读取的文件）".to_string());
             continue;
         };
         if entry.file_type().is_dir() || is_system_file(entry.file_name()) {
@@ -321,12 +324,12 @@ fn foreign_files(dir: &Path) -> (Vec<String>, usize) {
         if rel == MARKER || listed.contains(&rel) {
             continue;
         }
-        count += 1;
-        if shown.len() < 5 {
-            shown.push(rel);
+        if shown.len() == 5 {
+            return (shown, true);
         }
+        shown.push(rel);
     }
-    (shown, count)
+    (shown, false)
 }
 
 /// Checks, before anything is touched, that `build` may replace `output` with the site of
@@ -369,15 +372,14 @@ pub fn guard_output(root: &Path, output: &Path, force: bool) -> Result<PathBuf, 
     if !metadata.is_dir() {
         return refuse("这是一个文件，不是文件夹；请用 --output 指定一个文件夹");
     }
-    let (shown, count) = foreign_files(&resolved);
-    if count == 0 || force {
+    if force {
         return Ok(resolved);
     }
-    let more = if count > shown.len() {
-        format!(" 等 {count} 个文件")
-    } else {
-        String::new()
-    };
+    let (shown, more) = foreign_files(&resolved);
+    if shown.is_empty() {
+        return Ok(resolved);
+    }
+    let more = if more { " 等" } else { "" };
     let what = if is_marked(&resolved) {
         "这个文件夹是 nianbao 生成的，但其中有不是 nianbao 写入的文件"
     } else {

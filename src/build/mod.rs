@@ -149,6 +149,9 @@ pub struct BuildReport {
 /// anything is read or touched.
 pub fn build(root: &Path, output: &Path, options: &Options) -> Result<BuildReport, BuildError> {
     let start = Instant::now();
+    if !root.join("content/site.yaml").is_file() {
+        return Err(BuildError::Fatal(Fatal::NotASite(root.to_path_buf())));
+    }
     let output = files::guard_output(root, output, options.force)?;
     let mut checked =
         crate::load_and_check_agencies(root, &options.agencies).map_err(BuildError::Fatal)?;
