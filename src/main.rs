@@ -383,9 +383,8 @@ fn build(
             );
             if !options.agencies.is_empty() {
                 println!(
-                    "只生成了机关 {}：首页、网站地图和订阅只列出这些机关；{} 中原有的其他机关的页面已不在其中。",
-                    options.agencies.join("、"),
-                    output.display()
+                    "只生成了机关 {}：首页、网站地图和订阅只列出这些机关（更新整个门户请运行不带 --agency 的 nianbao build）。",
+                    options.agencies.join("、")
                 );
             }
             if options.drafts && site.draft_years().next().is_some() {

@@ -306,6 +306,8 @@ fn drafts_are_left_out_of_build_and_shown_with_banners_by_build_drafts() {
     }
     let agency_page = std::fs::read_to_string(output.join("a/index.html")).unwrap();
     assert_eq!(agency_page.matches("class=\"draft-tag\"").count(), 2);
+    assert_eq!(agency_page.matches("<td>草稿（未发布）</td>").count(), 2);
+    assert_eq!(agency_page.matches("<td>尚未发布</td>").count(), 2);
     let front = std::fs::read_to_string(output.join("index.html")).unwrap();
     assert!(front.contains("2025年度年报</a> <strong class=\"draft-tag\">草稿（未发布）"));
     // The published agency's own pages carry no banner.

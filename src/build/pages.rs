@@ -333,10 +333,7 @@ impl Renderer<'_> {
                 year: y.year,
                 href: year_path(agency, y.year),
                 template: y.template.get().name,
-                published: y
-                    .published
-                    .map(|d| d.chinese())
-                    .unwrap_or_else(|| "不详".to_string()),
+                published: published_text(y),
                 timeliness: timeliness(agency, y),
                 compare: agency
                     .year(y.year.wrapping_sub(1))
@@ -601,7 +598,7 @@ impl Renderer<'_> {
             published: year
                 .published
                 .map(|d| format!("{}（{}）", d.chinese(), timeliness(agency, year)))
-                .unwrap_or_else(|| "不详".to_string()),
+                .unwrap_or_else(|| published_text(year)),
             deadline: agency.kind.deadline(year.year).chinese(),
             template: format!("{}（{}）", template.name, template.notice),
             csv: format!("{}/{}/data.csv", agency.slug, year.year),
@@ -1031,9 +1028,19 @@ fn draft_banner<'y>(years: impl Iterator<Item = &'y Year>) -> Option<String> {
     })
 }
 
+/// The publication date in words: the date, 草稿（未发布）, or 不详.
+fn published_text(year: &Year) -> String {
+    match year.published {
+        Some(date) => date.chinese(),
+        None if year.draft => "草稿（未发布）".to_string(),
+        None => "不详".to_string(),
+    }
+}
+
 /// Whether the report was published on time, in words.
 fn timeliness(agency: &Agency, year: &Year) -> String {
     match year.published {
+        None if year.draft => "尚未发布".to_string(),
         None => "发布日期不详".to_string(),
         Some(date) if date <= agency.kind.deadline(year.year) => "按时发布".to_string(),
         Some(_) => format!(
