@@ -148,14 +148,18 @@ pub fn reload_script(base: &str) -> String {
     box.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(20,20,20,.92);color:#fff;font:15px/1.6 system-ui,'PingFang SC','Microsoft YaHei','Noto Sans CJK SC',sans-serif;padding:24px";
     var inner = document.createElement("div");
     inner.style.cssText = "max-width:960px;margin:0 auto";
-    var title = text("h2", "构建失败：共 " + problems.length + " 个错误。下面是上一次成功构建的页面；改正后页面会自动刷新。");
+    var drafts = problems.length > 0 && problems.every(function (p) {{ return p.draft; }});
+    if (drafts) box.setAttribute("aria-label", "草稿中的错误");
+    var title = text("h2", drafts
+      ? "草稿中有 " + problems.length + " 个错误：页面照常生成，但草稿的数字可能不对；正式发布前要改正。改正后页面会自动刷新。"
+      : "构建失败：共 " + problems.length + " 个错误。下面是上一次成功构建的页面；改正后页面会自动刷新。");
     title.style.cssText = "color:#fff;border:0;margin:0 0 12px;padding:0;font-size:18px";
     inner.appendChild(title);
     problems.forEach(function (p) {{
       var item = document.createElement("div");
       item.style.cssText = "background:#2b2b2b;border-left:4px solid #ff6b5b;margin:12px 0;padding:10px 14px;white-space:pre-wrap";
       var where = p.file + (p.line ? ":" + p.line + (p.column ? ":" + p.column : "") : "");
-      item.appendChild(text("div", "错误[" + p.code + "]：" + p.message));
+      item.appendChild(text("div", "错误[" + p.code + "]" + (p.draft ? "（草稿）" : "") + "：" + p.message));
       item.appendChild(text("div", "位置：" + where));
       if (p.label) item.appendChild(text("div", "单元格：" + p.label));
       if (p.yaml_path) item.appendChild(text("div", "YAML 路径：" + p.yaml_path));
@@ -193,12 +197,13 @@ fn with_reload_script(mut files: Files, script: &str) -> Files {
 }
 
 /// Builds the site (only `agencies` when not empty) into memory, drafts included: a preview is
-/// for the years being written. On failure, the problems as diagnostics.
+/// for the years being written. With the site, the errors of its drafts (they do not stop the
+/// build, but the person writing the draft must see them); on failure, the problems.
 pub fn build_in_memory(
     root: &Path,
     base: &str,
     agencies: &[String],
-) -> Result<Files, Vec<Diagnostic>> {
+) -> Result<(Files, Vec<Diagnostic>), Vec<Diagnostic>> {
     let options = build::Options {
         not_found_root: Some(base.to_string()),
         ..Default::default()
@@ -214,8 +219,18 @@ pub fn build_in_memory(
             .filter(Diagnostic::is_blocking)
             .collect());
     }
+    let draft_errors: Vec<Diagnostic> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.draft && d.severity == crate::diagnostic::Severity::Error)
+        .filter(|d| d.acknowledged.is_none())
+        .cloned()
+        .collect();
     match build::render_to_memory(root, &checked, &options) {
-        Ok(files) => Ok(with_reload_script(files, &reload_script(base))),
+        Ok(files) => Ok((
+            with_reload_script(files, &reload_script(base)),
+            draft_errors,
+        )),
         Err(BuildError::Check(checked)) => Err(checked.diagnostics),
         Err(err) => Err(vec![general_problem(err.to_string())]),
     }
@@ -389,10 +404,20 @@ async fn run(options: ServeOptions) -> Result<(), ServeError> {
 fn rebuild(root: &Path, shared: &Shared, announce: bool) {
     let start = Instant::now();
     match build_in_memory(root, &shared.base, &shared.agencies) {
-        Ok(files) => {
+        Ok((files, draft_errors)) => {
+            for problem in &draft_errors {
+                warn!("{}", problem.render());
+            }
+            if !draft_errors.is_empty() {
+                warn!(
+                    "草稿中有 {} 个错误：页面照常生成，浏览器中显示上述错误；正式发布前要改正。",
+                    draft_errors.len()
+                );
+            }
             shared.replace(Snapshot {
                 files: Some(Arc::new(files)),
-                problems: None,
+                problems: (!draft_errors.is_empty())
+                    .then(|| Arc::new(problems_json(&draft_errors))),
             });
             if announce {
                 say!("已重新生成（{} 毫秒）", start.elapsed().as_millis());

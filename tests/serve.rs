@@ -387,3 +387,22 @@ fn serve_previews_one_agency_with_its_drafts() {
     assert_eq!(server.get("b/2024/index.html").0, 200);
     assert!(server.get("a/2025/index.html").1.contains(banner));
 }
+
+#[test]
+fn errors_in_a_draft_are_shown_over_the_preview_which_still_builds() {
+    let site = common::drafts_site();
+    site.replace(
+        "content/a/2025/data.yaml",
+        "received: [0, 0, 0, 0, 0, 0, 0]",
+        "received: [1, 0, 0, 0, 0, 0, 0]",
+    );
+    let server = Server::start(&site, &[]);
+    let problems = server.wait_for("problems");
+    assert!(problems.contains("\"draft\":true"), "{problems}");
+    assert!(problems.contains("content/a/2025/data.yaml"), "{problems}");
+    // The draft is still previewed, and so is everything else.
+    let (status, html) = server.get("a/2025/index.html");
+    assert_eq!(status, 200);
+    assert!(html.contains("草稿（未发布）"));
+    assert_eq!(server.get("b/2024/index.html").0, 200);
+}
