@@ -353,6 +353,13 @@ pub fn guard_output(root: &Path, output: &Path, force: bool) -> Result<PathBuf, 
     }
     for folder in ["content", "templates", "themes"] {
         let own = resolve(&root.join(folder)).map_err(io(root))?;
+        // content/ may be a link to a folder elsewhere: never a folder that holds it either.
+        if own.starts_with(&resolved) {
+            return refuse(&format!(
+                "这个文件夹包含站点的 {folder}/ 文件夹 {}",
+                own.display()
+            ));
+        }
         if resolved.starts_with(&own) {
             return refuse(&format!(
                 "这是站点的 {folder}/ 文件夹{}，里面是站点自己的文件",
@@ -507,6 +514,24 @@ mod tests {
         assert!(remove_stale_staging(&out).is_empty());
         output.finish().unwrap();
         assert!(staging.exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_folder_holding_a_linked_content_folder_is_refused_even_with_force() {
+        let dir = tempfile::tempdir().unwrap();
+        let elsewhere = dir.path().join("shared/reports");
+        std::fs::create_dir_all(elsewhere.join("content")).unwrap();
+        std::fs::write(elsewhere.join("content/site.yaml"), "title: x\n").unwrap();
+        let site = dir.path().join("site");
+        std::fs::create_dir_all(&site).unwrap();
+        std::os::unix::fs::symlink(elsewhere.join("content"), site.join("content")).unwrap();
+        for output in [elsewhere.clone(), dir.path().join("shared")] {
+            let err = guard_output(&site, &output, true).unwrap_err();
+            let message = err.to_string();
+            assert!(message.contains("包含站点的 content/ 文件夹"), "{message}");
+        }
+        assert!(guard_output(&site, &site.join("output"), false).is_ok());
     }
 
     #[test]
