@@ -555,3 +555,52 @@ fn adding_an_agency_to_an_existing_site() {
     assert!(text(&out).contains("不是 nianbao 站点"));
     assert_eq!(std::fs::read_dir(empty.path()).unwrap().count(), 0);
 }
+
+/// Every `nianbao …` line of README's shell examples runs as written in a copy of the example site
+/// (the installed command is the binary under test; `serve` is started and stopped).
+#[test]
+fn readme_examples_run_as_written() {
+    let readme = std::fs::read_to_string(common::repo().join("README.md")).unwrap();
+    let mut commands = Vec::new();
+    let mut in_shell = false;
+    for line in readme.lines() {
+        match line.trim() {
+            "```sh" => in_shell = true,
+            "```" => in_shell = false,
+            text if in_shell && text.starts_with("nianbao ") => {
+                let command = text.split("  #").next().unwrap().trim();
+                commands.push(command.to_string());
+            }
+            _ => {}
+        }
+    }
+    assert!(commands.len() >= 6, "{commands:?}");
+    let site = Site::example();
+    for command in &commands {
+        let args: Vec<&str> = command.split_whitespace().skip(1).collect();
+        if args.first() == Some(&"serve") {
+            let mut child = std::process::Command::new(common::BIN)
+                .current_dir(site.root())
+                .args(&args)
+                .args(["--port", "0"])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            let mut line = String::new();
+            std::io::BufRead::read_line(
+                &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+                &mut line,
+            )
+            .unwrap();
+            child.kill().unwrap();
+            child.wait().unwrap();
+            assert!(line.contains("http://"), "{command}: {line}");
+            continue;
+        }
+        let out = run_in(site.root(), &args);
+        assert_eq!(out.status.code(), Some(0), "{command}: {}", text(&out));
+    }
+    assert!(site.path("jiahe-site/jiahe/index.html").is_file());
+    assert!(site.path("content/dongcheng/2025/data.yaml").is_file());
+}
