@@ -8,7 +8,9 @@ use rust_decimal::Decimal;
 use unicode_width::UnicodeWidthStr;
 
 use crate::model::{AgencyKind, Year};
-use crate::template::{Form, GUIDANCE_PREFIX, PARTS, PartKind, Table, TemplateId, YearRef};
+use crate::template::{
+    CellKind, Form, GUIDANCE_PREFIX, PARTS, PartKind, Table, TemplateId, YearRef, label_with_unit,
+};
 
 /// A problem that stops `init` or `new`.
 #[derive(Debug)]
@@ -275,7 +277,11 @@ fn data_yaml(
         // heading is already above it, and a figure list's rows carry their own labels.
         let caption = match table.columns.as_slice() {
             _ if !table.is_sub_table() || table.is_figure_list() => String::new(),
-            [only] => format!("{}：{}", table.caption, only.label),
+            [only] => format!(
+                "{}：{}",
+                table.caption,
+                label_with_unit(only.label, only.kind)
+            ),
             _ => table.caption.to_string(),
         };
         line(&mut out, depth, &format!("{leaf}:"), &caption);
@@ -303,7 +309,11 @@ fn write_columns_note(out: &mut String, depth: usize, table: &Table) {
     if table.columns.len() < 2 {
         return;
     }
-    let labels: Vec<&str> = table.columns.iter().map(|c| c.label).collect();
+    let labels: Vec<String> = table
+        .columns
+        .iter()
+        .map(|c| label_with_unit(c.label, c.kind))
+        .collect();
     let mut note = format!("每行 {} 个数：{}", labels.len(), labels.join("、"));
     if table.columns.last().is_some_and(|c| c.optional_total) {
         note.push_str("（总计可以不写，由 nianbao 计算）");
@@ -338,11 +348,16 @@ fn write_rows(
         }
         if entry.children.is_empty() {
             let values = row_values(table, form, entry.key, carried);
+            // A row of its own kind (the fee amounts of 六) names its unit beside its label.
+            let kind = table
+                .row(entry.key)
+                .and_then(|r| table.rows[r].kind)
+                .unwrap_or(CellKind::Count);
             line(
                 out,
                 depth,
                 &format!("{}: {values}", entry.key),
-                &entry.labels.join(""),
+                &label_with_unit(&entry.labels.join(""), kind),
             );
         } else {
             line(

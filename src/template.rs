@@ -77,9 +77,42 @@ impl Unit {
             Unit::TenThousandYuan => "万元",
         }
     }
+
+    /// How many yuan one of this unit is.
+    pub fn yuan(self) -> u32 {
+        match self {
+            Unit::Yuan => 1,
+            Unit::TenThousandYuan => 10_000,
+        }
+    }
+
+    /// The note the official tables print after a money label: 「（单位：万元）」.
+    pub fn note(self) -> String {
+        format!("（单位：{}）", self.label())
+    }
+
+    /// Units a clerk may type after a figure, longest first, with their size in yuan.
+    pub const TYPED: [(&'static str, u32); 3] = [("万元", 10_000), ("元", 1), ("万", 10_000)];
+}
+
+/// A label with its unit note appended when the cell is money and the label does not already
+/// say its unit (「采购总金额」 → 「采购总金额（单位：万元）」).
+pub fn label_with_unit(label: &str, kind: CellKind) -> String {
+    match kind.unit() {
+        Some(unit) if !label.contains("单位") => format!("{label}{}", unit.note()),
+        _ => label.to_string(),
+    }
 }
 
 impl CellKind {
+    /// The unit of a money cell; None for counts.
+    pub fn unit(self) -> Option<Unit> {
+        match self {
+            CellKind::Money(unit) => Some(unit),
+            CellKind::Count | CellKind::SignedCount => None,
+        }
+    }
+
     /// A Chinese description for messages and scaffold comments.
     pub fn describe(self) -> String {
         match self {
@@ -309,6 +342,16 @@ impl Table {
 
     pub fn column(&self, key: &str) -> Option<usize> {
         self.columns.iter().position(|c| c.key == key)
+    }
+
+    /// The kind of a cell of this table, by row and column index.
+    pub fn kind(&self, row: usize, column: usize) -> CellKind {
+        self.rows[row].kind.unwrap_or(self.columns[column].kind)
+    }
+
+    /// The unit of a cell of this table (元 or 万元), by row and column index; None for counts.
+    pub fn unit(&self, row: usize, column: usize) -> Option<Unit> {
+        self.kind(row, column).unit()
     }
 
     pub fn row(&self, key: &str) -> Option<usize> {
@@ -623,6 +666,11 @@ impl Form {
     pub fn kind(&self, cell: usize) -> CellKind {
         let (_, row, column) = self.place(cell);
         row.kind.unwrap_or(column.kind)
+    }
+
+    /// The unit of a money cell (元 or 万元), from the definition; None for counts.
+    pub fn unit(&self, cell: usize) -> Option<Unit> {
+        self.kind(cell).unit()
     }
 
     /// The deviations (merged groups) of this form: (table key, group key, check code).
@@ -1509,6 +1557,31 @@ mod tests {
             );
         }
         assert!(b.cell_index("proactive.item1.rules.new_made").is_none());
+    }
+
+    #[test]
+    fn money_cells_name_their_unit() {
+        let f19 = &TemplateId::F2019.get().form;
+        let amount = f19
+            .cell_index("proactive.item9.procurement.amount")
+            .unwrap();
+        assert_eq!(f19.unit(amount), Some(Unit::TenThousandYuan));
+        let (_, _, column) = f19.place(amount);
+        assert_eq!(
+            label_with_unit(column.label, column.kind),
+            "采购总金额（单位：万元）"
+        );
+        let f21 = &TemplateId::F2021.get().form;
+        let fee = f21.cell_index("proactive.item8.fees.amount").unwrap();
+        let (_, _, column) = f21.place(fee);
+        assert_eq!(
+            label_with_unit(column.label, column.kind),
+            "本年收费金额（单位：万元）"
+        );
+        let collected = f21.cell_index("fees.collected.value").unwrap();
+        assert_eq!(f21.unit(collected), Some(Unit::Yuan));
+        let count = f21.cell_index("requests.received.total").unwrap();
+        assert_eq!(f21.unit(count), None);
     }
 
     #[test]
