@@ -1,12 +1,13 @@
 //! The checks: identities inside a year, rules across consecutive years, the document, and the
 //! matching of acknowledged problems.
 
+use std::collections::HashSet;
 use std::path::Path;
 
 use rust_decimal::Decimal;
 
 use crate::diagnostic::{Diagnostic, Severity, code_info};
-use crate::model::{Agency, Site, Year};
+use crate::model::{Agency, Cell, Site, Year};
 use crate::template::{Equation, PARTS, PartKind, REPEATED_TEXT_LIMIT, TemplateId, YearRef};
 
 /// Runs every check over the site and marks the acknowledged problems. `diagnostics` holds the
@@ -46,19 +47,37 @@ pub fn check_year(
     }
 }
 
-/// The value of a term, if it can be read.
+/// The value of a term, if it can be read (a blank cell reads as None).
 fn term_value(year: &Year, previous: Option<&Year>, cell: &str, which: YearRef) -> Option<Decimal> {
+    let (y, index) = term_cell(year, previous, cell, which)?;
+    y.cells[index].value()
+}
+
+/// The year and the index of a term's cell.
+fn term_cell<'y>(
+    year: &'y Year,
+    previous: Option<&'y Year>,
+    cell: &str,
+    which: YearRef,
+) -> Option<(&'y Year, usize)> {
     let y = match which {
         YearRef::Current => year,
         YearRef::Previous => previous?,
     };
-    let index = y.form.cell_index(cell)?;
-    y.cells[index].value()
+    Some((y, y.form.cell_index(cell)?))
+}
+
+/// An identity that does not hold: its sides, and the blank cells (`/`) counted as 0 in them.
+struct Failure<'e> {
+    eq: &'e Equation,
+    lhs: Decimal,
+    rhs: Decimal,
+    blanks: Vec<(YearRef, usize)>,
 }
 
 fn check_identities(year: &Year, previous: Option<&Year>, out: &mut Vec<Diagnostic>) {
     let form = &year.form;
-    let mut failures: Vec<(&Equation, Decimal, Decimal)> = Vec::new();
+    let mut failures: Vec<Failure<'_>> = Vec::new();
     let equations = form
         .identities
         .iter()
@@ -70,21 +89,31 @@ fn check_identities(year: &Year, previous: Option<&Year>, out: &mut Vec<Diagnost
         if year.computed[anchor] {
             continue;
         }
+        // A blank cell (`/`) counts as 0: a report that leaves zeros blank is still checked.
+        // An unreadable or missing cell is already an error of its own; the identity waits.
         let mut sides = [Decimal::ZERO; 2];
+        let mut blanks = Vec::new();
         for (side, terms) in [&eq.lhs, &eq.rhs].into_iter().enumerate() {
             for term in terms {
-                let Some(v) = term_value(year, previous, &term.cell, term.year) else {
+                let Some((y, index)) = term_cell(year, previous, &term.cell, term.year) else {
                     continue 'equations;
                 };
-                sides[side] += if term.negative { -v } else { v };
+                match y.cells[index] {
+                    Cell::Value(v) => sides[side] += if term.negative { -v } else { v },
+                    Cell::NotReported => blanks.push((term.year, index)),
+                    Cell::Missing => continue 'equations,
+                }
             }
         }
         if sides[0] != sides[1] {
-            failures.push((eq, sides[0], sides[1]));
+            failures.push(Failure {
+                eq,
+                lhs: sides[0],
+                rhs: sides[1],
+                blanks,
+            });
         }
     }
-    // A failure in a total column follows from a failure in another column of the same row of
-    // the same identity: report the column where the problem is.
     let is_total = |cell: usize| {
         let (_, _, column) = form.place(cell);
         column.optional_total
@@ -93,38 +122,62 @@ fn check_identities(year: &Year, previous: Option<&Year>, out: &mut Vec<Diagnost
         let p = form.places[cell];
         (p.table, p.row)
     };
+    let anchor_of = |f: &Failure<'_>| form.cell_index(&f.eq.anchor).unwrap_or(0);
+    // Row totals that do not add up: the problem is in that row, not in the total column.
+    let wrong_row_totals: HashSet<usize> = failures
+        .iter()
+        .filter(|f| is_total(anchor_of(f)) && f.eq.lhs.len() == 1 && f.eq.rhs.len() > 1)
+        .filter(|f| row_of(anchor_of(f)) == row_of(form.cell_index(&f.eq.rhs[0].cell).unwrap_or(0)))
+        .map(anchor_of)
+        .collect();
     let keep: Vec<bool> = failures
         .iter()
-        .map(|(eq, ..)| {
-            let anchor = form.cell_index(&eq.anchor).unwrap_or(0);
-            !is_total(anchor)
-                || !failures.iter().any(|(other, ..)| {
-                    let o = form.cell_index(&other.anchor).unwrap_or(0);
-                    other.code == eq.code
-                        && o != anchor
-                        && row_of(o) == row_of(anchor)
-                        && !is_total(o)
-                })
+        .map(|f| {
+            let anchor = anchor_of(f);
+            if !is_total(anchor) {
+                return true;
+            }
+            // A failure in a total column follows from a failure in another column of the
+            // same row of the same identity: report the column where the problem is.
+            let follows_other_column = failures.iter().any(|other| {
+                let o = anchor_of(other);
+                other.eq.code == f.eq.code
+                    && o != anchor
+                    && row_of(o) == row_of(anchor)
+                    && !is_total(o)
+            });
+            // A column identity down the total column that reads a row total which does not
+            // add up follows from that row: do not invite "fixing" the correct total.
+            let follows_row_total = !wrong_row_totals.contains(&anchor)
+                && f.eq.lhs.iter().chain(&f.eq.rhs).any(|t| {
+                    t.year == YearRef::Current
+                        && form
+                            .cell_index(&t.cell)
+                            .is_some_and(|i| i != anchor && wrong_row_totals.contains(&i))
+                });
+            !follows_other_column && !follows_row_total
         })
         .collect();
-    for ((eq, lhs, rhs), keep) in failures.into_iter().zip(keep) {
+    for (failure, keep) in failures.into_iter().zip(keep) {
         if keep {
-            out.push(equation_diagnostic(year, previous, eq, lhs, rhs));
+            out.push(equation_diagnostic(year, previous, &failure));
         }
     }
 }
 
 /// A diagnostic for a failed equation, told at its anchor cell: what the cell should be, from
-/// the other terms, and what it is.
-fn equation_diagnostic(
-    year: &Year,
-    previous: Option<&Year>,
-    eq: &Equation,
-    lhs: Decimal,
-    rhs: Decimal,
-) -> Diagnostic {
+/// the other terms, and what it is. Blank cells are named and counted as 0.
+fn equation_diagnostic(year: &Year, previous: Option<&Year>, failure: &Failure<'_>) -> Diagnostic {
+    let Failure {
+        eq,
+        lhs,
+        rhs,
+        blanks,
+    } = failure;
+    let (lhs, rhs) = (*lhs, *rhs);
     let form = &year.form;
     let anchor = form.cell_index(&eq.anchor).unwrap_or(0);
+    let anchor_blank = year.cells[anchor] == Cell::NotReported;
     let actual = year.cells[anchor].value().unwrap_or_default();
     // Solve for the anchor: it stands on the left or on the right.
     let on_left = eq
@@ -142,11 +195,14 @@ fn equation_diagnostic(
         (&eq.rhs, &eq.lhs)
     };
     let mut formula = String::new();
-    let mut add = |negative: bool, label: String, value: Decimal| {
+    let mut add = |negative: bool, label: String, value: Option<Decimal>| {
         if !formula.is_empty() || negative {
             formula.push_str(if negative { " − " } else { " + " });
         }
-        formula.push_str(&format!("{label} {value}"));
+        match value {
+            Some(value) => formula.push_str(&format!("{label} {value}")),
+            None => formula.push_str(&format!("{label} 空白")),
+        }
     };
     let anchor_place = form.places[anchor];
     let short = |y: &Year, cell: &str, which: YearRef| -> String {
@@ -178,7 +234,7 @@ fn equation_diagnostic(
         } else {
             year
         };
-        let v = term_value(year, previous, &term.cell, term.year).unwrap_or_default();
+        let v = term_value(year, previous, &term.cell, term.year);
         add(term.negative, short(y, &term.cell, term.year), v);
     }
     for term in same
@@ -190,19 +246,34 @@ fn equation_diagnostic(
         } else {
             year
         };
-        let v = term_value(year, previous, &term.cell, term.year).unwrap_or_default();
+        let v = term_value(year, previous, &term.cell, term.year);
         add(!term.negative, short(y, &term.cell, term.year), v);
     }
-    let severity = code_info(eq.code)
-        .map(|c| c.severity)
-        .unwrap_or(Severity::Error);
+    let info = code_info(eq.code);
+    let severity = info.map(|c| c.severity).unwrap_or(Severity::Error);
     let mut d = Diagnostic::new(eq.code, &year.data_file)
         .severity(severity)
         .path(form.yaml_path(anchor))
         .cell(eq.anchor.clone())
-        .label(form.cell_label(anchor))
-        .expected(format!("{expected}（{formula}）"))
-        .found(actual.to_string());
+        .label(form.cell_label(anchor));
+    if blanks.is_empty() {
+        d = d
+            .expected(format!("{expected}（{formula}）"))
+            .found(actual.to_string());
+    } else {
+        let title = info.map(|c| c.title).unwrap_or_default();
+        d = d
+            .message(format!("{title}（空白的 {} 格按 0 计）", blanks.len()))
+            .expected(format!("若空白按 0 计，应为 {expected}（{formula}）"))
+            .found(if anchor_blank {
+                "空白（/）".to_string()
+            } else {
+                actual.to_string()
+            })
+            .hint(
+                "表中写 / 的单元格按 0 计算后等式仍不成立：请对照原报告核对这一行、这一列的数字；原报告确实如此的，登记为已确认的问题。",
+            );
+    }
     if let Some(pos) = year.positions[anchor] {
         d = d.at(pos).with_source(&year.data_source);
     }

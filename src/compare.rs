@@ -125,9 +125,30 @@ pub fn signed(value: Decimal) -> String {
     }
 }
 
+/// The sum of the cells of an indicator. A blank cell (`/`) counts as 0 when another cell of
+/// the sum is printed, so a printed total is used instead of 「无数据」; a sum of nothing but
+/// blanks, or with an unreadable cell, has no value.
 fn sum(year: &Year, ids: &[&str]) -> Option<Decimal> {
-    ids.iter()
-        .try_fold(Decimal::ZERO, |acc, id| Some(acc + value_of(year, id)?))
+    let mut total = Decimal::ZERO;
+    let mut printed = false;
+    for id in ids {
+        match value_of(year, id) {
+            Some(v) => {
+                total += v;
+                printed = true;
+            }
+            None => {
+                let blank = year
+                    .form
+                    .cell_index(id)
+                    .is_some_and(|i| year.cells[i] == crate::model::Cell::NotReported);
+                if !blank {
+                    return None;
+                }
+            }
+        }
+    }
+    printed.then_some(total)
 }
 
 /// The value of an indicator for a year (percentages as fractions), None when it cannot be

@@ -1086,24 +1086,62 @@ impl CellReader<'_, '_> {
         }
     }
 
-    /// Computes the totals data.yaml left out, from the identity that defines them.
+    /// Computes the totals data.yaml left out, from the identity that defines them. A total
+    /// whose row has a blank cell (`/`) cannot be computed: that is an error, not an empty cell.
     fn compute_totals(&mut self) {
-        for (&cell, &equation) in &self.form.optional_totals {
-            if !self.computed[cell] {
-                continue;
-            }
-            let eq = &self.form.identities[equation];
+        let form = self.form;
+        let mut totals: Vec<(usize, usize)> = form
+            .optional_totals
+            .iter()
+            .map(|(&cell, &equation)| (cell, equation))
+            .filter(|&(cell, _)| self.computed[cell])
+            .collect();
+        totals.sort_unstable();
+        for (cell, equation) in totals {
+            let eq = &form.identities[equation];
             let mut sum = Decimal::ZERO;
             let mut complete = true;
+            let mut blanks = Vec::new();
             for term in &eq.rhs {
                 debug_assert_eq!(term.year, YearRef::Current);
-                match self.form.cell_index(&term.cell).map(|i| self.cells[i]) {
+                let index = form.cell_index(&term.cell);
+                match index.map(|i| self.cells[i]) {
                     Some(Cell::Value(v)) => sum += v,
+                    Some(Cell::NotReported) => {
+                        complete = false;
+                        blanks.extend(index);
+                    }
                     _ => complete = false,
                 }
             }
             if complete {
                 self.cells[cell] = Cell::Value(sum);
+            } else if !blanks.is_empty() {
+                self.computed[cell] = false;
+                let (table, row, _) = form.place(cell);
+                let columns: Vec<&str> = blanks.iter().map(|&i| form.place(i).2.label).collect();
+                let pos = blanks
+                    .first()
+                    .and_then(|&i| self.positions[i])
+                    .unwrap_or_default();
+                let d = self
+                    .f
+                    .diag("N002", pos)
+                    .path(form.yaml_path(cell))
+                    .cell(form.cells[cell].clone())
+                    .label(form.cell_label(cell))
+                    .message(format!(
+                        "「{}」这一行没有写总计，而{}空白（/），nianbao 无法计算总计",
+                        table.row_label(row),
+                        columns
+                            .iter()
+                            .map(|c| format!("「{c}」"))
+                            .collect::<Vec<_>>()
+                            .join("、")
+                    ))
+                    .found("总计未写，且有空白的单元格")
+                    .expected("照原报告写出这一行的总计；原报告总计也空白的，写 /");
+                self.f.push(d);
             }
         }
     }
