@@ -16,6 +16,7 @@ pub mod scaffold;
 pub mod serve;
 pub mod template;
 pub mod textdiff;
+pub mod typing;
 pub mod yaml;
 
 use std::collections::HashMap;

@@ -203,6 +203,27 @@ fn read_yaml(
             return None;
         }
     };
+    let slips = crate::typing::slips(&text);
+    if !slips.is_empty() {
+        for slip in slips {
+            let typed_full_width = !slip.found.is_ascii() || slip.found.contains('\t');
+            let hint = if typed_full_width {
+                "中文输入法下打出的标点和空格是全角的；在 data.yaml 里写键、冒号、逗号、方括号和缩进时，切换到英文输入法。"
+            } else {
+                "一行数字写成 [0, 0, 0]：方括号成对，数与数之间用半角逗号隔开。"
+            };
+            diagnostics.push(
+                Diagnostic::new("L001", &shown)
+                    .hint(hint)
+                    .at(slip.pos)
+                    .message(slip.message)
+                    .found(slip.found)
+                    .expected(slip.expected)
+                    .with_source(&text),
+            );
+        }
+        return None;
+    }
     match yaml::parse(&text) {
         Ok(Some(node)) if node.as_map().is_some() => Some((text, node)),
         Ok(Some(node)) => {
@@ -245,7 +266,7 @@ fn read_yaml(
     }
 }
 
-/// The YAML parser's message, in Chinese where it is a common one.
+/// The YAML parser's message in Chinese; the parser's English text never reaches the user.
 fn translate_syntax(info: &str) -> String {
     let known = [
         (
@@ -255,26 +276,35 @@ fn translate_syntax(info: &str) -> String {
         ("did not find expected ',' or '}'", "缺少逗号或右花括号 }"),
         (
             "mapping values are not allowed in this context",
-            "这里不能出现“键: 值”（可能缺少缩进或多了冒号）",
+            "这里不能出现“键: 值”（可能缺少缩进、多了冒号，或上一行的冒号是全角的）",
         ),
         ("did not find expected key", "缩进不对齐，或缺少“键:”"),
+        ("tabs disallowed", "用了 Tab 缩进（只能用半角空格）"),
         (
             "found character that cannot start any token",
-            "出现了不能开头的字符（如 Tab 或 @）",
+            "出现了不能开头的字符（如 Tab、@ 或 `）",
         ),
-        ("while scanning a quoted scalar", "引号没有成对"),
+        ("quoted scalar", "引号没有成对"),
         ("could not find expected ':'", "缺少冒号"),
+        (
+            "illegal placement of ':'",
+            "冒号的位置不对（可能是上一行的列表没有写完）",
+        ),
         (
             "block sequence entries are not allowed in this context",
             "列表项（- ）的缩进不对",
         ),
+        (
+            "unexpected end of stream",
+            "文件在内容写完之前就结束了（括号或引号没有成对）",
+        ),
+        ("invalid indentation", "缩进不对齐"),
     ];
-    for (en, zh) in known {
-        if info.contains(en) {
-            return format!("{zh}（{info}）");
-        }
-    }
-    info.to_string()
+    known
+        .iter()
+        .find(|(en, _)| info.contains(en))
+        .map(|(_, zh)| zh.to_string())
+        .unwrap_or_else(|| "YAML 格式不对（检查缩进、冒号后的空格和方括号是否成对）".to_string())
 }
 
 /// Reads the fields of one mapping, reporting unknown keys with a suggestion.
@@ -695,6 +725,18 @@ fn read_data(
             }
         },
     };
+    // A template that does not match the year is reported once (D005, or L016 above); the
+    // tables are read in the template they are written in, so a wrong `template:` line does
+    // not also turn every table into unknown keys and missing rows.
+    let declared = template;
+    let template = if template == year_template {
+        template
+    } else {
+        TemplateId::ALL
+            .into_iter()
+            .max_by_key(|t| (fit(node, t.get()), *t == template))
+            .unwrap_or(template)
+    };
     let definition = template.get();
 
     // Which mergeable groups the file prints as one row (a recorded deviation).
@@ -755,7 +797,7 @@ fn read_data(
     }
     let acknowledgements = read_acknowledgements(&mut reader.f, node, &form);
     Data {
-        template,
+        template: declared,
         cells: reader.cells,
         positions: reader.positions,
         computed: reader.computed,
@@ -764,6 +806,39 @@ fn read_data(
         draft,
         acknowledgements,
     }
+}
+
+/// How many rows of a template's tables data.yaml writes in that template's shape.
+fn fit(node: &Node, template: &Template) -> usize {
+    let mut score = 0;
+    for table in &template.form.tables {
+        let n = table.columns.len();
+        for entry in table.entries() {
+            let path = format!("{}.{}", table.key, entry.key);
+            let Some(value) = lookup(node, &path) else {
+                continue;
+            };
+            let shaped = |v: &Node| match &v.value {
+                Value::Seq(items) => {
+                    n > 1
+                        && (items.len() == n
+                            || (items.len() + 1 == n && table.columns[n - 1].optional_total))
+                }
+                Value::Scalar { .. } => n == 1,
+                Value::Map(_) => false,
+            };
+            if entry.children.is_empty() {
+                score += usize::from(shaped(value));
+            } else {
+                score += entry
+                    .children
+                    .iter()
+                    .filter(|(child, _)| get(value, child).is_some_and(shaped))
+                    .count();
+            }
+        }
+    }
+    score
 }
 
 /// The node at a dotted path.
@@ -1013,6 +1088,10 @@ impl CellReader<'_, '_> {
             }
         };
         let total_omitted = has_optional_total && items.len() == n - 1;
+        if total_omitted && let Some(d) = self.number_missing(t, r, &path, &items) {
+            self.f.push(d);
+            return;
+        }
         if items.len() != n && !total_omitted {
             let columns: Vec<&str> = table.columns.iter().map(|c| c.label).collect();
             let expected = if has_optional_total {
@@ -1046,6 +1125,45 @@ impl CellReader<'_, '_> {
         if total_omitted {
             self.computed[first_cell + n - 1] = true;
         }
+    }
+
+    /// A row one number short whose last number is the sum of the others: a total written
+    /// after a number that was left out, not a row whose total is left out to be computed.
+    fn number_missing(
+        &self,
+        t: usize,
+        r: usize,
+        path: &str,
+        items: &[&Node],
+    ) -> Option<Diagnostic> {
+        let table = &self.form.tables[t];
+        let row = &table.rows[r];
+        let values: Vec<Decimal> = items
+            .iter()
+            .map(|item| {
+                let text = item.as_scalar()?.trim();
+                parse_number(text, table.kind(r, 0)).ok()
+            })
+            .collect::<Option<_>>()?;
+        let (last, others) = values.split_last()?;
+        let sum: Decimal = others.iter().copied().sum();
+        if last.is_zero() || *last != sum {
+            return None;
+        }
+        let columns: Vec<&str> = table.columns.iter().map(|c| c.label).collect();
+        let node_pos = items.first().map(|i| i.pos).unwrap_or_default();
+        Some(
+            self.f
+                .diag("L013", node_pos)
+                .message(format!(
+                    "「{}」这一行少了一个数：最后一个数 {last} 等于前面各数之和，像是总计，那么前面漏写了一个数",
+                    table.row_label(row)
+                ))
+                .path(path.to_string())
+                .expected(format!("{} 个数（{}）", columns.len(), columns.join("、")))
+                .found(format!("{} 个数", items.len()))
+                .hint("对照原报告补上漏写的数（没有的写 0），写满这一行；只有确实没有写总计时，才少写最后一个数。"),
+        )
     }
 
     fn read_cell(&mut self, cell: usize, node: &Node) -> Cell {
