@@ -42,6 +42,7 @@ pub fn check_year(
 ) {
     check_identities(year, previous, out);
     check_document(agency, year, out);
+    crate::figures::check(year, out);
     if let Some(previous) = previous {
         check_repeated_text(year, previous, out);
     }

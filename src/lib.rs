@@ -9,6 +9,7 @@ pub mod chart;
 pub mod check;
 pub mod compare;
 pub mod diagnostic;
+pub mod figures;
 pub mod load;
 pub mod model;
 pub mod narrative;
