@@ -247,6 +247,13 @@ pub const CODES: &[CodeInfo] = &[
         "2021年格式：现行有效件数 ≈ 上年现行有效件数 + 本年制发件数 − 本年废止件数；修订、自然失效会造成差异，差异属实时可在正文中说明。",
     ),
     code(
+        "Y004",
+        W,
+        true,
+        "数字与上一年度相差 1000 倍以上",
+        "多半是单位填错了（把“元”填进了“万元”的格）或多写、少写了几个 0；数字属实的，登记为已确认的问题。",
+    ),
+    code(
         "D001",
         E,
         true,
@@ -337,6 +344,13 @@ pub const CODES: &[CodeInfo] = &[
         "登记的已确认问题并未出现",
         "数据已经改正，或 code/cell 写得不对；请核对或删除这一项。",
     ),
+    code(
+        "A003",
+        W,
+        false,
+        "登记的已确认问题与现在的数字不符",
+        "登记时记录的实际值（found）与现在的数字不同：数字改动过，这一项不再适用。核对后更新 found，或删除这一项。",
+    ),
 ];
 
 pub fn code_info(code: &str) -> Option<&'static CodeInfo> {
@@ -375,6 +389,9 @@ pub struct Diagnostic {
     /// The problem is in a draft year (`published: draft`): shown, but never blocks a build.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub draft: bool,
+    /// The line in data.yaml of the entry that acknowledges it (one entry may cover many).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub acknowledged_by: Option<usize>,
     /// The source line, for the snippet.
     #[serde(skip)]
     pub source_line: Option<String>,
@@ -399,6 +416,7 @@ impl Diagnostic {
             hint: info.map(|i| i.hint.to_string()).filter(|h| !h.is_empty()),
             acknowledged: None,
             draft: false,
+            acknowledged_by: None,
             source_line: None,
         }
     }

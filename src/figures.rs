@@ -221,7 +221,7 @@ fn compare(
                 labels.join(" + ")
             ))
             .found(format!(
-                "正文 {}{}",
+                "{}{}",
                 stated.value.normalize(),
                 phrase_unit(phrase)
             ))

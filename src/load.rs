@@ -14,7 +14,7 @@ use crate::model::{
     Acknowledgement, Agency, AgencyKind, Cell, Date, Footer, Site, SiteConfig, Year,
 };
 use crate::narrative;
-use crate::template::{CellKind, Form, Template, TemplateId, YearRef};
+use crate::template::{CellKind, Form, Template, TemplateId, Unit, YearRef};
 use crate::yaml::{self, Key, Node, Pos, Value, YamlErrorKind};
 
 /// The largest content file nianbao reads. A year's data.yaml is a few KB.
@@ -1296,7 +1296,12 @@ pub fn parse_number(text: &str, kind: CellKind) -> Result<Decimal, (&'static str
                 None => (false, text.strip_prefix('+').unwrap_or(text)),
             };
             if !digits(body) {
-                let message = if text.parse::<f64>().is_ok() {
+                let counted = body
+                    .strip_suffix(['件', '个', '项', '次', '宗', '条'])
+                    .filter(|n| digits(n));
+                let message = if let Some(number) = counted {
+                    format!("数字后面不要写单位：是不是 {number}？")
+                } else if text.parse::<f64>().is_ok() {
                     "应是整数，不能有小数".to_string()
                 } else {
                     format!("「{text}」不是整数")
@@ -1317,10 +1322,17 @@ pub fn parse_number(text: &str, kind: CellKind) -> Result<Decimal, (&'static str
                 .map(|(a, b)| digits(a) && (b.is_empty() || digits(b)))
                 .unwrap_or_else(|| digits(text.strip_prefix('-').unwrap_or(text)));
             if !plain {
-                let message = if text.ends_with(unit.label()) || text.ends_with('元') {
-                    format!("金额中不要写单位（本格的单位已是{}）", unit.label())
-                } else {
-                    format!("「{text}」不是十进制数")
+                let message = match with_unit(text) {
+                    Some((value, typed)) => {
+                        let converted =
+                            (value * Decimal::from(typed) / Decimal::from(unit.yuan())).normalize();
+                        format!(
+                            "金额中不要写单位（本格的单位是{}）：{text} 是 {converted} {}，是不是 {converted}？",
+                            unit.label(),
+                            unit.label()
+                        )
+                    }
+                    None => format!("「{text}」不是十进制数"),
                 };
                 return Err(("L012", message));
             }
@@ -1334,21 +1346,77 @@ pub fn parse_number(text: &str, kind: CellKind) -> Result<Decimal, (&'static str
     }
 }
 
-/// The ids an acknowledgement may name: every cell, row and group of the form.
-fn acknowledgeable_targets(form: &Form) -> Vec<String> {
-    let mut out = form.cells.clone();
-    for table in &form.tables {
-        for row in &table.rows {
-            out.push(format!("{}.{}", table.key, row.key));
-            if let Some((group, _)) = row.key.split_once('.') {
-                let id = format!("{}.{group}", table.key);
-                if !out.contains(&id) {
-                    out.push(id);
-                }
-            }
+/// A money figure typed with its unit (`123500元`, `12.35万元`, `1.2万`): the number and the
+/// size of the unit in yuan.
+fn with_unit(text: &str) -> Option<(Decimal, u32)> {
+    Unit::TYPED.iter().find_map(|(word, yuan)| {
+        let number = text.strip_suffix(word)?.trim().replace(',', "");
+        let value = Decimal::from_str_exact(&number).ok()?;
+        Some((value, *yuan))
+    })
+}
+
+/// The ids an acknowledgement may name: every cell, row, group, table and parent of tables
+/// of the form (a pattern with `*` or a part `part1`…`part6` is checked separately).
+fn acknowledgeable_targets(form: &Form) -> HashSet<String> {
+    let mut out: HashSet<String> = form.cells.iter().cloned().collect();
+    for cell in &form.cells {
+        let mut end = cell.len();
+        while let Some(dot) = cell[..end].rfind('.') {
+            out.insert(cell[..dot].to_string());
+            end = dot;
         }
     }
     out
+}
+
+/// The codes of an acknowledgement: `code: T002` or `code: [N001, T002]`.
+fn read_codes(f: &mut Fields<'_>, item: &Node, path: &str) -> Option<Vec<(String, Pos)>> {
+    let Some(node) = get(item, "code").filter(|n| !n.is_null()) else {
+        let d = f
+            .diag("L006", item.pos)
+            .message("缺少检查代码（code）")
+            .path(format!("{path}.code"))
+            .hint("在这一项里加一行：code: …（检查代码，见 nianbao check 的输出）");
+        f.push(d);
+        return None;
+    };
+    let nodes: Vec<&Node> = match &node.value {
+        Value::Seq(items) => items.iter().collect(),
+        _ => vec![node],
+    };
+    let mut out = Vec::new();
+    for n in nodes {
+        match n.as_scalar() {
+            Some(text) if !text.trim().is_empty() => out.push((text.trim().to_string(), n.pos)),
+            _ => {
+                let d = f
+                    .diag("L014", n.pos)
+                    .message("检查代码应写成 T002，或几个代码写成 [N001, T002]")
+                    .path(format!("{path}.code"))
+                    .found(n.kind_name());
+                f.push(d);
+                return None;
+            }
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// Whether a target pattern (`requests.*.total`) covers a cell id: `*` stands for one or more
+/// whole segments of the id.
+pub fn pattern_covers(pattern: &str, id: &str) -> bool {
+    fn walk(pattern: &[&str], id: &[&str]) -> bool {
+        match (pattern.split_first(), id.split_first()) {
+            (None, None) => true,
+            (Some((&"*", rest)), Some(_)) => (1..=id.len()).any(|n| walk(rest, &id[n..])),
+            (Some((p, rest)), Some((i, id_rest))) => p == i && walk(rest, id_rest),
+            _ => false,
+        }
+    }
+    let pattern: Vec<&str> = pattern.split('.').collect();
+    let id: Vec<&str> = id.split('.').collect();
+    walk(&pattern, &id)
 }
 
 fn read_acknowledgements(f: &mut Fields<'_>, node: &Node, form: &Form) -> Vec<Acknowledgement> {
@@ -1363,59 +1431,75 @@ fn read_acknowledgements(f: &mut Fields<'_>, node: &Node, form: &Form) -> Vec<Ac
         f.push(d);
         return Vec::new();
     };
-    let mut targets: Option<Vec<String>> = None;
+    let mut targets: Option<HashSet<String>> = None;
     let parts: Vec<String> = crate::template::PARTS.iter().map(|p| p.anchor()).collect();
     let mut out = Vec::new();
-    for (i, item) in items.iter().enumerate() {
+    'items: for (i, item) in items.iter().enumerate() {
         let path = format!("acknowledged[{i}]");
         let Some(map) = item.as_map() else {
             let d = f
                 .diag("L014", item.pos)
-                .message("每项应写 code、cell、reason 三个键")
+                .message("每项应写 code、cell、found、reason 这几个键")
                 .path(path);
             f.push(d);
             continue;
         };
-        f.unknown_keys(map, &["code", "cell", "reason"], &path, "已确认的问题");
-        let code = f.string(item, "code", &path, "检查代码", true);
+        f.unknown_keys(
+            map,
+            &["code", "cell", "found", "reason"],
+            &path,
+            "已确认的问题",
+        );
+        let codes = read_codes(f, item, &path);
         let cell = f.string(item, "cell", &path, "单元格", false);
+        let found = f.string(item, "found", &path, "登记时的实际值", false);
         let reason = f.string(item, "reason", &path, "原因", true);
-        let (Some(code), Some(reason)) = (code, reason) else {
+        let (Some(codes), Some(reason)) = (codes, reason) else {
             continue;
         };
-        let code_pos = get(item, "code").map(|n| n.pos).unwrap_or(item.pos);
-        match code_info(&code) {
-            None => {
-                let mut d = f
-                    .diag("A001", code_pos)
-                    .message(format!("没有检查代码 {code}"))
-                    .path(format!("{path}.code"));
-                if let Some(near) =
-                    did_you_mean(&code, crate::diagnostic::CODES.iter().map(|c| c.code))
-                {
-                    d = d.hint(format!("是不是要写 {near}？"));
+        for (code, code_pos) in &codes {
+            match code_info(code) {
+                None => {
+                    let mut d = f
+                        .diag("A001", *code_pos)
+                        .message(format!("没有检查代码 {code}"))
+                        .path(format!("{path}.code"));
+                    if let Some(near) =
+                        did_you_mean(code, crate::diagnostic::CODES.iter().map(|c| c.code))
+                    {
+                        d = d.hint(format!("是不是要写 {near}？"));
+                    }
+                    f.push(d);
+                    continue 'items;
                 }
-                f.push(d);
-                continue;
+                Some(info) if !info.acknowledgeable => {
+                    let d = f
+                        .diag("A001", *code_pos)
+                        .message(format!("{code}（{}）不能登记为已确认的问题", info.title))
+                        .path(format!("{path}.code"))
+                        .hint("这类问题使文件无法读取，必须改正。");
+                    f.push(d);
+                    continue 'items;
+                }
+                Some(_) => {}
             }
-            Some(info) if !info.acknowledgeable => {
-                let d = f
-                    .diag("A001", code_pos)
-                    .message(format!("{code}（{}）不能登记为已确认的问题", info.title))
-                    .path(format!("{path}.code"))
-                    .hint("这类问题使文件无法读取，必须改正。");
-                f.push(d);
-                continue;
-            }
-            Some(_) => {}
         }
         if let Some(cell) = &cell {
             let targets = targets.get_or_insert_with(|| acknowledgeable_targets(form));
-            if !targets.contains(cell) && !parts.contains(cell) {
+            let known = if cell.contains('*') {
+                form.cells.iter().any(|c| pattern_covers(cell, c))
+            } else {
+                targets.contains(cell) || parts.contains(cell)
+            };
+            if !known {
                 let cell_pos = get(item, "cell").map(|n| n.pos).unwrap_or(item.pos);
                 let mut d = f
                     .diag("A001", cell_pos)
-                    .message(format!("没有单元格 {cell}"))
+                    .message(if cell.contains('*') {
+                        format!("cell: {cell} 不能对应任何单元格")
+                    } else {
+                        format!("没有单元格 {cell}")
+                    })
                     .path(format!("{path}.cell"));
                 if let Some(near) = did_you_mean(cell, targets.iter().map(String::as_str)) {
                     d = d.hint(format!("是不是要写 {near}？"));
@@ -1425,8 +1509,9 @@ fn read_acknowledgements(f: &mut Fields<'_>, node: &Node, form: &Form) -> Vec<Ac
             }
         }
         out.push(Acknowledgement {
-            code,
+            codes: codes.into_iter().map(|(c, _)| c).collect(),
             cell,
+            found,
             reason,
             pos: item.pos,
         });
@@ -1437,7 +1522,6 @@ fn read_acknowledgements(f: &mut Fields<'_>, node: &Node, form: &Form) -> Vec<Ac
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::template::Unit;
 
     #[test]
     fn numbers_by_kind() {
@@ -1467,5 +1551,14 @@ mod tests {
         assert_eq!(parse_number("1,090", money).unwrap_err().0, "L012");
         assert_eq!(parse_number("1e3", money).unwrap_err().0, "L012");
         assert_eq!(parse_number("-3", money).unwrap_err().0, "L011");
+        let (_, message) = parse_number("123500元", money).unwrap_err();
+        assert!(message.contains("是不是 12.35？"), "{message}");
+        let (_, message) = parse_number("1090.98万元", money).unwrap_err();
+        assert!(message.contains("是不是 1090.98？"), "{message}");
+        let yuan = CellKind::Money(Unit::Yuan);
+        let (_, message) = parse_number("1.2万元", yuan).unwrap_err();
+        assert!(message.contains("是不是 12000？"), "{message}");
+        let (_, message) = parse_number("12件", CellKind::Count).unwrap_err();
+        assert!(message.contains("是不是 12？"), "{message}");
     }
 }

@@ -227,8 +227,14 @@ impl Cell {
 /// A problem that a published report has and that its data file acknowledges.
 #[derive(Clone, Debug)]
 pub struct Acknowledgement {
-    pub code: String,
+    /// The check codes it covers (`code: T002` or `code: [N001, T002]`).
+    pub codes: Vec<String>,
+    /// What it covers: a cell id, a row or group (`requests.withheld`), a table (`requests`),
+    /// a part (`part3`), a pattern (`requests.*.total`), or nothing for a problem of no cell.
     pub cell: Option<String>,
+    /// The value found when the problem was acknowledged (`found: 0`); when the figures change
+    /// the entry no longer matches.
+    pub found: Option<String>,
     pub reason: String,
     pub pos: Pos,
 }

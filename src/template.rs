@@ -1625,6 +1625,10 @@ pub const NARRATIVE_FIGURES: &[NarrativeFigure] = &[
     },
 ];
 
+/// A money or count cell this many times larger or smaller than last year's is a likely unit
+/// slip (Y004): 元 typed into a 万元 cell.
+pub const UNIT_SLIP_FACTOR: u32 = 1000;
+
 /// Above this share of sentences repeated from last year's text, a prose part is flagged (D010).
 pub const REPEATED_TEXT_LIMIT: f64 = 0.5;
 

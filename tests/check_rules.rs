@@ -5,6 +5,14 @@ mod common;
 
 use common::{Site, only};
 
+/// The diagnostics without those of one code.
+fn without(diagnostics: Vec<serde_json::Value>, code: &str) -> Vec<serde_json::Value> {
+    diagnostics
+        .into_iter()
+        .filter(|d| d["code"] != code)
+        .collect()
+}
+
 const Y2019: &str = "content/shili/2019/data.yaml";
 const Y2020: &str = "content/shili/2020/data.yaml";
 const Y2021: &str = "content/shili/2021/data.yaml";
@@ -27,6 +35,8 @@ fn t001_column_balance_names_the_column() {
         "received: [2, 0, 0, 0, 0, 0, 2]",
     );
     let (code, diagnostics) = site.check();
+    // The narrative still states the old figure: that is D011's business, tested on its own.
+    let diagnostics = without(diagnostics, "D011");
     assert_eq!(code, 1);
     assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
     let d = only(&diagnostics, "T001");
@@ -120,6 +130,8 @@ fn omitted_totals_are_computed_not_checked() {
         "received: [1, 2, 0, 0, 0, 0]",
     );
     let (_, diagnostics) = site.check();
+    // The narrative still states the old figure: that is D011's business, tested on its own.
+    let diagnostics = without(diagnostics, "D011");
     assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
     assert_eq!(
         only(&diagnostics, "T001")["label"],
@@ -141,6 +153,8 @@ fn y001_carried_in_must_equal_last_years_carried_over() {
         "received: [3, 0, 0, 0, 0, 0, 3]",
     );
     let (code, diagnostics) = site.check();
+    // The narrative still states the old figure: that is D011's business, tested on its own.
+    let diagnostics = without(diagnostics, "D011");
     assert_eq!(code, 1);
     assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
     let d = only(&diagnostics, "Y001");

@@ -1121,6 +1121,9 @@ struct Note {
     reason: String,
     #[serde(skip)]
     cell: Option<String>,
+    /// Every cell the note is about (several when one entry covers a group).
+    #[serde(skip)]
+    cells: Vec<String>,
 }
 
 /// The acknowledged problems of one year, handed out to the tables, parts and page top.
@@ -1131,11 +1134,29 @@ struct YearNotes<'a> {
 
 impl<'a> YearNotes<'a> {
     fn new(diagnostics: &[Diagnostic], year: &'a Year) -> YearNotes<'a> {
-        let notes = diagnostics
+        // One note per acknowledgement entry: an entry that covers a row, a table or a
+        // pattern of cells gives one note, and every cell it covers carries its mark.
+        let mut notes: Vec<Note> = Vec::new();
+        let mut counts: Vec<usize> = Vec::new();
+        let mut by_entry: std::collections::HashMap<usize, usize> =
+            std::collections::HashMap::new();
+        for d in diagnostics
             .iter()
             .filter(|d| d.acknowledged.is_some() && crate::check::belongs_to(year, &d.file))
-            .enumerate()
-            .map(|(i, d)| Note {
+        {
+            if let Some(entry) = d.acknowledged_by
+                && let Some(&n) = by_entry.get(&entry)
+            {
+                counts[n] += 1;
+                notes[n].cells.extend(d.cell.clone());
+                continue;
+            }
+            let i = notes.len();
+            if let Some(entry) = d.acknowledged_by {
+                by_entry.insert(entry, i);
+            }
+            counts.push(1);
+            notes.push(Note {
                 id: format!("note-{}", i + 1),
                 mark: format!("※{}", i + 1),
                 title: code_info(d.code)
@@ -1148,8 +1169,15 @@ impl<'a> YearNotes<'a> {
                 },
                 reason: d.acknowledged.clone().unwrap_or_default(),
                 cell: d.cell.clone(),
-            })
-            .collect();
+                cells: d.cell.clone().into_iter().collect(),
+            });
+        }
+        for (note, count) in notes.iter_mut().zip(counts) {
+            if count > 1 {
+                note.label = format!("{}等 {count} 处", note.label);
+                note.detail = String::new();
+            }
+        }
         YearNotes { year, notes }
     }
 
@@ -1157,7 +1185,8 @@ impl<'a> YearNotes<'a> {
     fn mark_for_cell(&self, cell_id: &str) -> Option<(String, String)> {
         self.notes.iter().find_map(|n| {
             let target = n.cell.as_deref()?;
-            let hit = target == cell_id
+            let hit = n.cells.len() > 1 && n.cells.iter().any(|c| c == cell_id)
+                || target == cell_id
                 || (cell_id.starts_with(&format!("{target}."))
                     && self
                         .year
