@@ -327,7 +327,7 @@ fn equation_diagnostic(year: &Year, previous: Option<&Year>, failure: &Failure<'
             .message(format!("{title}（空白的 {} 格按 0 计）", blanks.len()))
             .expected(format!("若空白按 0 计，应为 {expected}（{formula}）"))
             .found(if anchor_blank {
-                "空白（/）".to_string()
+                "/".to_string()
             } else {
                 actual.to_string()
             })

@@ -22,10 +22,22 @@ fn example_site_checks_clean_and_lists_acknowledged_problems() {
     );
     assert_eq!(with_code(&diagnostics, "F001").len(), 2);
     assert_eq!(with_code(&diagnostics, "N001").len(), 4);
+    // One entry (cell: fees) covers both blank fee figures of a year.
+    let fees = with_code(&diagnostics, "N001");
+    assert_eq!(fees[0]["acknowledged_by"], fees[1]["acknowledged_by"]);
+    // hongze 2024: the narrative's 17 applications against the table's 95, acknowledged.
+    let d011 = only(&diagnostics, "D011");
+    assert_eq!(d011["file"], "content/hongze/2024/report.md");
+    assert_eq!(
+        d011["line"],
+        site.line_of("content/hongze/2024/report.md", "受理政府信息公开申请17件")
+    );
+    assert_eq!(d011["found"], "17件");
+    assert!(d011["message"].as_str().unwrap().contains("为 95"));
     let (_, human) = site.check_human();
     assert!(human.contains("已确认的问题"), "{human}");
     assert!(
-        human.contains("0 个错误，0 个警告，8 个已确认的问题"),
+        human.contains("0 个错误，0 个警告，9 个已确认的问题"),
         "{human}"
     );
 }
