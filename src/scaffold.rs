@@ -297,7 +297,14 @@ fn data_yaml(
         out,
         "#   - code: T004                          # 检查代码（见 nianbao check 的输出）"
     );
-    let _ = writeln!(out, "#     cell: review.reconsideration.total  # 单元格");
+    let _ = writeln!(
+        out,
+        "#     cell: review.reconsideration.total  # 单元格；也可以写一行、一个表格（requests）或 requests.*.total"
+    );
+    let _ = writeln!(
+        out,
+        "#     found: 0                            # 登记时的实际值（check 输出的“实际”）"
+    );
     let _ = writeln!(
         out,
         "#     reason: 原报告行政复议总计印为 0，与各结果之和不符"
