@@ -60,7 +60,11 @@ fn main() {
             .output()
             .unwrap();
         let elapsed = start.elapsed();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         println!(
             "check of {size} agencies × 2 years ({} acknowledged problems): {:.2} s",
