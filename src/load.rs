@@ -204,8 +204,16 @@ fn read_yaml(
         }
     };
     let slips = crate::typing::slips(&text);
-    if !slips.is_empty() {
-        for slip in slips {
+    let parsed = if slips.iter().any(|s| s.certain) {
+        None
+    } else {
+        Some(yaml::parse(&text))
+    };
+    // Slips are reported where they are; an unbalanced bracket only when the parser fails too
+    // (a list may go on over the next line).
+    if parsed.as_ref().is_none_or(Result::is_err) && !slips.is_empty() {
+        let any_certain = slips.iter().any(|s| s.certain);
+        for slip in slips.into_iter().filter(|s| s.certain || !any_certain) {
             let typed_full_width = !slip.found.is_ascii() || slip.found.contains('\t');
             let hint = if typed_full_width {
                 "中文输入法下打出的标点和空格是全角的；在 data.yaml 里写键、冒号、逗号、方括号和缩进时，切换到英文输入法。"
@@ -224,7 +232,7 @@ fn read_yaml(
         }
         return None;
     }
-    match yaml::parse(&text) {
+    match parsed.unwrap_or_else(|| yaml::parse(&text)) {
         Ok(Some(node)) if node.as_map().is_some() => Some((text, node)),
         Ok(Some(node)) => {
             diagnostics.push(

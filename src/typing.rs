@@ -12,6 +12,9 @@ pub struct Slip {
     pub message: String,
     pub found: String,
     pub expected: String,
+    /// False for an unbalanced bracket: a list may go on over the next line, so it is only a
+    /// slip when the YAML parser fails too.
+    pub certain: bool,
 }
 
 /// Full-width characters that stand for a YAML mark, with the mark they stand for.
@@ -80,6 +83,14 @@ fn slip(
         message,
         found: found.to_string(),
         expected: expected.to_string(),
+        certain: true,
+    }
+}
+
+fn uncertain(slip: Slip) -> Slip {
+    Slip {
+        certain: false,
+        ..slip
     }
 }
 
@@ -194,25 +205,25 @@ fn line_slip(text: &str, line: usize) -> Option<Slip> {
     let opened = value.matches('[').count();
     let closed = value.matches(']').count();
     if opened > closed {
-        return Some(slip(
+        return Some(uncertain(slip(
             line,
             text,
             value_at + value.len(),
             format!("「{key}」这一行的数字缺少右方括号「]」"),
             value,
             &format!("{value}]"),
-        ));
+        )));
     }
     if closed > opened {
         let at = value.rfind(']').unwrap_or(0);
-        return Some(slip(
+        return Some(uncertain(slip(
             line,
             text,
             value_at + at,
             format!("「{key}」这一行多了一个右方括号「]」"),
             value,
             "[数, 数, …]，方括号各一个",
-        ));
+        )));
     }
     None
 }

@@ -368,6 +368,18 @@ fn full_width_commas_brackets_spaces_and_tabs() {
 }
 
 #[test]
+fn a_list_that_goes_on_over_the_next_line_is_no_slip() {
+    let site = Site::fixture("valid");
+    site.replace(
+        V2020,
+        "granted: [3, 0, 0, 0, 0, 0, 3]",
+        "granted: [3, 0, 0,\n    0, 0, 0, 3]",
+    );
+    let (code, diagnostics) = site.check();
+    assert_eq!(code, 0, "{diagnostics:#?}");
+}
+
+#[test]
 fn other_yaml_slips_never_show_parser_english() {
     for broken in [
         "template: 2021\npublished: '2022-01-28\n",
