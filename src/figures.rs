@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use rust_decimal::Decimal;
 
 use crate::diagnostic::Diagnostic;
-use crate::model::Year;
+use crate::model::{Cell, Year};
 use crate::template::{
     FIGURE_COUNT_WORDS, FIGURE_FILLER, FIGURE_OTHER_YEAR, FigureUnit, NARRATIVE_FIGURES,
     NarrativeFigure, Unit,
@@ -125,11 +125,35 @@ pub fn find(line: &str, figure: &NarrativeFigure, year: u16) -> Vec<Stated> {
     out
 }
 
-/// The value of a reading this year, when every cell of it is in the form and filled in.
+/// The value of a reading this year, when every cell of it is in the form and filled in. A
+/// total left blank (`/`) reads as the sum of its row, blanks counted as 0, when the row has a
+/// printed figure: the report's 「总计」 column is often left blank.
 fn reading_value(year: &Year, cells: &[&str]) -> Option<Decimal> {
-    cells
-        .iter()
-        .try_fold(Decimal::ZERO, |sum, id| Some(sum + year.value(id)?))
+    let form = &year.form;
+    cells.iter().try_fold(Decimal::ZERO, |sum, id| {
+        let index = form.cell_index(id)?;
+        let value = match year.cells[index] {
+            Cell::Value(v) => v,
+            Cell::NotReported => {
+                let equation = &form.identities[*form.optional_totals.get(&index)?];
+                let mut row = Decimal::ZERO;
+                let mut printed = false;
+                for term in &equation.rhs {
+                    match form.cell_index(&term.cell).map(|i| year.cells[i]) {
+                        Some(Cell::Value(v)) => {
+                            row += v;
+                            printed = true;
+                        }
+                        Some(Cell::NotReported) => {}
+                        _ => return None,
+                    }
+                }
+                printed.then_some(row)?
+            }
+            Cell::Missing => return None,
+        };
+        Some(sum + value)
+    })
 }
 
 /// Compares the figures stated in report.md with the cells (warning D011).

@@ -43,7 +43,13 @@ fn a_changed_figure_among_blanks_is_caught() {
     site.replace(B2023, "granted: [6, /", "granted: [999, /");
     let (code, diagnostics) = site.check();
     assert_eq!(code, 1);
-    let open = open(&diagnostics);
+    // The narrative's 予以公开6件 no longer agrees with the row either (a warning).
+    let d011 = only(&diagnostics, "D011");
+    assert!(d011["message"].as_str().unwrap().contains("为 999"));
+    let open: Vec<_> = open(&diagnostics)
+        .into_iter()
+        .filter(|d| d["severity"] == "error")
+        .collect();
     assert_eq!(open.len(), 1, "{open:#?}");
     let d = open[0];
     assert_eq!(d["code"], "T003");
@@ -277,6 +283,21 @@ fn narrative_figures_that_differ_from_the_table_are_named() {
     by_label("「第二十条第（六）项 行政处罚」×「本年处理决定数量」");
     let received = by_label("「一、本年新收政府信息公开申请数量」×「总计」");
     assert_eq!(received["file"], "content/moumou/2022/report.md");
+}
+
+#[test]
+fn a_blank_total_column_reads_as_the_sum_of_its_row() {
+    // 2023 leaves the 总计 column blank; the narrative's 12 applications are the row's sum.
+    let site = Site::fixture("blanks");
+    site.replace(
+        B2023_MD,
+        "共收到政府信息公开申请12件",
+        "共收到政府信息公开申请21件",
+    );
+    let (_, diagnostics) = site.check();
+    let d = only(&diagnostics, "D011");
+    assert_eq!(d["line"], site.line_of(B2023_MD, "申请21件"));
+    assert!(d["message"].as_str().unwrap().contains("为 12"), "{d:#?}");
 }
 
 #[test]
