@@ -249,7 +249,7 @@ fn compare(
                 stated.value.normalize(),
                 phrase_unit(phrase)
             ))
-            .expected(format!("{table_value}{unit}（data.yaml 的表格）")),
+            .expected(format!("与表格一致：{table_value}{unit}")),
     )
 }
 
