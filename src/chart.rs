@@ -25,6 +25,9 @@ pub struct Point {
     pub label: String,
     /// The figure, or `None` when there is no comparable figure for this year.
     pub value: Option<f64>,
+    /// The figure as the page prints it (`crate::format`), with the ※ mark of an acknowledged
+    /// problem when it has one; `None` lets the chart print the value in `format`.
+    pub text: Option<String>,
 }
 
 /// How values are printed on the chart.
@@ -102,9 +105,10 @@ pub fn bar_chart(
             Bar {
                 label: clean_text(&p.label),
                 value,
-                text: match value {
-                    Some(v) => format_value(v, format),
-                    None => NO_DATA.to_string(),
+                text: match (&p.text, value) {
+                    (Some(text), _) => clean_text(text),
+                    (None, Some(v)) => format_value(v, format),
+                    (None, None) => NO_DATA.to_string(),
                 },
             }
         })
@@ -394,6 +398,7 @@ mod tests {
         Point {
             label: label.to_string(),
             value,
+            text: None,
         }
     }
 

@@ -7,26 +7,43 @@
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
-use crate::model::Year;
+use crate::format::signed;
+use crate::model::{Cell, Year};
 use crate::template::{Indicator, IndicatorKind};
 
 /// The value of a cell id in a year: the cell itself, or the sum of a group's items when the year
 /// splits the group that the id names as one row.
 pub fn value_of(year: &Year, id: &str) -> Option<Decimal> {
+    cell_of(year, id).value()
+}
+
+/// The cell of an id in a year, as `value_of` finds it: a group's items summed, 「/」 when an
+/// item was left blank, missing when the year has no such cell or an item is missing.
+pub fn cell_of(year: &Year, id: &str) -> Cell {
     if let Some(i) = year.form.cell_index(id) {
-        return year.cells[i].value();
+        return year.cells[i];
     }
-    let (row, column) = id.rsplit_once('.')?;
+    let Some((row, column)) = id.rsplit_once('.') else {
+        return Cell::Missing;
+    };
     let prefix = format!("{row}.");
     let suffix = format!(".{column}");
-    let mut sum = None;
+    let mut sum: Option<Decimal> = None;
+    let mut blank = false;
     for (i, cell) in year.form.cells.iter().enumerate() {
         if cell.starts_with(&prefix) && cell.ends_with(&suffix) {
-            let v = year.cells[i].value()?;
-            sum = Some(sum.unwrap_or(Decimal::ZERO) + v);
+            match year.cells[i] {
+                Cell::Value(v) => sum = Some(sum.unwrap_or(Decimal::ZERO) + v),
+                Cell::NotReported => blank = true,
+                Cell::Missing => return Cell::Missing,
+            }
         }
     }
-    sum
+    match (blank, sum) {
+        (true, _) => Cell::NotReported,
+        (false, Some(v)) => Cell::Value(v),
+        (false, None) => Cell::Missing,
+    }
 }
 
 /// Whether a year has a cell id at all (as a cell or as a group of items).
@@ -114,17 +131,6 @@ impl Change {
     }
 }
 
-/// A number with its sign: 「+3」, 「−2」 (a true minus sign), 「持平」 for zero.
-pub fn signed(value: Decimal) -> String {
-    if value.is_zero() {
-        "持平".to_string()
-    } else if value.is_sign_negative() {
-        format!("−{}", value.abs().normalize())
-    } else {
-        format!("+{}", value.normalize())
-    }
-}
-
 /// The sum of the cells of an indicator. A blank cell (`/`) counts as 0 when another cell of
 /// the sum is printed, so a printed total is used instead of 「无数据」; a sum of nothing but
 /// blanks, or with an unreadable cell, has no value.
@@ -173,34 +179,12 @@ pub fn indicator_value(indicator: &Indicator, year: &Year, previous: Option<&Yea
     }
 }
 
-/// An indicator's value as text: counts as integers, ratios as percentages.
-pub fn indicator_text(indicator: &Indicator, value: Option<f64>) -> String {
-    match (indicator.kind, value) {
-        (_, None) => "—".to_string(),
-        (IndicatorKind::Sum, Some(v)) => format!("{v}"),
-        (IndicatorKind::Ratio, Some(v)) => format!("{:.1}%", v * 100.0),
-        (IndicatorKind::YearOnYear, Some(v)) => {
-            let text = format!("{:.1}%", v.abs() * 100.0);
-            if v > 0.0 {
-                format!("+{text}")
-            } else if v < 0.0 {
-                format!("−{text}")
-            } else {
-                "持平".to_string()
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn signs_are_words_or_signs() {
-        assert_eq!(signed(Decimal::from(3)), "+3");
-        assert_eq!(signed(Decimal::from(-2)), "−2");
-        assert_eq!(signed(Decimal::ZERO), "持平");
         let c = Change::Values {
             previous: Decimal::from(8),
             current: Decimal::from(9),

@@ -10,6 +10,7 @@ pub mod check;
 pub mod compare;
 pub mod diagnostic;
 pub mod figures;
+pub mod format;
 pub mod load;
 pub mod model;
 pub mod narrative;

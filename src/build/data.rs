@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::BuildError;
-use super::pages::cell_text;
+use crate::format::cell_text;
 use crate::model::{Agency, Cell, Year};
 
 /// One cell of one year: the row of the CSV and the object of the JSON.

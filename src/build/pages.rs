@@ -11,10 +11,13 @@ use super::markdown;
 use super::table::{GridCell, grid, grid_html};
 use super::{BuildError, Options, Output};
 use crate::chart::{self, Point, ValueFormat};
-use crate::compare::{Change, has_cell, indicator_text, indicator_value, value_of};
+use crate::compare::{Change, cell_of, has_cell, indicator_value};
 use crate::diagnostic::{Diagnostic, code_info};
-use crate::model::{Agency, Cell, Site, Year};
-use crate::template::{CellKind, INDICATORS, IndicatorKind, PARTS, PartKind, Table, part};
+use crate::format::{cell_text, indicator_text};
+use crate::model::{Agency, Site, Year};
+use crate::template::{
+    CellKind, Column, INDICATORS, IndicatorKind, PARTS, PartKind, Row, Table, label_with_unit, part,
+};
 use crate::textdiff;
 
 // ---- paths -------------------------------------------------------------------------------
@@ -196,16 +199,23 @@ impl Renderer<'_> {
 
     /// Every page and data file of one agency.
     fn agency_pages(&self, agency: &Agency, out: &Output) -> Result<(), BuildError> {
-        self.agency_page(agency, out)?;
+        // The acknowledged problems of each year, marked wherever its cells appear.
+        let notes = AgencyNotes(
+            agency
+                .years
+                .iter()
+                .map(|y| YearNotes::new(self.diagnostics, y))
+                .collect(),
+        );
+        self.agency_page(agency, &notes, out)?;
         for (i, year) in agency.years.iter().enumerate() {
             let previous = i
                 .checked_sub(1)
                 .map(|p| &agency.years[p])
                 .filter(|p| p.year + 1 == year.year);
-            let next = agency.years.get(i + 1);
-            self.year_page(agency, year, previous, agency.years[..i].last(), next, out)?;
+            self.year_page(agency, i, &notes, out)?;
             if let Some(previous) = previous {
-                self.compare_page(agency, previous, year, out)?;
+                self.compare_page(agency, previous, year, &notes, out)?;
             }
             let (csv, json) = super::data::year_files(agency, year)?;
             out.put(&format!("{}/{}/data.csv", agency.slug, year.year), csv)?;
@@ -214,7 +224,7 @@ impl Renderer<'_> {
         let (csv, json) = super::data::agency_files(agency)?;
         out.put(&format!("{}/data.csv", agency.slug), csv)?;
         out.put(&format!("{}/data.json", agency.slug), json)?;
-        self.metric_pages(agency, out)?;
+        self.metric_pages(agency, &notes, out)?;
         Ok(())
     }
 
@@ -288,7 +298,12 @@ impl Renderer<'_> {
 
     // ---- agency page -------------------------------------------------------------------
 
-    fn agency_page(&self, agency: &Agency, out: &Output) -> Result<(), BuildError> {
+    fn agency_page(
+        &self,
+        agency: &Agency,
+        notes: &AgencyNotes<'_>,
+        out: &Output,
+    ) -> Result<(), BuildError> {
         #[derive(Serialize)]
         struct YearRow {
             year: u16,
@@ -305,6 +320,7 @@ impl Renderer<'_> {
         struct ChartPoint {
             year: u16,
             value: String,
+            mark: Option<Mark>,
         }
         #[derive(Serialize)]
         struct ChartView {
@@ -312,6 +328,8 @@ impl Renderer<'_> {
             definition: &'static str,
             svg: String,
             points: Vec<ChartPoint>,
+            /// The years whose figure rests on a cell with an acknowledged problem.
+            notes: Vec<String>,
         }
         #[derive(Serialize)]
         struct MetricGroup {
@@ -347,19 +365,32 @@ impl Renderer<'_> {
             .iter()
             .filter(|i| i.chart)
             .map(|indicator| {
-                let values: Vec<(u16, Option<f64>)> = agency
+                let values: Vec<(u16, Option<f64>, Option<Mark>)> = agency
                     .years
                     .iter()
                     .map(|y| {
                         let previous = agency.year(y.year.wrapping_sub(1));
-                        (y.year, indicator_value(indicator, y, previous))
+                        let mark = notes.of(y.year).and_then(|n| {
+                            let ids = indicator.numerator.iter().chain(indicator.denominator);
+                            ids.filter_map(|id| n.touching(id))
+                                .next()
+                                .map(|note| Mark::of(note, &year_path(agency, y.year)))
+                        });
+                        (y.year, indicator_value(indicator, y, previous), mark)
                     })
                     .collect();
                 let points: Vec<Point> = values
                     .iter()
-                    .map(|(year, value)| Point {
+                    .map(|(year, value, mark)| Point {
                         label: year.to_string(),
                         value: *value,
+                        text: mark.as_ref().map(|m| {
+                            let text = match value {
+                                Some(_) => indicator_text(indicator, *value),
+                                None => "无数据".to_string(),
+                            };
+                            format!("{text}{}", m.text)
+                        }),
                     })
                     .collect();
                 let format = match indicator.kind {
@@ -376,11 +407,19 @@ impl Renderer<'_> {
                         &points,
                         format,
                     ),
-                    points: values
+                    notes: values
                         .iter()
-                        .map(|(year, value)| ChartPoint {
-                            year: *year,
-                            value: indicator_text(indicator, *value),
+                        .filter_map(|(year, _, mark)| {
+                            let m = mark.as_ref()?;
+                            Some(format!("{year}年{}：{}", m.text, m.title))
+                        })
+                        .collect(),
+                    points: values
+                        .into_iter()
+                        .map(|(year, value, mark)| ChartPoint {
+                            year,
+                            value: indicator_text(indicator, value),
+                            mark,
                         })
                         .collect(),
                 }
@@ -445,15 +484,21 @@ impl Renderer<'_> {
 
     // ---- year page ---------------------------------------------------------------------
 
+    /// The page of the `i`th year of an agency.
     fn year_page(
         &self,
         agency: &Agency,
-        year: &Year,
-        previous: Option<&Year>,
-        earlier: Option<&Year>,
-        next: Option<&Year>,
+        i: usize,
+        agency_notes: &AgencyNotes<'_>,
         out: &Output,
     ) -> Result<(), BuildError> {
+        let year = &agency.years[i];
+        let previous = i
+            .checked_sub(1)
+            .map(|p| &agency.years[p])
+            .filter(|p| p.year + 1 == year.year);
+        let earlier = agency.years[..i].last();
+        let next = agency.years.get(i + 1);
         #[derive(Serialize)]
         struct TableView {
             id: String,
@@ -501,7 +546,7 @@ impl Renderer<'_> {
         }
         let form = &year.form;
         let path = year_path(agency, year.year);
-        let mut notes = YearNotes::new(self.diagnostics, year);
+        let mut notes = agency_notes.0[i].clone();
         let mut ids: HashSet<String> = HashSet::new();
         let allow_html = self.site.config.allow_html;
 
@@ -570,7 +615,7 @@ impl Renderer<'_> {
                                     )
                                 }
                             }
-                            (Some(now), Some(before)) => crate::compare::signed(
+                            (Some(now), Some(before)) => crate::format::signed(
                                 Decimal::try_from(now - before).unwrap_or_default(),
                             ),
                             _ => "无法比较".to_string(),
@@ -671,6 +716,7 @@ impl Renderer<'_> {
         agency: &Agency,
         previous: &Year,
         year: &Year,
+        notes: &AgencyNotes<'_>,
         out: &Output,
     ) -> Result<(), BuildError> {
         #[derive(Serialize)]
@@ -683,9 +729,11 @@ impl Renderer<'_> {
         #[derive(Serialize)]
         struct Row {
             row: String,
-            column: &'static str,
+            column: String,
             previous: String,
             current: String,
+            previous_mark: Option<Mark>,
+            current_mark: Option<Mark>,
             previous_href: Option<String>,
             current_href: Option<String>,
             change: String,
@@ -725,17 +773,20 @@ impl Renderer<'_> {
                     let id = &form.cells[cell];
                     let change = Change::of(year, Some(previous), id);
                     let comparable = !matches!(change, Change::NotComparable);
+                    let kind = form.kind(cell);
                     rows.push(Row {
                         row: row.full_label(),
-                        column: column.label,
+                        column: column_label(row, column, kind),
                         previous: if comparable {
-                            value_of(previous, id)
-                                .map(|v| v.to_string())
-                                .unwrap_or_else(|| "—".to_string())
+                            cell_text(cell_of(previous, id), kind)
                         } else {
                             "口径不同".to_string()
                         },
-                        current: cell_text(year.cells[cell], form.kind(cell)),
+                        current: cell_text(year.cells[cell], kind),
+                        previous_mark: comparable
+                            .then(|| notes.mark(agency, previous.year, id))
+                            .flatten(),
+                        current_mark: notes.mark(agency, year.year, id),
                         previous_href: (comparable && previous.form.cell_index(id).is_some()).then(
                             || format!("{}#{}", year_path(agency, previous.year), cell_anchor(id)),
                         ),
@@ -766,13 +817,11 @@ impl Renderer<'_> {
                     let change = Change::of(year, Some(previous), &id);
                     rows.push(Row {
                         row: format!("{label}（各项合计）"),
-                        column: column.label,
-                        previous: value_of(previous, &id)
-                            .map(|v| v.to_string())
-                            .unwrap_or_else(|| "—".to_string()),
-                        current: value_of(year, &id)
-                            .map(|v| v.to_string())
-                            .unwrap_or_else(|| "—".to_string()),
+                        column: label_with_unit(column.label, column.kind),
+                        previous: cell_text(cell_of(previous, &id), column.kind),
+                        current: cell_text(cell_of(year, &id), column.kind),
+                        previous_mark: notes.mark(agency, previous.year, &id),
+                        current_mark: notes.mark(agency, year.year, &id),
                         previous_href: None,
                         current_href: None,
                         change: change.text(),
@@ -874,11 +923,17 @@ impl Renderer<'_> {
 
     // ---- metric pages ------------------------------------------------------------------
 
-    fn metric_pages(&self, agency: &Agency, out: &Output) -> Result<(), BuildError> {
+    fn metric_pages(
+        &self,
+        agency: &Agency,
+        notes: &AgencyNotes<'_>,
+        out: &Output,
+    ) -> Result<(), BuildError> {
         #[derive(Serialize)]
         struct MetricCell {
             text: String,
             href: Option<String>,
+            mark: Option<Mark>,
         }
         #[derive(Serialize)]
         struct MetricYear {
@@ -891,7 +946,7 @@ impl Renderer<'_> {
         struct Section {
             id: String,
             label: String,
-            columns: Vec<&'static str>,
+            columns: Vec<String>,
             years: Vec<MetricYear>,
         }
         #[derive(Serialize)]
@@ -936,12 +991,14 @@ impl Renderer<'_> {
                                             year_path(agency, y.year),
                                             cell_anchor(&id)
                                         )),
+                                        mark: notes.mark(agency, y.year, &id),
                                     },
                                     None => {
                                         has_gap = true;
                                         MetricCell {
                                             text: "口径不同".to_string(),
                                             href: None,
+                                            mark: None,
                                         }
                                     }
                                 }
@@ -952,7 +1009,7 @@ impl Renderer<'_> {
                 sections.push(Section {
                     id: row_anchor(&row.row, None),
                     label: row.label.clone(),
-                    columns: row.columns.iter().map(|(_, l)| *l).collect(),
+                    columns: row.columns.iter().map(|(_, l)| l.clone()).collect(),
                     years,
                 });
             }
@@ -1003,14 +1060,13 @@ fn first_cell(form: &crate::template::Form, table: usize) -> Option<usize> {
     form.places.iter().position(|p| p.table == table)
 }
 
-/// A cell's value as printed: counts as integers, signed counts with their sign, money as
-/// written, 「/」 for a cell the report left blank.
-pub fn cell_text(cell: Cell, kind: CellKind) -> String {
-    match cell {
-        Cell::Value(v) if kind == CellKind::SignedCount && v > Decimal::ZERO => format!("+{v}"),
-        Cell::Value(v) => v.to_string(),
-        Cell::NotReported => "/".to_string(),
-        Cell::Missing => "—".to_string(),
+/// A column's label with the unit of the cell when neither the column nor the row names it
+/// (「采购总金额（万元）」; the fee rows of 六 say 「（单位：元）」 themselves).
+fn column_label(row: &Row, column: &Column, kind: CellKind) -> String {
+    if row.labels.iter().any(|l| l.contains("单位")) {
+        column.label.to_string()
+    } else {
+        label_with_unit(column.label, kind)
     }
 }
 
@@ -1063,8 +1119,9 @@ pub struct MetricRow {
     pub group: String,
     pub caption: String,
     pub part: u8,
-    /// Column keys and labels, the union over the years in order of appearance.
-    pub columns: Vec<(&'static str, &'static str)>,
+    /// Column keys and labels (with the unit of money cells), the union over the years in order
+    /// of appearance.
+    pub columns: Vec<(&'static str, String)>,
 }
 
 /// The rows of all years of an agency, newest template first, each once.
@@ -1099,7 +1156,10 @@ pub fn metric_rows(agency: &Agency) -> Vec<MetricRow> {
                 };
                 for column in &table.columns {
                     if !out[index].columns.iter().any(|(k, _)| *k == column.key) {
-                        out[index].columns.push((column.key, column.label));
+                        let kind = row.kind.unwrap_or(column.kind);
+                        out[index]
+                            .columns
+                            .push((column.key, column_label(row, column, kind)));
                     }
                 }
             }
@@ -1126,7 +1186,52 @@ struct Note {
     cells: Vec<String>,
 }
 
+/// The ※ mark of an acknowledged problem where a cell appears outside its year page: the mark,
+/// a link to the note on the year page and the note in words (for `title` and lists).
+#[derive(Clone, Serialize)]
+struct Mark {
+    text: String,
+    href: String,
+    title: String,
+}
+
+impl Mark {
+    fn of(note: &Note, year_page: &str) -> Mark {
+        let mut title = format!("已确认的问题：{}", note.title);
+        if !note.label.is_empty() {
+            title.push('：');
+            title.push_str(&note.label);
+        }
+        if !note.detail.is_empty() {
+            title.push_str(&format!("（{}）", note.detail));
+        }
+        title.push_str(&format!("。说明：{}", note.reason));
+        Mark {
+            text: note.mark.clone(),
+            href: format!("{year_page}#{}", note.id),
+            title,
+        }
+    }
+}
+
+/// The acknowledged problems of every year of an agency, in the order of its years.
+struct AgencyNotes<'a>(Vec<YearNotes<'a>>);
+
+impl<'a> AgencyNotes<'a> {
+    fn of(&self, year: u16) -> Option<&YearNotes<'a>> {
+        self.0.iter().find(|n| n.year.year == year)
+    }
+
+    /// The mark of a cell of a year, for pages other than the year page.
+    fn mark(&self, agency: &Agency, year: u16, cell_id: &str) -> Option<Mark> {
+        let notes = self.of(year)?;
+        let note = notes.touching(cell_id)?;
+        Some(Mark::of(note, &year_path(agency, year)))
+    }
+}
+
 /// The acknowledged problems of one year, handed out to the tables, parts and page top.
+#[derive(Clone)]
 struct YearNotes<'a> {
     year: &'a Year,
     notes: Vec<Note>,
@@ -1196,6 +1301,18 @@ impl<'a> YearNotes<'a> {
                         .find(|c| c.starts_with(&format!("{target}.")))
                         .is_some_and(|first| first == cell_id));
             hit.then(|| (n.mark.clone(), n.id.clone()))
+        })
+    }
+
+    /// The note about a cell, or about a row, group or table that holds it (every cell of an
+    /// acknowledged row carries the mark outside the year page).
+    fn touching(&self, cell_id: &str) -> Option<&Note> {
+        self.notes.iter().find(|n| {
+            n.cell.as_deref().is_some_and(|target| {
+                target == cell_id
+                    || cell_id.starts_with(&format!("{target}."))
+                    || target.starts_with(&format!("{cell_id}."))
+            })
         })
     }
 

@@ -131,12 +131,19 @@ pub fn grid(
     let columns = table.columns.len();
     match table.layout {
         Layout::Rows => {
+            // Money columns name their unit (「采购总金额（万元）」).
+            let labels: Vec<String> = table
+                .columns
+                .iter()
+                .map(|c| crate::template::label_with_unit(c.label, c.kind))
+                .collect();
             let leaves: Vec<Leaf<'_>> = table
                 .columns
                 .iter()
-                .map(|c| {
+                .zip(&labels)
+                .map(|(c, label)| {
                     let mut path = c.header.clone();
-                    path.push(c.label);
+                    path.push(label);
                     Leaf {
                         stretch: path.len() - 1,
                         path,
