@@ -11,7 +11,7 @@ use walkdir::WalkDir;
 
 use crate::diagnostic::{Diagnostic, code_info, did_you_mean};
 use crate::model::{
-    Acknowledgement, Agency, AgencyKind, Cell, Date, Footer, Site, SiteConfig, Year,
+    Acknowledgement, Agency, AgencyKind, Cell, Date, ExtraRow, Footer, Site, SiteConfig, Year,
 };
 use crate::narrative;
 use crate::template::{CellKind, Form, Template, TemplateId, Unit, YearRef};
@@ -666,6 +666,8 @@ fn load_year(root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Opti
         cells: data.cells,
         positions: data.positions,
         computed: data.computed,
+        cell_notes: data.cell_notes,
+        extra_rows: data.extra_rows,
         published: data.published,
         draft: data.draft,
         template_pos: get(&node, "template").map(|n| n.pos),
@@ -682,6 +684,8 @@ struct Data {
     cells: Vec<Cell>,
     positions: Vec<Option<Pos>>,
     computed: Vec<bool>,
+    cell_notes: Vec<(usize, String)>,
+    extra_rows: Vec<ExtraRow>,
     published: Option<Date>,
     draft: bool,
     acknowledgements: Vec<Acknowledgement>,
@@ -782,8 +786,11 @@ fn read_data(
         cells: vec![Cell::Missing; form.cells.len()],
         positions: vec![None; form.cells.len()],
         computed: vec![false; form.cells.len()],
+        notes: Vec::new(),
+        extra_rows: Vec::new(),
     };
     reader.read_tables(node, definition);
+    reader.notes.sort_by_key(|(cell, _)| *cell);
     reader.compute_totals();
     for (table, group, code) in form.deviations() {
         let path = format!("{table}.{group}");
@@ -809,6 +816,8 @@ fn read_data(
         cells: reader.cells,
         positions: reader.positions,
         computed: reader.computed,
+        cell_notes: reader.notes,
+        extra_rows: reader.extra_rows,
         form,
         published,
         draft,
@@ -917,7 +926,36 @@ struct CellReader<'a, 'f> {
     cells: Vec<Cell>,
     positions: Vec<Option<Pos>>,
     computed: Vec<bool>,
+    notes: Vec<(usize, String)>,
+    extra_rows: Vec<ExtraRow>,
 }
+
+/// The key of a part 二 table under which a province's extra rows are written.
+pub const EXTRA_ROWS_KEY: &str = "extra_rows";
+
+/// The keys of a cell written as a value with its note: `{值: 12, 注: 其中修订5件}`.
+const VALUE_KEY: &str = "值";
+const NOTE_KEY: &str = "注";
+
+/// Splits a cell printed with a note, 「12（其中修订5件）」 (or with half-width brackets), into
+/// the value and the note.
+pub fn split_note(text: &str) -> Option<(&str, &str)> {
+    let open = text.find(['（', '('])?;
+    let inner = &text[open..];
+    let inner = inner
+        .strip_prefix('（')
+        .or_else(|| inner.strip_prefix('('))?;
+    let inner = inner
+        .strip_suffix('）')
+        .or_else(|| inner.strip_suffix(')'))?;
+    let value = text[..open].trim();
+    let note = inner.trim();
+    (!value.is_empty() && !note.is_empty()).then_some((value, note))
+}
+
+/// How to report a problem with one value: its code and position give the diagnostic, with the
+/// cell's path and label filled in.
+type CellDiag<'d> = dyn Fn(&Fields<'_>, &'static str, Pos) -> Diagnostic + 'd;
 
 impl CellReader<'_, '_> {
     fn read_tables(&mut self, root: &Node, definition: &Template) {
@@ -1000,9 +1038,17 @@ impl CellReader<'_, '_> {
             return;
         };
         let entries = table.entries();
-        let keys: Vec<&str> = entries.iter().map(|e| e.key).collect();
+        let mut keys: Vec<&str> = entries.iter().map(|e| e.key).collect();
+        if table.part == 2 {
+            keys.push(EXTRA_ROWS_KEY);
+        }
         self.f
             .unknown_keys(map, &keys, table.key, &format!("「{title}」"));
+        if table.part == 2
+            && let Some(at) = map.iter().position(|(k, _)| k.name == EXTRA_ROWS_KEY)
+        {
+            self.read_extra_rows(t, map, at);
+        }
         for entry in entries {
             let path = format!("{}.{}", table.key, entry.key);
             let Some(value) = get(node, entry.key) else {
@@ -1078,7 +1124,7 @@ impl CellReader<'_, '_> {
         let has_optional_total = table.columns.last().is_some_and(|c| c.optional_total);
         let items: Vec<&Node> = match (&node.value, n) {
             (Value::Seq(items), _) => items.iter().collect(),
-            (Value::Scalar { .. }, 1) => vec![node],
+            (Value::Scalar { .. } | Value::Map(_), 1) => vec![node],
             _ => {
                 let columns: Vec<&str> = table.columns.iter().map(|c| c.label).collect();
                 let d = self
@@ -1177,38 +1223,184 @@ impl CellReader<'_, '_> {
     fn read_cell(&mut self, cell: usize, node: &Node) -> Cell {
         let form = self.form;
         let kind = form.kind(cell);
-        let d = |f: &Fields<'_>, code| {
-            f.diag(code, node.pos)
+        let d = |f: &Fields<'_>, code, pos| {
+            f.diag(code, pos)
                 .path(form.yaml_path(cell))
                 .cell(form.cells[cell].clone())
                 .label(form.cell_label(cell))
                 .expected(kind.describe())
         };
+        let (value, note) = self.read_value(node, kind, &d);
+        if let Some(note) = note {
+            self.notes.push((cell, note));
+        }
+        value
+    }
+
+    /// Reads one value: a number, 「/」, a number with its printed note (「12（其中修订5件）」),
+    /// or the same as `{值: 12, 注: 其中修订5件}`.
+    fn read_value(
+        &mut self,
+        node: &Node,
+        kind: CellKind,
+        d: &CellDiag<'_>,
+    ) -> (Cell, Option<String>) {
         if node.is_null() {
-            let diag = d(&self.f, "L006").message("单元格没有填写").found("空");
+            let diag = d(&self.f, "L006", node.pos)
+                .message("单元格没有填写")
+                .found("空");
             self.f.push(diag);
-            return Cell::Missing;
+            return (Cell::Missing, None);
+        }
+        if let Some(map) = node.as_map() {
+            return self.read_noted_value(node, map, kind, d);
         }
         let Some(text) = node.as_scalar() else {
-            let diag = d(&self.f, "L014")
+            let diag = d(&self.f, "L014", node.pos)
                 .message("单元格应是一个数")
                 .found(node.kind_name());
             self.f.push(diag);
-            return Cell::Missing;
+            return (Cell::Missing, None);
         };
-        let text = text.trim();
+        let (text, note) = match split_note(text.trim()) {
+            Some((value, note)) => (value, Some(note.to_string())),
+            None => (text.trim(), None),
+        };
         if text == "/" || text == "／" {
-            let diag = d(&self.f, "N001").found("/");
+            let diag = d(&self.f, "N001", node.pos).found("/");
             self.f.push(diag);
-            return Cell::NotReported;
+            return (Cell::NotReported, note);
         }
         match parse_number(text, kind) {
-            Ok(value) => Cell::Value(value),
+            Ok(value) => (Cell::Value(value), note),
             Err((code, message)) => {
-                let diag = d(&self.f, code).message(message).found(text.to_string());
+                let diag = d(&self.f, code, node.pos)
+                    .message(message)
+                    .found(text.to_string());
                 self.f.push(diag);
-                Cell::Missing
+                (Cell::Missing, note)
             }
+        }
+    }
+
+    /// `{值: 12, 注: 其中修订5件}`.
+    fn read_noted_value(
+        &mut self,
+        node: &Node,
+        map: &[(Key, Node)],
+        kind: CellKind,
+        d: &CellDiag<'_>,
+    ) -> (Cell, Option<String>) {
+        let allowed = [VALUE_KEY, NOTE_KEY];
+        self.f.unknown_keys(map, &allowed, "", "带注释的单元格");
+        let note = get(node, NOTE_KEY)
+            .and_then(|n| n.as_scalar())
+            .map(str::trim);
+        let note = note.filter(|n| !n.is_empty()).map(str::to_string);
+        if note.is_none() {
+            let diag = d(&self.f, "L006", node.pos)
+                .message("带注释的单元格缺少注释文字（注）")
+                .found("{值: …}")
+                .hint("写成 {值: 12, 注: 其中修订5件}，或直接写 12（其中修订5件）");
+            self.f.push(diag);
+        }
+        let Some(value) = get(node, VALUE_KEY) else {
+            let diag = d(&self.f, "L006", node.pos)
+                .message("带注释的单元格缺少数值（值）")
+                .hint("写成 {值: 12, 注: 其中修订5件}");
+            self.f.push(diag);
+            return (Cell::Missing, note);
+        };
+        if value.as_map().is_some() {
+            let diag = d(&self.f, "L014", value.pos)
+                .message("「值」应是一个数")
+                .found(value.kind_name());
+            self.f.push(diag);
+            return (Cell::Missing, note);
+        }
+        let (cell, inner) = self.read_value(value, kind, d);
+        (cell, note.or(inner))
+    }
+
+    /// The rows written under `extra_rows:` of a part 二 table (the entry at `at` of its mapping):
+    /// `其他主动公开文件: [12, 12, 40]`, placed after the template row written before them.
+    fn read_extra_rows(&mut self, t: usize, map: &[(Key, Node)], at: usize) {
+        let form = self.form;
+        let table = &form.tables[t];
+        let (key, node) = &map[at];
+        let path = format!("{}.{EXTRA_ROWS_KEY}", table.key);
+        let after = map[..at].iter().rev().find_map(|(k, _)| {
+            let group = format!("{}.", k.name);
+            table
+                .rows
+                .iter()
+                .rposition(|r| r.key == k.name || r.key.starts_with(&group))
+        });
+        let Some(rows) = node.as_map() else {
+            let d = self
+                .f
+                .diag("L014", key.pos)
+                .message("extra_rows 下每行写成「行名称: [数, 数, …]」")
+                .path(path)
+                .found(node.kind_name())
+                .hint("例如：\n  extra_rows:\n    其他主动公开文件: [12, 12, 40]");
+            self.f.push(d);
+            return;
+        };
+        let n = table.columns.len();
+        for (label_key, row) in rows {
+            let label = label_key.name.trim().to_string();
+            let row_path = format!("{path}.{label}");
+            let items: Vec<&Node> = match (&row.value, n) {
+                (Value::Seq(items), _) => items.iter().collect(),
+                (Value::Scalar { .. } | Value::Map(_), 1) => vec![row],
+                _ => {
+                    let d = self
+                        .f
+                        .diag("L014", row.pos)
+                        .message(format!("增加的行「{label}」应写成一行数字"))
+                        .path(row_path)
+                        .found(row.kind_name());
+                    self.f.push(d);
+                    continue;
+                }
+            };
+            if items.len() != n {
+                let columns: Vec<&str> = table.columns.iter().map(|c| c.label).collect();
+                let d = self
+                    .f
+                    .diag("L013", row.pos)
+                    .message(format!("增加的行「{label}」有 {} 个数", items.len()))
+                    .path(row_path)
+                    .expected(format!("{n} 个数（{}）", columns.join("、")))
+                    .found(format!("{} 个", items.len()));
+                self.f.push(d);
+                continue;
+            }
+            let mut cells = Vec::with_capacity(n);
+            let mut notes = Vec::with_capacity(n);
+            for (c, item) in items.into_iter().enumerate() {
+                let column = &table.columns[c];
+                let cell_path = format!("{row_path}[{c}]");
+                let cell_label = format!("「{} {label}」×「{}」", table.caption, column.label);
+                let d = |f: &Fields<'_>, code, pos| {
+                    f.diag(code, pos)
+                        .path(cell_path.clone())
+                        .label(cell_label.clone())
+                        .expected(column.kind.describe())
+                };
+                let (cell, note) = self.read_value(item, column.kind, &d);
+                cells.push(cell);
+                notes.push(note);
+            }
+            self.extra_rows.push(ExtraRow {
+                table: t,
+                after,
+                label,
+                cells,
+                notes,
+                pos: label_key.pos,
+            });
         }
     }
 

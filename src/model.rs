@@ -224,6 +224,23 @@ impl Cell {
     }
 }
 
+/// A row a province adds to a table of part 二 (e.g. 「其他主动公开文件」): printed in its place,
+/// marked as not part of the national template, left out of the checks and comparisons.
+#[derive(Clone, Debug)]
+pub struct ExtraRow {
+    /// The index of the table in the year's form.
+    pub table: usize,
+    /// The row of the national template it follows (None: before the first row).
+    pub after: Option<usize>,
+    /// The label as printed.
+    pub label: String,
+    /// One per column of the table.
+    pub cells: Vec<Cell>,
+    /// The note printed with a cell, per column.
+    pub notes: Vec<Option<String>>,
+    pub pos: Pos,
+}
+
 /// A problem that a published report has and that its data file acknowledges.
 #[derive(Clone, Debug)]
 pub struct Acknowledgement {
@@ -257,6 +274,11 @@ pub struct Year {
     pub positions: Vec<Option<Pos>>,
     /// Totals that data.yaml left out and nianbao computed.
     pub computed: Vec<bool>,
+    /// Notes printed with cells (「12（其中修订5件）」 keeps 12 and 「其中修订5件」), by cell index,
+    /// in cell order.
+    pub cell_notes: Vec<(usize, String)>,
+    /// Rows added to part 二 beyond the national template, in the order written.
+    pub extra_rows: Vec<ExtraRow>,
     /// The publication date; None when unknown (historic reports) or not yet published.
     pub published: Option<Date>,
     /// `published: draft`: not yet published. Checked like any other year, but its problems never
@@ -276,5 +298,13 @@ impl Year {
         self.form
             .cell_index(cell_id)
             .and_then(|i| self.cells[i].value())
+    }
+
+    /// The note printed with a cell, if any.
+    pub fn note(&self, cell: usize) -> Option<&str> {
+        self.cell_notes
+            .binary_search_by_key(&cell, |(c, _)| *c)
+            .ok()
+            .map(|i| self.cell_notes[i].1.as_str())
     }
 }

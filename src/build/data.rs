@@ -5,6 +5,7 @@ use serde::Serialize;
 use super::BuildError;
 use crate::format::cell_text;
 use crate::model::{Agency, Cell, Year};
+use crate::template::CellKind;
 
 /// One cell of one year: the row of the CSV and the object of the JSON.
 #[derive(Serialize)]
@@ -15,13 +16,20 @@ struct Record<'a> {
     part: &'static str,
     row: String,
     column: &'static str,
+    /// The cell id; empty for a row beyond the national template.
     cell: &'a str,
     /// The value exactly as written ("/" for a cell the report left blank), so decimals stay exact.
     value: String,
+    /// The unit of a money cell (「万元」, 「元」), empty for counts.
+    unit: &'static str,
+    /// The note printed with the cell (「其中修订5件」), empty when none.
+    note: &'a str,
+    /// False for a row a province added beyond the national template.
+    national: bool,
 }
 
 /// The CSV header, in Chinese for the people who open it in a spreadsheet.
-const HEADER: [&str; 8] = [
+const HEADER: [&str; 11] = [
     "机关",
     "年度",
     "格式",
@@ -30,27 +38,57 @@ const HEADER: [&str; 8] = [
     "列标签",
     "单元格编号",
     "数值",
+    "单位",
+    "注",
+    "全国统一格式项目",
 ];
 
+fn value_text(cell: Cell, kind: CellKind) -> String {
+    match cell {
+        Cell::Missing => String::new(),
+        cell => cell_text(cell, kind),
+    }
+}
+
+/// The records of a year: every cell of the national template, then the rows a province added.
 fn records<'a>(agency: &'a Agency, year: &'a Year) -> impl Iterator<Item = Record<'a>> {
     let form = &year.form;
-    form.cells.iter().enumerate().map(move |(i, id)| {
+    let cells = form.cells.iter().enumerate().map(move |(i, id)| {
         let (table, row, column) = form.place(i);
-        let row_label = table.row_label(row);
+        let kind = form.kind(i);
         Record {
             agency: &agency.name,
             year: year.year,
             template: year.template.key(),
             part: crate::template::part(table.part).heading,
-            row: row_label,
+            row: table.row_label(row),
             column: column.label,
             cell: id,
-            value: match year.cells[i] {
-                Cell::Missing => String::new(),
-                cell => cell_text(cell, form.kind(i)),
-            },
+            value: value_text(year.cells[i], kind),
+            unit: kind.unit().map_or("", |u| u.label()),
+            note: year.note(i).unwrap_or(""),
+            national: true,
         }
-    })
+    });
+    let extra = year.extra_rows.iter().flat_map(move |x| {
+        let table = &form.tables[x.table];
+        table.columns.iter().zip(x.cells.iter().zip(&x.notes)).map(
+            move |(column, (&cell, note))| Record {
+                agency: &agency.name,
+                year: year.year,
+                template: year.template.key(),
+                part: crate::template::part(table.part).heading,
+                row: format!("{} {}", table.caption, x.label),
+                column: column.label,
+                cell: "",
+                value: value_text(cell, column.kind),
+                unit: column.kind.unit().map_or("", |u| u.label()),
+                note: note.as_deref().unwrap_or(""),
+                national: false,
+            },
+        )
+    });
+    cells.chain(extra)
 }
 
 fn csv_of<'a>(rows: impl Iterator<Item = Record<'a>>) -> Result<Vec<u8>, BuildError> {
@@ -68,6 +106,9 @@ fn csv_of<'a>(rows: impl Iterator<Item = Record<'a>>) -> Result<Vec<u8>, BuildEr
                 r.column,
                 r.cell,
                 &r.value,
+                r.unit,
+                r.note,
+                if r.national { "是" } else { "否" },
             ])
             .map_err(fail)?;
     }

@@ -8,7 +8,7 @@ use serde::Serialize;
 use tera::Context;
 
 use super::markdown;
-use super::table::{GridCell, grid, grid_html};
+use super::table::{GridCell, grid, grid_html, insert_extra_rows};
 use super::{BuildError, Options, Output};
 use crate::chart::{self, Point, ValueFormat};
 use crate::compare::{Change, cell_of, has_cell, indicator_value};
@@ -507,6 +507,10 @@ impl Renderer<'_> {
             /// The header and body rows (see `table::grid_html`).
             html: String,
             notes: Vec<Note>,
+            /// Notes printed with cells (「其中修订5件」), marked 注1, 注2… in the table.
+            printed_notes: Vec<PrintedNote>,
+            /// Whether the table has rows beyond the national template.
+            extra_rows: bool,
         }
         #[derive(Serialize)]
         struct PartView {
@@ -547,6 +551,7 @@ impl Renderer<'_> {
         let form = &year.form;
         let path = year_path(agency, year.year);
         let mut notes = agency_notes.0[i].clone();
+        let mut note_count = 0;
         let mut ids: HashSet<String> = HashSet::new();
         let allow_html = self.site.config.allow_html;
 
@@ -566,7 +571,59 @@ impl Renderer<'_> {
                     for cell in row.iter_mut() {
                         if let Some(c) = cell.cell {
                             self.fill_cell(agency, year, previous, c, cell, &mut notes);
+                            if let Some(note) = year.note(c) {
+                                cell.note = note.to_string();
+                                cell.note_label = form.cell_label(c);
+                            }
                         }
+                    }
+                }
+                let extra: Vec<_> = year
+                    .extra_rows
+                    .iter()
+                    .filter(|x| x.table == t)
+                    .map(|x| {
+                        let cells = x
+                            .cells
+                            .iter()
+                            .zip(&x.notes)
+                            .zip(&table.columns)
+                            .map(|((&value, note), column)| {
+                                let mut cell = GridCell {
+                                    text: cell_text(value, column.kind),
+                                    class: "num extra",
+                                    title: "本地增加的项目，不属于全国统一格式，不参与核对和比较"
+                                        .to_string(),
+                                    ..GridCell::default()
+                                };
+                                if let Some(note) = note {
+                                    cell.note.clone_from(note);
+                                    cell.note_label = format!(
+                                        "「{} {}」×「{}」",
+                                        table.caption, x.label, column.label
+                                    );
+                                }
+                                cell
+                            })
+                            .collect();
+                        (x.after, x.label.clone(), cells)
+                    })
+                    .collect();
+                let has_extra = !extra.is_empty();
+                insert_extra_rows(&mut g, &prefix, extra);
+                // Number the printed notes in reading order (extra rows sit among the rows).
+                let mut printed_notes = Vec::new();
+                for row in &mut g.body {
+                    for cell in row.iter_mut().filter(|c| !c.note.is_empty()) {
+                        note_count += 1;
+                        cell.note_mark = format!("注{note_count}");
+                        cell.note_href = format!("fn-{note_count}");
+                        printed_notes.push(PrintedNote {
+                            id: cell.note_href.clone(),
+                            mark: cell.note_mark.clone(),
+                            label: std::mem::take(&mut cell.note_label),
+                            text: cell.note.clone(),
+                        });
                     }
                 }
                 tables.push(TableView {
@@ -575,6 +632,8 @@ impl Renderer<'_> {
                     id: prefix,
                     html: grid_html(&g, &root_of(&path)),
                     notes: notes.take_table(table),
+                    printed_notes,
+                    extra_rows: has_extra,
                 });
             }
             let html = year
@@ -1091,6 +1150,15 @@ fn published_text(year: &Year) -> String {
         None if year.draft => "草稿（未发布）".to_string(),
         None => "不详".to_string(),
     }
+}
+
+/// A note printed with a cell in the report, listed under its table.
+#[derive(Serialize)]
+struct PrintedNote {
+    id: String,
+    mark: String,
+    label: String,
+    text: String,
 }
 
 /// Whether the report was published on time, in words.

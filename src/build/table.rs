@@ -32,6 +32,13 @@ pub struct GridCell {
     /// The mark of an acknowledged problem (※1) and the id of its note.
     pub mark: String,
     pub mark_href: String,
+    /// The mark of the note printed with the cell (注1), the id of the note and its text.
+    pub note_mark: String,
+    pub note_href: String,
+    pub note: String,
+    /// The official label of the cell, for the list of notes under the table.
+    #[serde(skip)]
+    pub note_label: String,
 }
 
 /// A table's grid: header rows and body rows.
@@ -299,7 +306,14 @@ pub fn grid_html(grid: &Grid, root: &str) -> String {
                     let _ = write!(out, " headers=\"{}\"", esc(&c.headers));
                 }
                 spans(&mut out, c);
-                let _ = write!(out, ">{}</th>", esc(&c.text));
+                if !c.class.is_empty() {
+                    let _ = write!(out, " class=\"{}\"", c.class);
+                }
+                let _ = write!(out, ">{}", esc(&c.text));
+                if c.class == EXTRA_CLASS {
+                    out.push_str(EXTRA_TAG);
+                }
+                out.push_str("</th>");
                 continue;
             }
             let _ = write!(
@@ -318,6 +332,15 @@ pub fn grid_html(grid: &Grid, root: &str) -> String {
                     esc(&c.href),
                     esc(&c.title),
                     esc(&c.text)
+                );
+            }
+            if !c.note_mark.is_empty() {
+                let _ = write!(
+                    out,
+                    "<a class=\"fn\" href=\"#{}\" title=\"{}\">{}</a>",
+                    esc(&c.note_href),
+                    esc(&c.note),
+                    esc(&c.note_mark)
                 );
             }
             if !c.mark.is_empty() {
@@ -342,6 +365,87 @@ pub fn grid_html(grid: &Grid, root: &str) -> String {
     }
     out.push_str("</tbody>\n");
     out
+}
+
+/// The class of the label of a row that is not part of the national template.
+pub const EXTRA_CLASS: &str = "extra";
+/// What the label of such a row says after the label as printed.
+const EXTRA_TAG: &str = "<span class=\"extra-tag\">（本地增加的项目，不属于全国统一格式）</span>";
+
+/// Inserts rows that are not part of the national template into a `Layout::Rows` grid, each
+/// after the template row it follows (`after`, None: before the first). Each row is its label
+/// and its data cells (text, class and notes filled in); the header associations are made here.
+pub fn insert_extra_rows(
+    grid: &mut Grid,
+    prefix: &str,
+    rows: Vec<(Option<usize>, String, Vec<GridCell>)>,
+) {
+    if rows.is_empty() {
+        return;
+    }
+    let levels: usize = grid
+        .body
+        .first()
+        .map(|r| r.iter().filter(|c| c.tag == "th").map(|c| c.colspan).sum())
+        .unwrap_or(1);
+    // The column headers of each data column, from the first template row.
+    let column_headers: Vec<String> = grid
+        .body
+        .first()
+        .map(|r| {
+            r.iter()
+                .filter(|c| c.tag == "td")
+                .map(|c| {
+                    c.headers
+                        .split(' ')
+                        .filter(|h| h.starts_with(&format!("{prefix}-h")))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut made: Vec<(Option<usize>, Vec<GridCell>)> = Vec::new();
+    for (n, (after, label, cells)) in rows.into_iter().enumerate() {
+        let id = format!("{prefix}-x{}", n + 1);
+        let mut row = vec![GridCell {
+            tag: "th",
+            text: label,
+            rowspan: 1,
+            colspan: levels,
+            id: id.clone(),
+            scope: "row",
+            class: EXTRA_CLASS,
+            ..GridCell::default()
+        }];
+        for (c, mut cell) in cells.into_iter().enumerate() {
+            cell.tag = "td";
+            cell.rowspan = 1;
+            cell.colspan = 1;
+            cell.id = format!("{id}-{}", c + 1);
+            cell.headers = match column_headers.get(c) {
+                Some(h) if !h.is_empty() => format!("{id} {h}"),
+                _ => id.clone(),
+            };
+            row.push(cell);
+        }
+        made.push((after, row));
+    }
+    let body = std::mem::take(&mut grid.body);
+    let mut take = |at: Option<usize>, out: &mut Vec<Vec<GridCell>>| {
+        for (after, row) in made.iter_mut() {
+            if *after == at && !row.is_empty() {
+                out.push(std::mem::take(row));
+            }
+        }
+    };
+    let mut out = Vec::with_capacity(body.len() + 1);
+    take(None, &mut out);
+    for (r, row) in body.into_iter().enumerate() {
+        out.push(row);
+        take(Some(r), &mut out);
+    }
+    grid.body = out;
 }
 
 fn data_cell(cell: usize, headers: String, cell_anchor: &dyn Fn(usize) -> String) -> GridCell {
