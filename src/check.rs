@@ -430,8 +430,44 @@ fn check_narrative(year: &Year, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+    for unmarked in &narrative.unmarked_headings {
+        let official = PARTS[usize::from(unmarked.part) - 1].heading;
+        out.push(
+            at("D012", unmarked.line)
+                .cell(format!("part{}", unmarked.part))
+                .message(format!(
+                    "第 {} 行「{}」像是部分标题，但没有写成标题",
+                    unmarked.line, unmarked.text
+                ))
+                .found(unmarked.text.clone())
+                .expected(format!("## {official}")),
+        );
+    }
+    for section in &narrative.sections {
+        if let Some(level) = narrative.part_level
+            && section.level != level
+        {
+            let marks = |l: pulldown_cmark::HeadingLevel| "#".repeat(l as usize);
+            out.push(
+                at("D013", section.line)
+                    .cell(format!("part{}", section.part))
+                    .message(format!(
+                        "「{}」写成了 {}，其他部分标题写的是 {}",
+                        section.heading,
+                        marks(section.level),
+                        marks(level)
+                    ))
+                    .found(format!("{} {}", marks(section.level), section.heading))
+                    .expected(format!("{} {}", marks(level), section.heading)),
+            );
+        }
+    }
     for part in PARTS.iter().filter(|p| p.kind == PartKind::Prose) {
-        if narrative.section(part.number).is_none() {
+        let unmarked = narrative
+            .unmarked_headings
+            .iter()
+            .any(|u| u.part == part.number);
+        if narrative.section(part.number).is_none() && !unmarked {
             out.push(
                 Diagnostic::new("D003", file)
                     .cell(part.anchor())

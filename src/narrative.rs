@@ -47,6 +47,19 @@ pub struct Narrative {
     pub sections: Vec<Section>,
     /// Lines that still hold the scaffold's guidance text.
     pub guidance_lines: Vec<usize>,
+    /// The Markdown level the part headings are written at (the one most of them use).
+    pub part_level: Option<HeadingLevel>,
+    /// Lines that read as a part heading but are not written as a heading (no `##`, or `#` with
+    /// no space after it, or indented into a code block): the part they name and the text.
+    pub unmarked_headings: Vec<UnmarkedHeading>,
+}
+
+/// A line that reads like a part heading but is plain text.
+#[derive(Clone, Debug)]
+pub struct UnmarkedHeading {
+    pub part: u8,
+    pub line: usize,
+    pub text: String,
 }
 
 impl Narrative {
@@ -86,13 +99,81 @@ struct Heading {
     end: usize,
 }
 
+/// Whether a line of plain text reads like the heading of a part: it starts with the part's
+/// numeral and the rest is close to the official heading (「五、存在的主要问题及改进情况」,
+/// 「#五、存在的主要问题及改进情况」), not a numbered point of the prose (「一、加强组织领导」).
+fn heading_like(line: &str) -> Option<u8> {
+    let text = line
+        .trim_start_matches(|c: char| c == '#' || c.is_whitespace())
+        .trim_end();
+    let part = claimed_part(text)?;
+    let official = PARTS[usize::from(part) - 1].heading;
+    let numeral = PARTS[usize::from(part) - 1].numeral();
+    let (Some(rest), Some(official_rest)) =
+        (text.strip_prefix(numeral), official.strip_prefix(numeral))
+    else {
+        return None;
+    };
+    // The parts of tables need no text, so a numbered point of the prose that happens to say
+    // 「二、主动公开情况」 is not one of them: only their exact heading counts.
+    if PARTS[usize::from(part) - 1].kind == crate::template::PartKind::Tables {
+        return (rest == official_rest).then_some(part);
+    }
+    let close = rest.starts_with(official_rest)
+        || official_rest.starts_with(rest) && rest.chars().count() >= 4
+        || strsim::normalized_levenshtein(rest, official_rest) >= 0.6;
+    (close && rest.chars().count() <= official_rest.chars().count() + 12).then_some(part)
+}
+
+/// The level most part headings are written at; on a tie the one nearest to `##` (what the
+/// scaffold writes), then the shallower.
+fn usual_level(levels: impl Iterator<Item = HeadingLevel>) -> Option<HeadingLevel> {
+    let mut counts = [0usize; 6];
+    for level in levels {
+        counts[level as usize - 1] += 1;
+    }
+    let best = counts.iter().copied().max().filter(|&n| n > 0)?;
+    let i = (0..6)
+        .filter(|&i| counts[i] == best)
+        .min_by_key(|&i| (i.abs_diff(1), i))?;
+    HeadingLevel::try_from(i + 1).ok()
+}
+
 /// Splits report.md into its parts.
 pub fn parse(source: Arc<str>) -> Narrative {
     let mut headings = Vec::new();
     let mut texts = Vec::new();
     let mut current: Option<Heading> = None;
     let mut guidance_lines = Vec::new();
+    // The first line of each paragraph and every line of an indented block, where a part heading
+    // written without `##` ends up.
+    let mut plain_lines: Vec<(usize, String)> = Vec::new();
+    let mut first_line: Option<(usize, String)> = None;
+    let mut in_indented = false;
     for (event, range) in Parser::new_ext(&source, markdown_options()).into_offset_iter() {
+        match &event {
+            Event::Start(Tag::Paragraph) => first_line = Some((range.start, String::new())),
+            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph) => {
+                plain_lines.extend(first_line.take());
+            }
+            Event::Start(Tag::CodeBlock(pulldown_cmark::CodeBlockKind::Indented)) => {
+                in_indented = true;
+            }
+            Event::End(TagEnd::CodeBlock) => in_indented = false,
+            Event::Text(text) if in_indented => {
+                let mut offset = range.start;
+                for line in text.split_inclusive('\n') {
+                    plain_lines.push((offset, line.to_string()));
+                    offset += line.len();
+                }
+            }
+            Event::Text(text) => {
+                if let Some((_, line)) = first_line.as_mut() {
+                    line.push_str(text);
+                }
+            }
+            _ => {}
+        }
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
                 current = Some(Heading {
@@ -126,15 +207,39 @@ pub fn parse(source: Arc<str>) -> Narrative {
             _ => {}
         }
     }
-    // Part headings: those claiming a part numeral, at the shallowest level that any does.
-    let level = headings
+    // Part headings: those claiming a part numeral at the level most of them use, and any at a
+    // shallower level (a part written with `#` among `##`); one deeper than that only when it
+    // reads like a part heading and the part has none at the usual level.
+    let claiming = || {
+        headings
+            .iter()
+            .filter(|h| claimed_part(h.text.trim()).is_some())
+    };
+    let level = usual_level(claiming().map(|h| h.level));
+    let usual_parts: Vec<u8> = claiming()
+        .filter(|h| Some(h.level) == level)
+        .filter_map(|h| claimed_part(h.text.trim()))
+        .collect();
+    let part_headings: Vec<&Heading> = claiming()
+        .filter(|h| match level {
+            Some(level) if h.level > level => heading_like(&h.text)
+                .is_some_and(|part| !usual_parts.contains(&part)),
+            _ => true,
+        })
+        .collect();
+    let unmarked_headings: Vec<UnmarkedHeading> = plain_lines
         .iter()
-        .filter(|h| claimed_part(h.text.trim()).is_some())
-        .map(|h| h.level)
-        .min();
-    let part_headings: Vec<&Heading> = headings
-        .iter()
-        .filter(|h| Some(h.level) == level && claimed_part(h.text.trim()).is_some())
+        .filter_map(|(offset, text)| {
+            let part = heading_like(text)?;
+            let present = part_headings
+                .iter()
+                .any(|h| claimed_part(h.text.trim()) == Some(part));
+            (!present).then(|| UnmarkedHeading {
+                part,
+                line: line_of(&source, *offset),
+                text: text.trim().to_string(),
+            })
+        })
         .collect();
     let mut sections = Vec::new();
     for (i, h) in part_headings.iter().enumerate() {
@@ -160,6 +265,8 @@ pub fn parse(source: Arc<str>) -> Narrative {
         preamble: 0..preamble_end,
         sections,
         guidance_lines,
+        part_level: level,
+        unmarked_headings,
         source,
     }
 }
@@ -188,6 +295,30 @@ mod tests {
         assert!(!n.sections[0].has_text);
         assert_eq!(n.sections[1].part, 5);
         assert!(!n.sections[1].is_official());
+    }
+
+    #[test]
+    fn part_headings_written_without_hashes_or_at_another_level() {
+        // 五 pasted without `##`, 六 written as `#六、…` (no space: a paragraph in Markdown).
+        let src = "## 一、总体情况\n\n正文。\n\n五、存在的主要问题及改进情况\n\n问题。\n\n#六、其他需要报告的事项\n\n无。\n";
+        let n = parse(src.into());
+        assert_eq!(n.sections.len(), 1);
+        let found: Vec<(u8, usize)> = n.unmarked_headings.iter().map(|u| (u.part, u.line)).collect();
+        assert_eq!(found, vec![(5, 5), (6, 9)]);
+        // 一 written as `#` among `##`: still the part, at its line, level noted.
+        let src = "# 一、总体情况\n\n正文。\n\n## 五、存在的主要问题及改进情况\n\n问题。\n\n## 六、其他需要报告的事项\n\n无。\n";
+        let n = parse(src.into());
+        assert_eq!(n.sections.len(), 3);
+        assert_eq!(n.part_level, Some(HeadingLevel::H2));
+        assert_eq!(n.sections[0].level, HeadingLevel::H1);
+        assert!(n.unmarked_headings.is_empty());
+    }
+
+    #[test]
+    fn numbered_points_of_the_prose_are_not_headings() {
+        let src = "## 一、总体情况\n\n一、加强组织领导\n\n二、完善公开制度，全年主动公开信息120条。\n\n三、主动公开情况\n\n## 五、存在的主要问题及改进情况\n\n问题。\n\n## 六、其他需要报告的事项\n\n无。\n";
+        let n = parse(src.into());
+        assert!(n.unmarked_headings.is_empty(), "{:?}", n.unmarked_headings);
     }
 
     #[test]

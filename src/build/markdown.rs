@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Parser, Tag, TagEnd, html};
 
 use crate::narrative::markdown_options;
 
@@ -27,7 +27,8 @@ pub fn slug(text: &str) -> String {
 /// Renders a Markdown fragment. Headings are shifted so that `##` becomes the page's `h3` when
 /// `shift` is 1 (the part headings are the page's `h2`); every heading gets an id unique in `ids`.
 pub fn render(markdown: &str, allow_html: bool, shift: u8, ids: &mut HashSet<String>) -> String {
-    let mut events: Vec<Event<'_>> = Parser::new_ext(markdown, markdown_options()).collect();
+    let events: Vec<Event<'_>> = Parser::new_ext(markdown, markdown_options()).collect();
+    let mut events = as_paragraphs(events, allow_html, shift, ids);
     // Collect heading texts to make ids.
     let mut i = 0;
     while i < events.len() {
@@ -74,6 +75,79 @@ pub fn render(markdown: &str, allow_html: bool, shift: u8, ids: &mut HashSet<Str
     if allow_html { out } else { sanitise(&out) }
 }
 
+/// What a clerk means by indenting: a paragraph. Text indented with four spaces or a tab (the
+/// 首行缩进 habit of a word processor) would be a code block that does not wrap; it is rendered
+/// as the paragraphs it holds. Full-width spaces (「　　」) at the start of a paragraph, or of a
+/// line inside one, start a paragraph with the theme's normal indent instead of a double one.
+fn as_paragraphs<'a>(
+    events: Vec<Event<'a>>,
+    allow_html: bool,
+    shift: u8,
+    ids: &mut HashSet<String>,
+) -> Vec<Event<'a>> {
+    let indent: &[char] = &['\u{3000}', ' ', '\t'];
+    let mut out = Vec::with_capacity(events.len());
+    let mut events = events.into_iter().peekable();
+    // Inline tags open inside the current paragraph (a line break there cannot end it).
+    let mut inline_depth = 0usize;
+    let mut in_paragraph = false;
+    while let Some(event) = events.next() {
+        match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Indented)) => {
+                let mut text = String::new();
+                for inner in events.by_ref() {
+                    match inner {
+                        Event::End(TagEnd::CodeBlock) => break,
+                        Event::Text(t) => text.push_str(&t),
+                        _ => {}
+                    }
+                }
+                let dedented: String = text
+                    .lines()
+                    .map(|l| l.trim_start_matches(indent))
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                let html = render(&dedented, allow_html, shift, ids);
+                out.push(Event::Html(CowStr::from(html)));
+            }
+            Event::Start(Tag::Paragraph) => {
+                in_paragraph = true;
+                inline_depth = 0;
+                out.push(event);
+                if let Some(Event::Text(t)) = events.peek_mut()
+                    && t.starts_with('\u{3000}')
+                {
+                    *t = CowStr::from(t.trim_start_matches(indent).to_string());
+                }
+            }
+            Event::End(TagEnd::Paragraph) => {
+                in_paragraph = false;
+                out.push(event);
+            }
+            Event::Start(_) if in_paragraph => {
+                inline_depth += 1;
+                out.push(event);
+            }
+            Event::End(_) if in_paragraph => {
+                inline_depth = inline_depth.saturating_sub(1);
+                out.push(event);
+            }
+            Event::SoftBreak | Event::HardBreak if in_paragraph && inline_depth == 0 => {
+                match events.peek_mut() {
+                    Some(Event::Text(t)) if t.starts_with('\u{3000}') => {
+                        *t = CowStr::from(t.trim_start_matches(indent).to_string());
+                        out.push(Event::End(TagEnd::Paragraph));
+                        out.push(Event::Start(Tag::Paragraph));
+                    }
+                    _ => out.push(event),
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 fn shifted(level: HeadingLevel, shift: u8) -> HeadingLevel {
     let n = (level as u8 + shift).clamp(1, 6);
     HeadingLevel::try_from(usize::from(n)).unwrap_or(HeadingLevel::H6)
@@ -118,6 +192,26 @@ mod tests {
         );
         let raw = render(md, true, 1, &mut ids);
         assert!(raw.contains("<script>"));
+    }
+
+    #[test]
+    fn indented_paragraphs_are_paragraphs() {
+        let mut ids = HashSet::new();
+        let html = render(
+            "    首行缩进的一段，**要点**。\n\n\t制表符缩进的一段。\n\n　　全角空格缩进的一段。\n　　同一段落里换行的另一段。\n",
+            false,
+            1,
+            &mut ids,
+        );
+        assert!(!html.contains("<pre") && !html.contains("<code"), "{html}");
+        assert!(html.contains("<p>首行缩进的一段，<strong>要点</strong>。</p>"), "{html}");
+        assert!(html.contains("<p>制表符缩进的一段。</p>"), "{html}");
+        assert!(html.contains("<p>全角空格缩进的一段。</p>"), "{html}");
+        assert!(html.contains("<p>同一段落里换行的另一段。</p>"), "{html}");
+        // A fenced block stays code; list items keep their nesting.
+        let html = render("```\n代码\n```\n\n- 一\n    - 二\n", false, 1, &mut ids);
+        assert!(html.contains("<pre><code>代码"), "{html}");
+        assert!(html.matches("<ul>").count() == 2, "{html}");
     }
 
     #[test]
