@@ -222,8 +222,9 @@ pub fn parse(source: Arc<str>) -> Narrative {
         .collect();
     let part_headings: Vec<&Heading> = claiming()
         .filter(|h| match level {
-            Some(level) if h.level > level => heading_like(&h.text)
-                .is_some_and(|part| !usual_parts.contains(&part)),
+            Some(level) if h.level > level => {
+                heading_like(&h.text).is_some_and(|part| !usual_parts.contains(&part))
+            }
             _ => true,
         })
         .collect();
@@ -303,7 +304,11 @@ mod tests {
         let src = "## 一、总体情况\n\n正文。\n\n五、存在的主要问题及改进情况\n\n问题。\n\n#六、其他需要报告的事项\n\n无。\n";
         let n = parse(src.into());
         assert_eq!(n.sections.len(), 1);
-        let found: Vec<(u8, usize)> = n.unmarked_headings.iter().map(|u| (u.part, u.line)).collect();
+        let found: Vec<(u8, usize)> = n
+            .unmarked_headings
+            .iter()
+            .map(|u| (u.part, u.line))
+            .collect();
         assert_eq!(found, vec![(5, 5), (6, 9)]);
         // 一 written as `#` among `##`: still the part, at its line, level noted.
         let src = "# 一、总体情况\n\n正文。\n\n## 五、存在的主要问题及改进情况\n\n问题。\n\n## 六、其他需要报告的事项\n\n无。\n";

@@ -25,7 +25,7 @@ use tokio_stream::StreamExt;
 use tokio_stream::wrappers::BroadcastStream;
 
 use crate::build::{self, BuildError, Files};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
 
 /// Prints a line to standard output; a closed terminal or pipe never stops the server.
 macro_rules! say {
@@ -180,20 +180,80 @@ pub fn reload_script(base: &str) -> String {
     )
 }
 
-/// Adds the reload script to every HTML file.
-fn with_reload_script(mut files: Files, script: &str) -> Files {
+/// Adds the reload script to every HTML file, after the warnings panel of the page (see
+/// `warnings_panel`; empty when there are none).
+fn with_reload_script(mut files: Files, script: &str, warnings: &[Diagnostic]) -> Files {
+    // One panel per agency folder (its pages show its warnings) and one for the site's own pages.
+    let mut panels: std::collections::HashMap<&str, String> = std::collections::HashMap::new();
     for (path, bytes) in files.files.iter_mut() {
         if !path.ends_with(".html") {
             continue;
         }
+        let scope = path.split_once('/').map_or("", |(first, _)| first);
+        let panel = panels.entry(scope).or_insert_with(|| {
+            let prefix = Path::new("content").join(scope);
+            let mine: Vec<&Diagnostic> = warnings
+                .iter()
+                .filter(|d| scope.is_empty() || d.file.starts_with(&prefix))
+                .collect();
+            warnings_panel(&mine)
+        });
         let html = String::from_utf8_lossy(bytes);
         let injected = match html.rfind("</body>") {
-            Some(i) => format!("{}{script}{}", &html[..i], &html[i..]),
-            None => format!("{html}{script}"),
+            Some(i) => format!("{}{panel}{script}{}", &html[..i], &html[i..]),
+            None => format!("{html}{panel}{script}"),
         };
         *bytes = injected.into_bytes();
     }
     files
+}
+
+/// At most this many warnings are listed on a page; the terminal has them all.
+const PANEL_LIMIT: usize = 50;
+
+/// The warnings of a successful build, shown in the preview as a quiet panel in a corner of the
+/// page (closed until clicked), so that guidance text left in report.md is seen in the browser.
+/// Errors stop the build and get the overlay of the reload script instead.
+pub fn warnings_panel(warnings: &[&Diagnostic]) -> String {
+    use crate::build::theme::escape_html as esc;
+    use std::fmt::Write as _;
+    if warnings.is_empty() {
+        return String::new();
+    }
+    let mut out = String::with_capacity(512 + 256 * warnings.len().min(PANEL_LIMIT));
+    out.push_str("<aside id=\"nianbao-warnings\" role=\"status\" aria-label=\"预览：检查警告\" style=\"position:fixed;right:12px;bottom:12px;z-index:2147483646;max-width:min(560px,calc(100vw - 24px));max-height:70vh;overflow:auto;background:#fffbe6;color:#3d3000;border:1px solid #d4b106;border-radius:6px;box-shadow:0 2px 8px rgba(0,0,0,.15);font:14px/1.6 system-ui,'PingFang SC','Microsoft YaHei','Noto Sans CJK SC',sans-serif\"><details><summary style=\"cursor:pointer;padding:6px 12px;font-weight:600\">");
+    let _ = write!(
+        out,
+        "检查警告 {} 个（仅预览中显示，不影响生成；发布前请处理）",
+        warnings.len()
+    );
+    out.push_str("</summary><ol style=\"margin:0;padding:4px 12px 10px 32px\">");
+    for d in warnings.iter().take(PANEL_LIMIT) {
+        let _ = write!(
+            out,
+            "<li style=\"margin:6px 0\"><strong>警告[{}]</strong>：{}<br><span style=\"font-family:monospace\">{}</span>",
+            esc(d.code),
+            esc(&d.message),
+            esc(&d.location())
+        );
+        if let Some(label) = &d.label {
+            let _ = write!(out, "<br>单元格：{}", esc(label));
+        }
+        if let Some(hint) = &d.hint {
+            let _ = write!(out, "<br>提示：{}", esc(hint));
+        }
+        out.push_str("</li>");
+    }
+    out.push_str("</ol>");
+    if warnings.len() > PANEL_LIMIT {
+        let _ = write!(
+            out,
+            "<p style=\"margin:0;padding:0 12px 10px\">另有 {} 个警告，见运行 nianbao serve 的终端或 nianbao check 的输出。</p>",
+            warnings.len() - PANEL_LIMIT
+        );
+    }
+    out.push_str("</details></aside>\n");
+    out
 }
 
 /// Builds the site (only `agencies` when not empty) into memory, drafts included: a preview is
@@ -222,13 +282,19 @@ pub fn build_in_memory(
     let draft_errors: Vec<Diagnostic> = checked
         .diagnostics
         .iter()
-        .filter(|d| d.draft && d.severity == crate::diagnostic::Severity::Error)
+        .filter(|d| d.draft && d.severity == Severity::Error)
         .filter(|d| d.acknowledged.is_none())
+        .cloned()
+        .collect();
+    let warnings: Vec<Diagnostic> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Warning && d.acknowledged.is_none())
         .cloned()
         .collect();
     match build::render_to_memory(root, &checked, &options) {
         Ok(files) => Ok((
-            with_reload_script(files, &reload_script(base)),
+            with_reload_script(files, &reload_script(base), &warnings),
             draft_errors,
         )),
         Err(BuildError::Check(checked)) => Err(checked.diagnostics),
@@ -743,12 +809,26 @@ mod tests {
         let mut files = Files::default();
         files.add("a.html", "<html><body><p>x</p></body></html>");
         files.add("a.css", "body{}");
-        let files = with_reload_script(files, "<script>1</script>");
+        let files = with_reload_script(files, "<script>1</script>", &[]);
         assert_eq!(
             files.get("a.html").unwrap(),
             b"<html><body><p>x</p><script>1</script></body></html>"
         );
         assert_eq!(files.get("a.css").unwrap(), b"body{}");
+    }
+
+    #[test]
+    fn warnings_go_to_the_pages_of_their_agency() {
+        let mut files = Files::default();
+        files.add("index.html", "<body></body>");
+        files.add("a/index.html", "<body></body>");
+        files.add("b/index.html", "<body></body>");
+        let warning = Diagnostic::new("D007", Path::new("content/a/2024/report.md"));
+        let files = with_reload_script(files, "", &[warning]);
+        let page = |p: &str| String::from_utf8_lossy(files.get(p).unwrap()).to_string();
+        assert!(page("a/index.html").contains("警告[D007]"));
+        assert!(page("index.html").contains("警告[D007]"));
+        assert!(!page("b/index.html").contains("nianbao-warnings"));
     }
 
     #[test]

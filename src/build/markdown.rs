@@ -204,7 +204,10 @@ mod tests {
             &mut ids,
         );
         assert!(!html.contains("<pre") && !html.contains("<code"), "{html}");
-        assert!(html.contains("<p>首行缩进的一段，<strong>要点</strong>。</p>"), "{html}");
+        assert!(
+            html.contains("<p>首行缩进的一段，<strong>要点</strong>。</p>"),
+            "{html}"
+        );
         assert!(html.contains("<p>制表符缩进的一段。</p>"), "{html}");
         assert!(html.contains("<p>全角空格缩进的一段。</p>"), "{html}");
         assert!(html.contains("<p>同一段落里换行的另一段。</p>"), "{html}");
