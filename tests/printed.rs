@@ -1,0 +1,280 @@
+//! Reports as printed: notes beside numbers, rows a province adds to part 二, units of money, one
+//! way to show a value on every page, acknowledged problems marked wherever a cell appears, and
+//! narrative habits (首行缩进, full-width indents, part headings not written as headings).
+//! The fixture `printed` is a fictional 示例镇 whose 2022 report has all of these.
+
+mod common;
+
+use common::{Site, only, with_code};
+
+fn build(site: &Site) {
+    let out = site.run(&["build"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "build failed: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The `<tr>` elements of a page's table with this id, in order.
+fn table_rows(html: &str, id: &str) -> Vec<String> {
+    let start = html
+        .find(&format!("<table class=\"report-table part2\" id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no table {id}"));
+    let end = start + html[start..].find("</table>").unwrap();
+    html[start..end]
+        .split("<tr>")
+        .skip(1)
+        .map(|r| r.to_string())
+        .collect()
+}
+
+#[test]
+fn notes_and_extra_rows_are_kept_as_printed() {
+    let site = Site::fixture("printed");
+    let (code, diagnostics) = site.check();
+    assert_eq!(code, 0, "{diagnostics:#?}");
+    build(&site);
+    let page = site.read("output/shilizhen/2022/index.html");
+
+    // 「1（其中修订1件）」: the number 1 with a footnote mark, the note listed under the table.
+    let rows = table_rows(&page, "t-proactive-item1");
+    // Header, 规章, 行政规范性文件, then the added row in the place it was written.
+    assert_eq!(rows.len(), 4, "{rows:#?}");
+    assert!(rows[1].contains(">规章<"), "{}", rows[1]);
+    assert!(
+        rows[2].contains(">1</a><a class=\"fn\" href=\"#fn-1\" title=\"其中修订1件\">注1</a>"),
+        "{}",
+        rows[2]
+    );
+    assert!(
+        page.contains("<li id=\"fn-1\"><span class=\"fn\">注1</span> 「第二十条第（一）项 行政规范性文件」×「本年制发件数」：其中修订1件</li>"),
+        "the note is listed under its table"
+    );
+    // The added row: its label, marked as not part of the national template, values in place,
+    // the `{值: 12, 注: …}` form noted too, header associations for screen readers.
+    let extra = &rows[3];
+    assert!(extra.contains("class=\"extra\">其他主动公开文件<span class=\"extra-tag\">（本地增加的项目，不属于全国统一格式）</span>"), "{extra}");
+    assert!(extra.contains("headers=\"t-proactive-item1-x1 t-proactive-item1-h1\" class=\"num extra\">5<"), "{extra}");
+    assert!(extra.contains(">12<a class=\"fn\" href=\"#fn-2\" title=\"含转发上级文件3件\">注2</a>"), "{extra}");
+    assert!(page.contains("不参与数字核对和年度比较"));
+    // A money cell with a note: 「0（本年未收费）」.
+    assert!(page.contains("title=\"本年未收费\">注3</a>"));
+
+    // The added row is left out of comparisons and metric pages.
+    let compare = site.read("output/shilizhen/2022/compare.html");
+    assert!(!compare.contains("其他主动公开文件"));
+    let metric = site.read("output/shilizhen/metrics/proactive.item1.html");
+    assert!(!metric.contains("其他主动公开文件"));
+
+    // Exports: unit, note and whether the row is part of the national template.
+    let csv = site.read("output/shilizhen/2022/data.csv");
+    let header = csv.lines().next().unwrap();
+    assert!(header.ends_with("单元格编号,数值,单位,注,全国统一格式项目"), "{header}");
+    assert!(csv.contains(",proactive.item1.normative_documents.issued,1,,其中修订1件,是\n"));
+    assert!(csv.contains("第二十条第（一）项 其他主动公开文件,现行有效件数,,12,,含转发上级文件3件,否\n"));
+    assert!(csv.contains(",fees.notice_amount.value,0,元,本年未收费,是\n"));
+    let json: serde_json::Value =
+        serde_json::from_str(&site.read("output/shilizhen/2022/data.json")).unwrap();
+    let extra: Vec<&serde_json::Value> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["national"] == false)
+        .collect();
+    assert_eq!(extra.len(), 3);
+    assert_eq!(extra[2]["value"], "12");
+    assert_eq!(extra[2]["note"], "含转发上级文件3件");
+}
+
+#[test]
+fn extra_rows_are_not_checked_and_their_mistakes_are_named() {
+    let site = Site::fixture("printed");
+    let data = "content/shilizhen/2022/data.yaml";
+    // A row with a number missing, or a word for a number, is reported at its line with its
+    // label; nothing else about added rows is checked.
+    site.replace(
+        data,
+        "其他主动公开文件: [5, 0, {值: 12, 注: 含转发上级文件3件}]",
+        "其他主动公开文件: [5, 0]\n      市级转发文件: [一, 0, 3]",
+    );
+    let (code, diagnostics) = site.check();
+    assert_eq!(code, 1);
+    let count = only(&diagnostics, "L013");
+    assert_eq!(count["yaml_path"], "proactive.item1.extra_rows.其他主动公开文件");
+    assert_eq!(count["line"], site.line_of(data, "其他主动公开文件: [5, 0]"));
+    let bad = only(&diagnostics, "L010");
+    assert_eq!(bad["yaml_path"], "proactive.item1.extra_rows.市级转发文件[0]");
+    assert_eq!(
+        bad["label"],
+        "「第二十条第（一）项 市级转发文件」×「本年制发件数」"
+    );
+    // extra_rows belong to part 二 only.
+    let site = Site::fixture("printed");
+    site.replace(
+        data,
+        "  reconsideration: [1, 0, 0, 0, 0]",
+        "  extra_rows:\n    其他: [1, 0, 0, 0, 0]\n  reconsideration: [1, 0, 0, 0, 0]",
+    );
+    let (_, diagnostics) = site.check();
+    let unknown = only(&diagnostics, "L005");
+    assert_eq!(unknown["yaml_path"], "review.extra_rows");
+}
+
+#[test]
+fn a_note_needs_its_number() {
+    let site = Site::fixture("printed");
+    let data = "content/shilizhen/2022/data.yaml";
+    site.replace(
+        data,
+        "{值: 12, 注: 含转发上级文件3件}",
+        "{注: 含转发上级文件3件}",
+    );
+    let (code, diagnostics) = site.check();
+    assert_eq!(code, 1);
+    let missing = only(&diagnostics, "L006");
+    assert!(
+        missing["message"].as_str().unwrap().contains("缺少数值（值）"),
+        "{missing}"
+    );
+    assert_eq!(missing["line"], site.line_of(data, "{注: 含转发上级文件3件}"));
+}
+
+#[test]
+fn one_way_to_show_a_value_with_units() {
+    // The valid fixture's 2019 report has 本年增/减 of +2 and -3, and a 万元 amount.
+    let site = Site::fixture("valid");
+    site.replace(
+        "content/shili/2019/data.yaml",
+        "procurement: [3, 12.5]",
+        "procurement: [3, /]",
+    );
+    let (code, _) = site.check();
+    assert_eq!(code, 1, "a `/` is an error until acknowledged");
+    site.replace(
+        "content/shili/2019/data.yaml",
+        "procurement: [3, /]",
+        "procurement: [3, 12.50]",
+    );
+    build(&site);
+    let compare = site.read("output/shili/2020/compare.html");
+    // The sign of 本年增/减 in the previous year's column, as the year page prints it.
+    let licensing = compare
+        .split("<tr")
+        .find(|r| r.contains(">行政许可<") && r.contains(">本年增/减<"))
+        .unwrap();
+    assert!(licensing.contains(">+2</a>"), "{licensing}");
+    let penalties = compare
+        .split("<tr")
+        .find(|r| r.contains(">行政处罚<") && r.contains(">本年增/减<"))
+        .unwrap();
+    assert!(penalties.contains(">-3</a>"), "{penalties}");
+    // Money names its unit: year page header, comparison and metric pages; kept as written.
+    let year = site.read("output/shili/2019/index.html");
+    assert!(year.contains(">采购总金额（万元）</th>"));
+    assert!(year.contains(">12.50</a>"));
+    assert!(compare.contains("<td>采购总金额（万元）</td>"));
+    assert!(compare.contains(">12.50</a>"));
+    let metric = site.read("output/shili/metrics/proactive.item9.html");
+    assert!(metric.contains("<th scope=\"col\">采购总金额（万元）</th>"));
+    // A label that names its unit already is not changed.
+    let y2021 = site.read("output/shili/2021/index.html");
+    assert!(y2021.contains(">本年收费金额（单位：万元）</th>"));
+    assert!(!y2021.contains("（单位：万元）（万元）"));
+    let csv = site.read("output/shili/2019/data.csv");
+    assert!(csv.contains(",proactive.item9.procurement.amount,12.50,万元,,是\n"));
+}
+
+#[test]
+fn blank_cells_read_as_blank_on_the_comparison_page() {
+    let site = Site::fixture("valid");
+    let data = "content/shili/2019/data.yaml";
+    site.replace(data, "procurement: [3, 12.5]", "procurement: [3, /]");
+    site.write(
+        data,
+        format!(
+            "{}\nacknowledged:\n  - code: N001\n    cell: proactive.item9.procurement.amount\n    reason: 原报告此格空白\n",
+            site.read(data)
+        ),
+    );
+    build(&site);
+    let compare = site.read("output/shili/2020/compare.html");
+    let amount = compare
+        .split("<tr")
+        .find(|r| r.contains("<td>采购总金额（万元）</td>"))
+        .unwrap();
+    // 「/」 (left blank), not 「—」 (no figure), and the ※ of the acknowledgement with its note.
+    assert!(amount.contains("2019/index.html#c-proactive-item9-procurement-amount\">/</a>"), "{amount}");
+    assert!(amount.contains("class=\"mark\" href=\"../../shili/2019/index.html#note-1\""), "{amount}");
+    assert!(amount.contains("原报告此格空白"), "{amount}");
+}
+
+#[test]
+fn acknowledged_problems_are_marked_wherever_the_cell_appears() {
+    let site = Site::fixture("printed");
+    build(&site);
+    // 2022 printed 行政复议 总计 as 0 though its results add up to 1 (acknowledged T004).
+    let agency = site.read("output/shilizhen/index.html");
+    let chart_start = agency.find("id=\"chart-reconsideration-title\"").unwrap();
+    let chart = &agency[chart_start..];
+    let chart = &chart[..chart.find("</figure>").unwrap()];
+    assert!(chart.contains(">0※1</text>"), "the bar's figure carries the mark: {chart}");
+    assert!(chart.contains("2022年 0※1"), "the text alternative too");
+    assert!(chart.contains("<li>2022年※1：已确认的问题：第四部分总计不等于各结果之和"), "{chart}");
+    // The other charts are not marked.
+    let received = &agency[agency.find("id=\"chart-received-title\"").unwrap()..];
+    let received = &received[..received.find("</figure>").unwrap()];
+    assert!(!received.contains('※'));
+
+    let compare = site.read("output/shilizhen/2022/compare.html");
+    let row = compare
+        .split("<tr")
+        .find(|r| r.contains(">行政复议<") && r.contains("<td>总计</td>"))
+        .unwrap();
+    assert!(row.contains("href=\"../../shilizhen/2022/index.html#note-1\""), "{row}");
+    let metric = site.read("output/shilizhen/metrics/review.html");
+    assert!(metric.contains("href=\"../../shilizhen/2022/index.html#note-1\""));
+    // The year page still has its note with the same mark.
+    let year = site.read("output/shilizhen/2022/index.html");
+    assert!(year.contains("<li id=\"note-1\"><span class=\"mark\">※1</span>"));
+}
+
+#[test]
+fn indented_paragraphs_render_as_paragraphs() {
+    let site = Site::fixture("printed");
+    build(&site);
+    let page = site.read("output/shilizhen/2022/index.html");
+    assert!(!page.contains("<pre"), "no code block from a 首行缩进");
+    assert!(page.contains("<p>2022年，示例镇人民政府依法做好政府信息公开工作"));
+    assert!(page.contains("<p>这一段行首是一个制表符（Tab），同样是首行缩进。</p>"));
+    assert!(page.contains("<p>这一段行首是两个全角空格，按普通段落缩进显示。</p>"));
+}
+
+#[test]
+fn part_headings_not_written_as_headings_are_named_at_their_line() {
+    let site = Site::fixture("printed");
+    let report = "content/shilizhen/2022/report.md";
+    site.replace(report, "## 五、存在的主要问题及改进情况", "五、存在的主要问题及改进情况");
+    site.replace(report, "## 一、总体情况", "# 一、总体情况");
+    let (code, diagnostics) = site.check();
+    assert_eq!(code, 1);
+    assert!(with_code(&diagnostics, "D003").is_empty(), "{diagnostics:#?}");
+    let unmarked = only(&diagnostics, "D011");
+    assert_eq!(unmarked["line"], site.line_of(report, "五、存在的主要问题及改进情况"));
+    assert_eq!(unmarked["expected"], "## 五、存在的主要问题及改进情况");
+    let level = only(&diagnostics, "D012");
+    assert_eq!(level["line"], site.line_of(report, "# 一、总体情况"));
+    assert_eq!(level["found"], "# 一、总体情况");
+
+    // Numbered points of the prose that merely start with a numeral are left alone.
+    let site = Site::fixture("printed");
+    site.replace(
+        report,
+        "2022年工作中仍存在",
+        "一、加强组织领导。\n\n三、主动公开情况\n\n2022年工作中仍存在",
+    );
+    let (code, diagnostics) = site.check();
+    assert_eq!(code, 0, "{diagnostics:#?}");
+}
