@@ -1724,6 +1724,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn notes_printed_with_numbers() {
+        assert_eq!(split_note("12（其中修订5件）"), Some(("12", "其中修订5件")));
+        assert_eq!(split_note("12 (含转发3件)"), Some(("12", "含转发3件")));
+        assert_eq!(split_note("/（本年未开展）"), Some(("/", "本年未开展")));
+        assert_eq!(split_note("12"), None);
+        assert_eq!(split_note("（其中修订5件）"), None);
+        assert_eq!(split_note("12（）"), None);
+        assert_eq!(split_note("12（其中修订5件"), None);
+    }
+
+    #[test]
     fn numbers_by_kind() {
         assert_eq!(
             parse_number("12", CellKind::Count).unwrap(),

@@ -302,12 +302,12 @@ fn data_downloads_have_one_row_per_cell() {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "\u{feff}机关,年度,格式,部分,行标签,列标签,单元格编号,数值"
+        "\u{feff}机关,年度,格式,部分,行标签,列标签,单元格编号,数值,单位,注,全国统一格式项目"
     );
     assert!(csv.contains(
-        "广州市白云区人民政府嘉禾街道办事处,2020,2019,二、主动公开政府信息情况,第二十条第（九）项 政府集中采购,采购总金额,proactive.item9.procurement.amount,1090.98"
+        "广州市白云区人民政府嘉禾街道办事处,2020,2019,二、主动公开政府信息情况,第二十条第（九）项 政府集中采购,采购总金额,proactive.item9.procurement.amount,1090.98,万元,,是\n"
     ), "{csv}");
-    assert!(csv.contains(",proactive.item6.penalties.change,+373"));
+    assert!(csv.contains(",proactive.item6.penalties.change,+373,,,是\n"));
     let json: serde_json::Value =
         serde_json::from_str(&site.read("output/hongze/data.json")).unwrap();
     let rows = json.as_array().unwrap();

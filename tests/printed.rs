@@ -57,8 +57,16 @@ fn notes_and_extra_rows_are_kept_as_printed() {
     // the `{值: 12, 注: …}` form noted too, header associations for screen readers.
     let extra = &rows[3];
     assert!(extra.contains("class=\"extra\">其他主动公开文件<span class=\"extra-tag\">（本地增加的项目，不属于全国统一格式）</span>"), "{extra}");
-    assert!(extra.contains("headers=\"t-proactive-item1-x1 t-proactive-item1-h1\" class=\"num extra\">5<"), "{extra}");
-    assert!(extra.contains(">12<a class=\"fn\" href=\"#fn-2\" title=\"含转发上级文件3件\">注2</a>"), "{extra}");
+    assert!(
+        extra.contains(
+            "headers=\"t-proactive-item1-x1 t-proactive-item1-h1\" class=\"num extra\">5<"
+        ),
+        "{extra}"
+    );
+    assert!(
+        extra.contains(">12<a class=\"fn\" href=\"#fn-2\" title=\"含转发上级文件3件\">注2</a>"),
+        "{extra}"
+    );
     assert!(page.contains("不参与数字核对和年度比较"));
     // A money cell with a note: 「0（本年未收费）」.
     assert!(page.contains("title=\"本年未收费\">注3</a>"));
@@ -72,9 +80,16 @@ fn notes_and_extra_rows_are_kept_as_printed() {
     // Exports: unit, note and whether the row is part of the national template.
     let csv = site.read("output/shilizhen/2022/data.csv");
     let header = csv.lines().next().unwrap();
-    assert!(header.ends_with("单元格编号,数值,单位,注,全国统一格式项目"), "{header}");
+    assert!(
+        header.ends_with("单元格编号,数值,单位,注,全国统一格式项目"),
+        "{header}"
+    );
     assert!(csv.contains(",proactive.item1.normative_documents.issued,1,,其中修订1件,是\n"));
-    assert!(csv.contains("第二十条第（一）项 其他主动公开文件,现行有效件数,,12,,含转发上级文件3件,否\n"));
+    assert!(
+        csv.contains(
+            "第二十条第（一）项 其他主动公开文件,现行有效件数,,12,,含转发上级文件3件,否\n"
+        )
+    );
     assert!(csv.contains(",fees.notice_amount.value,0,元,本年未收费,是\n"));
     let json: serde_json::Value =
         serde_json::from_str(&site.read("output/shilizhen/2022/data.json")).unwrap();
@@ -103,10 +118,19 @@ fn extra_rows_are_not_checked_and_their_mistakes_are_named() {
     let (code, diagnostics) = site.check();
     assert_eq!(code, 1);
     let count = only(&diagnostics, "L013");
-    assert_eq!(count["yaml_path"], "proactive.item1.extra_rows.其他主动公开文件");
-    assert_eq!(count["line"], site.line_of(data, "其他主动公开文件: [5, 0]"));
+    assert_eq!(
+        count["yaml_path"],
+        "proactive.item1.extra_rows.其他主动公开文件"
+    );
+    assert_eq!(
+        count["line"],
+        site.line_of(data, "其他主动公开文件: [5, 0]")
+    );
     let bad = only(&diagnostics, "L010");
-    assert_eq!(bad["yaml_path"], "proactive.item1.extra_rows.市级转发文件[0]");
+    assert_eq!(
+        bad["yaml_path"],
+        "proactive.item1.extra_rows.市级转发文件[0]"
+    );
     assert_eq!(
         bad["label"],
         "「第二十条第（一）项 市级转发文件」×「本年制发件数」"
@@ -136,10 +160,16 @@ fn a_note_needs_its_number() {
     assert_eq!(code, 1);
     let missing = only(&diagnostics, "L006");
     assert!(
-        missing["message"].as_str().unwrap().contains("缺少数值（值）"),
+        missing["message"]
+            .as_str()
+            .unwrap()
+            .contains("缺少数值（值）"),
         "{missing}"
     );
-    assert_eq!(missing["line"], site.line_of(data, "{注: 含转发上级文件3件}"));
+    assert_eq!(
+        missing["line"],
+        site.line_of(data, "{注: 含转发上级文件3件}")
+    );
 }
 
 #[test]
@@ -206,8 +236,14 @@ fn blank_cells_read_as_blank_on_the_comparison_page() {
         .find(|r| r.contains("<td>采购总金额（万元）</td>"))
         .unwrap();
     // 「/」 (left blank), not 「—」 (no figure), and the ※ of the acknowledgement with its note.
-    assert!(amount.contains("2019/index.html#c-proactive-item9-procurement-amount\">/</a>"), "{amount}");
-    assert!(amount.contains("class=\"mark\" href=\"../../shili/2019/index.html#note-1\""), "{amount}");
+    assert!(
+        amount.contains("2019/index.html#c-proactive-item9-procurement-amount\">/</a>"),
+        "{amount}"
+    );
+    assert!(
+        amount.contains("class=\"mark\" href=\"../../shili/2019/index.html#note-1\""),
+        "{amount}"
+    );
     assert!(amount.contains("原报告此格空白"), "{amount}");
 }
 
@@ -220,9 +256,15 @@ fn acknowledged_problems_are_marked_wherever_the_cell_appears() {
     let chart_start = agency.find("id=\"chart-reconsideration-title\"").unwrap();
     let chart = &agency[chart_start..];
     let chart = &chart[..chart.find("</figure>").unwrap()];
-    assert!(chart.contains(">0※1</text>"), "the bar's figure carries the mark: {chart}");
+    assert!(
+        chart.contains(">0※1</text>"),
+        "the bar's figure carries the mark: {chart}"
+    );
     assert!(chart.contains("2022年 0※1"), "the text alternative too");
-    assert!(chart.contains("<li>2022年※1：已确认的问题：第四部分总计不等于各结果之和"), "{chart}");
+    assert!(
+        chart.contains("<li>2022年※1：已确认的问题：第四部分总计不等于各结果之和"),
+        "{chart}"
+    );
     // The other charts are not marked.
     let received = &agency[agency.find("id=\"chart-received-title\"").unwrap()..];
     let received = &received[..received.find("</figure>").unwrap()];
@@ -233,7 +275,10 @@ fn acknowledged_problems_are_marked_wherever_the_cell_appears() {
         .split("<tr")
         .find(|r| r.contains(">行政复议<") && r.contains("<td>总计</td>"))
         .unwrap();
-    assert!(row.contains("href=\"../../shilizhen/2022/index.html#note-1\""), "{row}");
+    assert!(
+        row.contains("href=\"../../shilizhen/2022/index.html#note-1\""),
+        "{row}"
+    );
     let metric = site.read("output/shilizhen/metrics/review.html");
     assert!(metric.contains("href=\"../../shilizhen/2022/index.html#note-1\""));
     // The year page still has its note with the same mark.
@@ -256,13 +301,23 @@ fn indented_paragraphs_render_as_paragraphs() {
 fn part_headings_not_written_as_headings_are_named_at_their_line() {
     let site = Site::fixture("printed");
     let report = "content/shilizhen/2022/report.md";
-    site.replace(report, "## 五、存在的主要问题及改进情况", "五、存在的主要问题及改进情况");
+    site.replace(
+        report,
+        "## 五、存在的主要问题及改进情况",
+        "五、存在的主要问题及改进情况",
+    );
     site.replace(report, "## 一、总体情况", "# 一、总体情况");
     let (code, diagnostics) = site.check();
     assert_eq!(code, 1);
-    assert!(with_code(&diagnostics, "D003").is_empty(), "{diagnostics:#?}");
+    assert!(
+        with_code(&diagnostics, "D003").is_empty(),
+        "{diagnostics:#?}"
+    );
     let unmarked = only(&diagnostics, "D011");
-    assert_eq!(unmarked["line"], site.line_of(report, "五、存在的主要问题及改进情况"));
+    assert_eq!(
+        unmarked["line"],
+        site.line_of(report, "五、存在的主要问题及改进情况")
+    );
     assert_eq!(unmarked["expected"], "## 五、存在的主要问题及改进情况");
     let level = only(&diagnostics, "D012");
     assert_eq!(level["line"], site.line_of(report, "# 一、总体情况"));

@@ -191,13 +191,20 @@ fn serve_shows_warnings_in_a_quiet_panel() {
     let server = Server::start(&site, &[]);
     let (status, page) = server.get("hongze/2024/index.html");
     assert_eq!(status, 200, "a warning does not stop the build");
-    let panel_start = page.find("<aside id=\"nianbao-warnings\"").expect("a warnings panel");
+    let panel_start = page
+        .find("<aside id=\"nianbao-warnings\"")
+        .expect("a warnings panel");
     let panel = &page[panel_start..page[panel_start..].find("</aside>").unwrap() + panel_start];
     assert!(panel.contains("警告[D007]"), "{panel}");
     assert!(panel.contains("content/hongze/2024/report.md:"), "{panel}");
     assert!(panel.contains("<details>"), "closed until clicked: {panel}");
     // Another agency's pages do not carry it.
-    assert!(!server.get("jiahe/2020/index.html").1.contains("nianbao-warnings"));
+    assert!(
+        !server
+            .get("jiahe/2020/index.html")
+            .1
+            .contains("nianbao-warnings")
+    );
     // `build` output never has it.
     let out = site.run(&["build"]);
     assert_eq!(out.status.code(), Some(0));
@@ -206,7 +213,12 @@ fn serve_shows_warnings_in_a_quiet_panel() {
     // The guidance removed: the panel goes with the next build.
     site.write(report, &original);
     server.wait_for("reload");
-    assert!(!server.get("hongze/2024/index.html").1.contains("nianbao-warnings"));
+    assert!(
+        !server
+            .get("hongze/2024/index.html")
+            .1
+            .contains("nianbao-warnings")
+    );
 }
 
 /// Listens on the reload endpoint of a server; yields (event, data) pairs.
