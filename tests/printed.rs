@@ -56,7 +56,7 @@ fn notes_and_extra_rows_are_kept_as_printed() {
     // The added row: its label, marked as not part of the national template, values in place,
     // the `{值: 12, 注: …}` form noted too, header associations for screen readers.
     let extra = &rows[3];
-    assert!(extra.contains("class=\"extra\">其他主动公开文件<span class=\"extra-tag\">（本地增加的项目，不属于全国统一格式）</span>"), "{extra}");
+    assert!(extra.contains("class=\"extra\">其他主动公开文件<span class=\"extra-tag\">（本地增加，非全国统一格式）</span>"), "{extra}");
     assert!(
         extra.contains(
             "headers=\"t-proactive-item1-x1 t-proactive-item1-h1\" class=\"num extra\">5<"

@@ -370,7 +370,7 @@ pub fn grid_html(grid: &Grid, root: &str) -> String {
 /// The class of the label of a row that is not part of the national template.
 pub const EXTRA_CLASS: &str = "extra";
 /// What the label of such a row says after the label as printed.
-const EXTRA_TAG: &str = "<span class=\"extra-tag\">（本地增加的项目，不属于全国统一格式）</span>";
+const EXTRA_TAG: &str = "<span class=\"extra-tag\">（本地增加，非全国统一格式）</span>";
 
 /// Inserts rows that are not part of the national template into a `Layout::Rows` grid, each
 /// after the template row it follows (`after`, None: before the first). Each row is its label
