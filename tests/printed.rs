@@ -281,9 +281,27 @@ fn acknowledged_problems_are_marked_wherever_the_cell_appears() {
     );
     let metric = site.read("output/shilizhen/metrics/review.html");
     assert!(metric.contains("href=\"../../shilizhen/2022/index.html#note-1\""));
-    // The year page still has its note with the same mark.
+    // The indicators computed from it too, on the comparison and year pages.
+    let indicators = &compare[compare.find("id=\"indicators\"").unwrap()..];
+    let reconsideration = indicators
+        .split("<tr>")
+        .find(|r| r.contains(">行政复议案件数<"))
+        .unwrap();
+    assert!(reconsideration.contains("※1"), "{reconsideration}");
+    // The year page still has its note with the same mark, and marks its indicator.
     let year = site.read("output/shilizhen/2022/index.html");
     assert!(year.contains("<li id=\"note-1\"><span class=\"mark\">※1</span>"));
+    let figures = &year[year.find("id=\"indicators\"").unwrap()..];
+    let figure = figures
+        .split("<div>")
+        .find(|r| r.contains("<dt>行政复议案件数</dt>"))
+        .unwrap();
+    assert!(figure.contains("※1"), "{figure}");
+    let litigation = figures
+        .split("<div>")
+        .find(|r| r.contains("<dt>行政诉讼案件数</dt>"))
+        .unwrap();
+    assert!(!litigation.contains('※'), "{litigation}");
 }
 
 #[test]

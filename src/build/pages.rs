@@ -16,7 +16,8 @@ use crate::diagnostic::{Diagnostic, code_info};
 use crate::format::{cell_text, indicator_text};
 use crate::model::{Agency, Site, Year};
 use crate::template::{
-    CellKind, Column, INDICATORS, IndicatorKind, PARTS, PartKind, Row, Table, label_with_unit, part,
+    CellKind, Column, INDICATORS, Indicator, IndicatorKind, PARTS, PartKind, Row, Table,
+    label_with_unit, part,
 };
 use crate::textdiff;
 
@@ -370,12 +371,7 @@ impl Renderer<'_> {
                     .iter()
                     .map(|y| {
                         let previous = agency.year(y.year.wrapping_sub(1));
-                        let mark = notes.of(y.year).and_then(|n| {
-                            let ids = indicator.numerator.iter().chain(indicator.denominator);
-                            ids.filter_map(|id| n.touching(id))
-                                .next()
-                                .map(|note| Mark::of(note, &year_path(agency, y.year)))
-                        });
+                        let mark = notes.indicator_mark(agency, y.year, indicator);
                         (y.year, indicator_value(indicator, y, previous), mark)
                     })
                     .collect();
@@ -545,6 +541,7 @@ impl Renderer<'_> {
         struct Figure {
             label: &'static str,
             value: String,
+            mark: Option<Mark>,
             change: String,
             definition: &'static str,
         }
@@ -684,6 +681,7 @@ impl Renderer<'_> {
                 Figure {
                     label: i.label,
                     value: indicator_text(i, value),
+                    mark: agency_notes.indicator_mark(agency, year.year, i),
                     change,
                     definition: i.definition,
                 }
@@ -811,6 +809,8 @@ impl Renderer<'_> {
             definition: &'static str,
             previous: String,
             current: String,
+            previous_mark: Option<Mark>,
+            current_mark: Option<Mark>,
         }
         #[derive(Serialize)]
         struct TextView {
@@ -918,6 +918,8 @@ impl Renderer<'_> {
                 definition: i.definition,
                 previous: indicator_text(i, indicator_value(i, previous, None)),
                 current: indicator_text(i, indicator_value(i, year, Some(previous))),
+                previous_mark: notes.indicator_mark(agency, previous.year, i),
+                current_mark: notes.indicator_mark(agency, year.year, i),
             })
             .collect();
         let texts: Vec<TextView> = PARTS
@@ -1288,6 +1290,15 @@ struct AgencyNotes<'a>(Vec<YearNotes<'a>>);
 impl<'a> AgencyNotes<'a> {
     fn of(&self, year: u16) -> Option<&YearNotes<'a>> {
         self.0.iter().find(|n| n.year.year == year)
+    }
+
+    /// The mark of an indicator of a year when a cell it is computed from has an acknowledged
+    /// problem (a printed-but-wrong 0 is not drawn as a fact).
+    fn indicator_mark(&self, agency: &Agency, year: u16, indicator: &Indicator) -> Option<Mark> {
+        let notes = self.of(year)?;
+        let mut ids = indicator.numerator.iter().chain(indicator.denominator);
+        let note = ids.find_map(|id| notes.touching(id))?;
+        Some(Mark::of(note, &year_path(agency, year)))
     }
 
     /// The mark of a cell of a year, for pages other than the year page.
