@@ -380,13 +380,16 @@ impl Renderer<'_> {
                     .map(|(year, value, mark)| Point {
                         label: year.to_string(),
                         value: *value,
-                        text: mark.as_ref().map(|m| {
-                            let text = match value {
-                                Some(_) => indicator_text(indicator, *value),
-                                None => "无数据".to_string(),
-                            };
-                            format!("{text}{}", m.text)
-                        }),
+                        // The figure as every page prints it; the chart says 「无数据」 itself.
+                        text: match (value, mark) {
+                            (Some(_), _) => Some(format!(
+                                "{}{}",
+                                indicator_text(indicator, *value),
+                                mark.as_ref().map_or("", |m| m.text.as_str())
+                            )),
+                            (None, Some(m)) => Some(format!("无数据{}", m.text)),
+                            (None, None) => None,
+                        },
                     })
                     .collect();
                 let format = match indicator.kind {
