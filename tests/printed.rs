@@ -203,12 +203,12 @@ fn one_way_to_show_a_value_with_units() {
     assert!(penalties.contains(">-3</a>"), "{penalties}");
     // Money names its unit: year page header, comparison and metric pages; kept as written.
     let year = site.read("output/shili/2019/index.html");
-    assert!(year.contains(">采购总金额（万元）</th>"));
+    assert!(year.contains(">采购总金额（单位：万元）</th>"));
     assert!(year.contains(">12.50</a>"));
-    assert!(compare.contains("<td>采购总金额（万元）</td>"));
+    assert!(compare.contains("<td>采购总金额（单位：万元）</td>"));
     assert!(compare.contains(">12.50</a>"));
     let metric = site.read("output/shili/metrics/proactive.item9.html");
-    assert!(metric.contains("<th scope=\"col\">采购总金额（万元）</th>"));
+    assert!(metric.contains("<th scope=\"col\">采购总金额（单位：万元）</th>"));
     // A label that names its unit already is not changed.
     let y2021 = site.read("output/shili/2021/index.html");
     assert!(y2021.contains(">本年收费金额（单位：万元）</th>"));
@@ -233,7 +233,7 @@ fn blank_cells_read_as_blank_on_the_comparison_page() {
     let compare = site.read("output/shili/2020/compare.html");
     let amount = compare
         .split("<tr")
-        .find(|r| r.contains("<td>采购总金额（万元）</td>"))
+        .find(|r| r.contains("<td>采购总金额（单位：万元）</td>"))
         .unwrap();
     // 「/」 (left blank), not 「—」 (no figure), and the ※ of the acknowledgement with its note.
     assert!(
@@ -331,13 +331,13 @@ fn part_headings_not_written_as_headings_are_named_at_their_line() {
         with_code(&diagnostics, "D003").is_empty(),
         "{diagnostics:#?}"
     );
-    let unmarked = only(&diagnostics, "D011");
+    let unmarked = only(&diagnostics, "D012");
     assert_eq!(
         unmarked["line"],
         site.line_of(report, "五、存在的主要问题及改进情况")
     );
     assert_eq!(unmarked["expected"], "## 五、存在的主要问题及改进情况");
-    let level = only(&diagnostics, "D012");
+    let level = only(&diagnostics, "D013");
     assert_eq!(level["line"], site.line_of(report, "# 一、总体情况"));
     assert_eq!(level["found"], "# 一、总体情况");
 
