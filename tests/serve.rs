@@ -195,7 +195,12 @@ fn serve_shows_warnings_in_a_quiet_panel() {
     assert!(panel.contains("content/hongze/2025/report.md:"), "{panel}");
     assert!(panel.contains("<details>"), "closed until clicked: {panel}");
     // Another agency's pages do not carry it.
-    assert!(!server.get("jiahe/2020/index.html").1.contains("nianbao-warnings"));
+    assert!(
+        !server
+            .get("jiahe/2020/index.html")
+            .1
+            .contains("nianbao-warnings")
+    );
     // `build --drafts` output never has it.
     let out = site.run(&["build", "--drafts"]);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
