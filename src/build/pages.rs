@@ -1388,13 +1388,21 @@ impl<'a> YearNotes<'a> {
 
     /// The note about a cell, or about a row, group or table that holds it (every cell of an
     /// acknowledged row carries the mark outside the year page).
+    /// A note that covers a group of cells (one acknowledgement for a row, a table or a
+    /// pattern) marks each of them. Bounded by the cells of one year's form.
     fn touching(&self, cell_id: &str) -> Option<&Note> {
+        // `inner` is `outer` or lies inside it (`review.reconsideration` holds
+        // `review.reconsideration.total`).
+        fn within(inner: &str, outer: &str) -> bool {
+            inner
+                .strip_prefix(outer)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+        }
         self.notes.iter().find(|n| {
-            n.cell.as_deref().is_some_and(|target| {
-                target == cell_id
-                    || cell_id.starts_with(&format!("{target}."))
-                    || target.starts_with(&format!("{cell_id}."))
-            })
+            n.cell
+                .iter()
+                .chain(&n.cells)
+                .any(|target| within(cell_id, target) || within(target, cell_id))
         })
     }
 
