@@ -351,3 +351,29 @@ fn part_headings_not_written_as_headings_are_named_at_their_line() {
     let (code, diagnostics) = site.check();
     assert_eq!(code, 0, "{diagnostics:#?}");
 }
+
+#[test]
+fn one_acknowledgement_for_a_group_marks_each_cell_it_covers_on_other_pages() {
+    // The blanks fixture acknowledges 167 blank cells of part 三 with one entry.
+    let site = Site::fixture("blanks");
+    build(&site);
+    let compare = site.read("output/moumou/2023/compare.html");
+    let business = compare
+        .split("<tr")
+        .find(|r| {
+            r.contains(">三、本年度办理结果（一）予以公开<") && r.contains("<td>商业企业</td>")
+        })
+        .unwrap();
+    assert!(
+        business.contains("/</a><a class=\"mark\" href=\"../../moumou/2023/index.html#note-1\""),
+        "{business}"
+    );
+    // A printed figure of the same row is not marked.
+    let person = compare
+        .split("<tr")
+        .find(|r| r.contains(">三、本年度办理结果（一）予以公开<") && r.contains("<td>自然人</td>"))
+        .unwrap();
+    assert!(!person.contains("class=\"mark\""), "{person}");
+    let metric = site.read("output/moumou/metrics/requests.html");
+    assert!(metric.matches("moumou/2023/index.html#note-1").count() > 100);
+}
