@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use rust_decimal::Decimal;
 
-use crate::diagnostic::{Diagnostic, Severity, code_info};
+use crate::diagnostic::{Diagnostic, Severity, SourceLines, code_info};
 use crate::model::{Agency, Cell, Site, Year};
 use crate::template::{
     CellKind, Equation, Form, PARTS, PartKind, REPEATED_TEXT_LIMIT, TemplateId, UNIT_SLIP_FACTOR,
@@ -392,11 +392,11 @@ fn check_document(agency: &Agency, year: &Year, out: &mut Vec<Diagnostic>) {
 fn check_narrative(year: &Year, out: &mut Vec<Diagnostic>) {
     let file = &year.report_file;
     let narrative = &year.narrative;
-    let source = &*narrative.source;
+    let lines = SourceLines::new(&narrative.source);
     let at = |code: &'static str, line: usize| {
         Diagnostic::new(code, file)
             .at(crate::yaml::Pos { line, column: 1 })
-            .with_source(source)
+            .with_lines(&lines)
     };
     let mut last = 0;
     for section in &narrative.sections {

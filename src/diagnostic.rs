@@ -177,6 +177,34 @@ pub const CODES: &[CodeInfo] = &[
         "机关文件夹名只用小写英文字母、数字和连字符（如 jiahe），并且要有 agency.yaml。",
     ),
     code(
+        "L018",
+        E,
+        false,
+        "正文嵌套过深",
+        "引用（>）、列表等最多嵌套 32 层；请检查是否误把大段“>”或缩进粘贴进了正文。",
+    ),
+    code(
+        "L019",
+        E,
+        false,
+        "文字中有控制字符",
+        "从 Word 等软件复制的文字可能带有看不见的控制字符（如垂直制表符、换页符）：删除这个值重新输入。",
+    ),
+    code(
+        "L020",
+        E,
+        false,
+        "文字过长",
+        "名称、标题等只写一行；较长的说明请写在 report.md 中。",
+    ),
+    code(
+        "L021",
+        E,
+        false,
+        "链接指向站点以外",
+        "content/ 中的文件和文件夹不能是指向站点目录以外的链接（快捷方式）：把文件复制到站点中。",
+    ),
+    code(
         "N001",
         E,
         true,
@@ -492,6 +520,15 @@ impl Diagnostic {
         self
     }
 
+    /// Fills in the source line from a file's lines split once (for many diagnostics of one file,
+    /// so that each does not scan the file again).
+    pub fn with_lines(mut self, lines: &SourceLines<'_>) -> Self {
+        if let Some(line) = self.line {
+            self.source_line = lines.line(line).map(str::to_string);
+        }
+        self
+    }
+
     /// True when it counts against the exit code: an error nobody acknowledged, outside drafts.
     pub fn is_blocking(&self) -> bool {
         self.severity == Severity::Error && self.acknowledged.is_none() && !self.draft
@@ -546,6 +583,20 @@ impl Diagnostic {
             note("提示", &self.hint);
         }
         out
+    }
+}
+
+/// A file's lines, split once.
+pub struct SourceLines<'a>(Vec<&'a str>);
+
+impl<'a> SourceLines<'a> {
+    pub fn new(source: &'a str) -> Self {
+        SourceLines(source.lines().collect())
+    }
+
+    /// The 1-based line `n`.
+    pub fn line(&self, n: usize) -> Option<&'a str> {
+        self.0.get(n.checked_sub(1)?).copied()
     }
 }
 

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 use walkdir::WalkDir;
 
-use crate::diagnostic::{Diagnostic, code_info, did_you_mean};
+use crate::diagnostic::{Diagnostic, SourceLines, code_info, did_you_mean};
 use crate::model::{
     Acknowledgement, Agency, AgencyKind, Cell, Date, ExtraRow, Footer, Site, SiteConfig, Year,
 };
@@ -318,15 +318,23 @@ fn translate_syntax(info: &str) -> String {
 /// Reads the fields of one mapping, reporting unknown keys with a suggestion.
 struct Fields<'a> {
     file: &'a Path,
-    source: &'a str,
+    lines: SourceLines<'a>,
     diagnostics: &'a mut Vec<Diagnostic>,
 }
 
-impl Fields<'_> {
+impl<'a> Fields<'a> {
+    fn new(file: &'a Path, source: &'a str, diagnostics: &'a mut Vec<Diagnostic>) -> Self {
+        Fields {
+            file,
+            lines: SourceLines::new(source),
+            diagnostics,
+        }
+    }
+
     fn diag(&self, code: &'static str, pos: Pos) -> Diagnostic {
         Diagnostic::new(code, self.file)
             .at(pos)
-            .with_source(self.source)
+            .with_lines(&self.lines)
     }
 
     fn push(&mut self, d: Diagnostic) {
@@ -447,11 +455,7 @@ fn load_site_config(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> SiteConfi
     let Some((source, node)) = read_yaml(root, &path, diagnostics) else {
         return config;
     };
-    let mut f = Fields {
-        file: &shown,
-        source: &source,
-        diagnostics,
-    };
+    let mut f = Fields::new(&shown, &source, diagnostics);
     let map = node.as_map().unwrap_or_default();
     f.unknown_keys(
         map,
@@ -540,11 +544,7 @@ fn load_agency(
     let Some((source, node)) = read_yaml(root, &path, diagnostics) else {
         return Ok(None);
     };
-    let mut f = Fields {
-        file: &shown,
-        source: &source,
-        diagnostics,
-    };
+    let mut f = Fields::new(&shown, &source, diagnostics);
     f.unknown_keys(
         node.as_map().unwrap_or_default(),
         &["name", "short_name", "kind", "region", "contact"],
@@ -655,6 +655,18 @@ fn load_year(root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Opti
     };
     let (data_source, node) = read_yaml(root, &data_path, diagnostics)?;
     let report_text = report_text?;
+    let narrative = narrative::parse(report_text.into());
+    if let Some(line) = narrative.too_deep {
+        diagnostics.push(
+            Diagnostic::new("L018", &report_file)
+                .at(Pos { line, column: 1 })
+                .message(format!(
+                    "正文从这一行起嵌套超过 {} 层（引用、列表、强调等层层套叠），无法生成网页",
+                    narrative::MAX_NESTING
+                ))
+                .with_source(&narrative.source),
+        );
+    }
     let data = read_data(&data_file, &data_source, &node, year, diagnostics);
     Some(Year {
         year,
@@ -673,7 +685,7 @@ fn load_year(root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Opti
         template_pos: get(&node, "template").map(|n| n.pos),
         published_pos: get(&node, "published").map(|n| n.pos),
         acknowledgements: data.acknowledgements,
-        narrative: narrative::parse(report_text.into()),
+        narrative,
         data_source: data_source.into(),
     })
 }
@@ -702,11 +714,7 @@ fn read_data(
     year: u16,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Data {
-    let mut f = Fields {
-        file,
-        source,
-        diagnostics,
-    };
+    let mut f = Fields::new(file, source, diagnostics);
     let year_template = TemplateId::for_year(year).unwrap_or(TemplateId::F2021);
 
     // template: which national format the tables follow.

@@ -52,6 +52,8 @@ pub struct Narrative {
     /// Lines that read as a part heading but are not written as a heading (no `##`, or `#` with
     /// no space after it, or indented into a code block): the part they name and the text.
     pub unmarked_headings: Vec<UnmarkedHeading>,
+    /// The line where the Markdown first nests deeper than [`MAX_NESTING`], if it does.
+    pub too_deep: Option<usize>,
 }
 
 /// A line that reads like a part heading but is plain text.
@@ -61,6 +63,11 @@ pub struct UnmarkedHeading {
     pub line: usize,
     pub text: String,
 }
+
+/// The deepest nesting of Markdown elements (quotes in quotes, lists in lists, emphasis in links…)
+/// nianbao renders. A report needs a handful of levels; the HTML sanitiser's parser slows down
+/// with the square of the depth, so deeper text is refused by `check` before it reaches it.
+pub const MAX_NESTING: usize = 32;
 
 impl Narrative {
     pub fn section(&self, part: u8) -> Option<&Section> {
@@ -76,12 +83,25 @@ impl Narrative {
     }
 
     pub fn line_of(&self, offset: usize) -> usize {
-        line_of(&self.source, offset)
+        LineIndex::new(&self.source).line_of(offset)
     }
 }
 
-fn line_of(source: &str, offset: usize) -> usize {
-    source[..offset.min(source.len())].matches('\n').count() + 1
+/// The byte offsets where lines start, to turn many offsets into line numbers in linear time.
+pub struct LineIndex(Vec<usize>);
+
+impl LineIndex {
+    pub fn new(source: &str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(source.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex(starts)
+    }
+
+    /// The 1-based line of a byte offset.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.0.partition_point(|&start| start <= offset).max(1)
+    }
 }
 
 /// The part number a heading text claims by its leading numeral (「五、…」 → 5).
@@ -139,6 +159,33 @@ fn usual_level(levels: impl Iterator<Item = HeadingLevel>) -> Option<HeadingLeve
     HeadingLevel::try_from(i + 1).ok()
 }
 
+/// The lines of an indented block without their indentation (spaces, tabs, full-width spaces):
+/// how a block indented like a paragraph in a word processor is read.
+pub fn dedent(text: &str) -> String {
+    let indent: &[char] = &['\u{3000}', ' ', '\t'];
+    text.lines()
+        .map(|l| l.trim_start_matches(indent))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The deepest nesting of Markdown elements in a text.
+fn max_depth(markdown: &str) -> usize {
+    let mut depth = 0usize;
+    let mut deepest = 0;
+    for event in Parser::new_ext(markdown, markdown_options()) {
+        match event {
+            Event::Start(_) => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
 /// Splits report.md into its parts.
 pub fn parse(source: Arc<str>) -> Narrative {
     let mut headings = Vec::new();
@@ -150,7 +197,23 @@ pub fn parse(source: Arc<str>) -> Narrative {
     let mut plain_lines: Vec<(usize, String)> = Vec::new();
     let mut first_line: Option<(usize, String)> = None;
     let mut in_indented = false;
+    let lines = LineIndex::new(&source);
+    let mut depth = 0usize;
+    let mut too_deep = None;
+    // An indented block is rendered as the paragraphs it holds (see `build::markdown`): its
+    // nesting counts too.
+    let mut indented = (0usize, String::new());
     for (event, range) in Parser::new_ext(&source, markdown_options()).into_offset_iter() {
+        match &event {
+            Event::Start(_) => {
+                depth += 1;
+                if depth > MAX_NESTING && too_deep.is_none() {
+                    too_deep = Some(lines.line_of(range.start));
+                }
+            }
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
         match &event {
             Event::Start(Tag::Paragraph) => first_line = Some((range.start, String::new())),
             Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph) => {
@@ -158,9 +221,19 @@ pub fn parse(source: Arc<str>) -> Narrative {
             }
             Event::Start(Tag::CodeBlock(pulldown_cmark::CodeBlockKind::Indented)) => {
                 in_indented = true;
+                indented = (range.start, String::new());
             }
-            Event::End(TagEnd::CodeBlock) => in_indented = false,
+            Event::End(TagEnd::CodeBlock) => {
+                if in_indented
+                    && too_deep.is_none()
+                    && depth + max_depth(&dedent(&indented.1)) > MAX_NESTING
+                {
+                    too_deep = Some(lines.line_of(indented.0));
+                }
+                in_indented = false;
+            }
             Event::Text(text) if in_indented => {
+                indented.1.push_str(text);
                 let mut offset = range.start;
                 for line in text.split_inclusive('\n') {
                     plain_lines.push((offset, line.to_string()));
@@ -193,7 +266,7 @@ pub fn parse(source: Arc<str>) -> Narrative {
                     h.text.push_str(&text);
                 } else if !text.trim().is_empty() {
                     if text.contains(GUIDANCE_PREFIX) {
-                        guidance_lines.push(line_of(&source, range.start));
+                        guidance_lines.push(lines.line_of(range.start));
                     }
                     texts.push(range.start);
                 }
@@ -228,16 +301,19 @@ pub fn parse(source: Arc<str>) -> Narrative {
             _ => true,
         })
         .collect();
+    let present: Vec<u8> = part_headings
+        .iter()
+        .filter_map(|h| claimed_part(h.text.trim()))
+        .collect::<std::collections::BTreeSet<u8>>()
+        .into_iter()
+        .collect();
     let unmarked_headings: Vec<UnmarkedHeading> = plain_lines
         .iter()
         .filter_map(|(offset, text)| {
             let part = heading_like(text)?;
-            let present = part_headings
-                .iter()
-                .any(|h| claimed_part(h.text.trim()) == Some(part));
-            (!present).then(|| UnmarkedHeading {
+            (!present.contains(&part)).then(|| UnmarkedHeading {
                 part,
-                line: line_of(&source, *offset),
+                line: lines.line_of(*offset),
                 text: text.trim().to_string(),
             })
         })
@@ -253,8 +329,11 @@ pub fn parse(source: Arc<str>) -> Narrative {
             part: claimed_part(h.text.trim()).unwrap_or(1),
             heading: h.text.trim().to_string(),
             level: h.level,
-            line: line_of(&source, h.start),
-            has_text: texts.iter().any(|t| body.contains(t)),
+            line: lines.line_of(h.start),
+            // `texts` is in source order: the first text at or after the body's start.
+            has_text: texts
+                .get(texts.partition_point(|&t| t < body.start))
+                .is_some_and(|t| body.contains(t)),
             body,
         });
     }
@@ -268,6 +347,7 @@ pub fn parse(source: Arc<str>) -> Narrative {
         guidance_lines,
         part_level: level,
         unmarked_headings,
+        too_deep,
         source,
     }
 }
@@ -324,6 +404,24 @@ mod tests {
         let src = "## 一、总体情况\n\n一、加强组织领导\n\n二、完善公开制度，全年主动公开信息120条。\n\n三、主动公开情况\n\n## 五、存在的主要问题及改进情况\n\n问题。\n\n## 六、其他需要报告的事项\n\n无。\n";
         let n = parse(src.into());
         assert!(n.unmarked_headings.is_empty(), "{:?}", n.unmarked_headings);
+    }
+
+    #[test]
+    fn line_index_counts_lines() {
+        let index = LineIndex::new("a\nbc\n\nd");
+        assert_eq!(index.line_of(0), 1);
+        assert_eq!(index.line_of(1), 1);
+        assert_eq!(index.line_of(2), 2);
+        assert_eq!(index.line_of(5), 3);
+        assert_eq!(index.line_of(6), 4);
+    }
+
+    #[test]
+    fn deep_nesting_is_found_with_its_line() {
+        let deep = format!("## 一、总体情况\n\n正文\n\n{} 引文\n", ">".repeat(100));
+        assert_eq!(parse(deep.into()).too_deep, Some(5));
+        let shallow = format!("## 一、总体情况\n\n{} 引文\n", ">".repeat(5));
+        assert_eq!(parse(shallow.into()).too_deep, None);
     }
 
     #[test]

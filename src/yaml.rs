@@ -5,6 +5,8 @@
 //! position of a value, so this module builds a small positioned tree from the events of
 //! yaml-rust2's parser. Nothing outside this module knows which YAML library is used.
 
+use std::collections::HashMap;
+
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
@@ -134,7 +136,9 @@ fn position(_source: &str, marker: &Marker) -> Pos {
 
 enum Frame {
     Seq(Pos, Vec<Node>),
-    Map(Pos, Vec<(Key, Node)>, Option<Key>),
+    /// A mapping being built: its entries, the key waiting for its value, and where each key was
+    /// first seen (a hash lookup, so a mapping with many keys is read in linear time).
+    Map(Pos, Vec<(Key, Node)>, Option<Key>, HashMap<String, Pos>),
 }
 
 struct Builder<'a> {
@@ -163,11 +167,13 @@ impl Builder<'_> {
                 }
             }
             Some(Frame::Seq(_, items)) => items.push(node),
-            Some(Frame::Map(_, entries, pending)) => match pending.take() {
+            Some(Frame::Map(_, entries, pending, seen)) => match pending.take() {
                 None => match &node.value {
                     Value::Scalar { text, .. } => {
-                        if let Some((first, _)) = entries.iter().find(|(k, _)| k.name == *text) {
-                            duplicate = Some((text.clone(), first.pos, node.pos));
+                        if let Some(first) = seen.get(text) {
+                            duplicate = Some((text.clone(), *first, node.pos));
+                        } else {
+                            seen.insert(text.clone(), node.pos);
                         }
                         *pending = Some(Key {
                             name: text.clone(),
@@ -219,7 +225,8 @@ impl MarkedEventReceiver for Builder<'_> {
                 if anchor != 0 {
                     self.fail(pos, YamlErrorKind::Alias);
                 }
-                self.stack.push(Frame::Map(pos, Vec::new(), None));
+                self.stack
+                    .push(Frame::Map(pos, Vec::new(), None, HashMap::new()));
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 let node = match self.stack.pop() {
@@ -227,7 +234,7 @@ impl MarkedEventReceiver for Builder<'_> {
                         pos,
                         value: Value::Seq(items),
                     },
-                    Some(Frame::Map(pos, entries, _)) => Node {
+                    Some(Frame::Map(pos, entries, ..)) => Node {
                         pos,
                         value: Value::Map(entries),
                     },

@@ -1,6 +1,6 @@
 //! The narrative's Markdown to HTML: heading ids that keep Chinese, and sanitised raw HTML.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Parser, Tag, TagEnd, html};
 
@@ -24,10 +24,52 @@ pub fn slug(text: &str) -> String {
     }
 }
 
+/// The prefix of every id the narrative gives a heading, so a heading can never take an id the
+/// page itself uses (`main`, `indicators`, `part1`, a cell's `c-…`) and send links astray.
+pub const HEADING_ID_PREFIX: &str = "s-";
+
+/// The prefix of footnote ids, for the same reason.
+pub const FOOTNOTE_ID_PREFIX: &str = "fn-";
+
+/// The heading ids already given on one page.
+#[derive(Default)]
+pub struct HeadingIds {
+    used: HashSet<String>,
+    /// For each base id, the next number to try, so that many equal headings stay linear.
+    next: HashMap<String, usize>,
+}
+
+impl HeadingIds {
+    /// A new id from `base`, made unique with -2, -3… when the page already has it.
+    fn unique(&mut self, base: String) -> String {
+        if self.used.insert(base.clone()) {
+            return base;
+        }
+        let n = self.next.entry(base.clone()).or_insert(2);
+        loop {
+            let candidate = format!("{base}-{n}");
+            *n += 1;
+            if self.used.insert(candidate.clone()) {
+                return candidate;
+            }
+        }
+    }
+}
+
 /// Renders a Markdown fragment. Headings are shifted so that `##` becomes the page's `h3` when
 /// `shift` is 1 (the part headings are the page's `h2`); every heading gets an id unique in `ids`.
-pub fn render(markdown: &str, allow_html: bool, shift: u8, ids: &mut HashSet<String>) -> String {
-    let events: Vec<Event<'_>> = Parser::new_ext(markdown, markdown_options()).collect();
+pub fn render(markdown: &str, allow_html: bool, shift: u8, ids: &mut HeadingIds) -> String {
+    let events: Vec<Event<'_>> = Parser::new_ext(markdown, markdown_options())
+        .map(|event| match event {
+            Event::FootnoteReference(label) => {
+                Event::FootnoteReference(format!("{FOOTNOTE_ID_PREFIX}{label}").into())
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => Event::Start(Tag::FootnoteDefinition(
+                format!("{FOOTNOTE_ID_PREFIX}{label}").into(),
+            )),
+            event => event,
+        })
+        .collect();
     let mut events = as_paragraphs(events, allow_html, shift, ids);
     // Collect heading texts to make ids.
     let mut i = 0;
@@ -51,12 +93,7 @@ pub fn render(markdown: &str, allow_html: bool, shift: u8, ids: &mut HashSet<Str
                 .as_ref()
                 .map(|s| s.to_string())
                 .unwrap_or_else(|| slug(&text));
-            let mut unique = base.clone();
-            let mut n = 2;
-            while !ids.insert(unique.clone()) {
-                unique = format!("{base}-{n}");
-                n += 1;
-            }
+            let unique = ids.unique(format!("{HEADING_ID_PREFIX}{base}"));
             let new_level = shifted(*level, shift);
             events[i] = Event::Start(Tag::Heading {
                 level: new_level,
@@ -83,7 +120,7 @@ fn as_paragraphs<'a>(
     events: Vec<Event<'a>>,
     allow_html: bool,
     shift: u8,
-    ids: &mut HashSet<String>,
+    ids: &mut HeadingIds,
 ) -> Vec<Event<'a>> {
     let indent: &[char] = &['\u{3000}', ' ', '\t'];
     let mut out = Vec::with_capacity(events.len());
@@ -102,12 +139,7 @@ fn as_paragraphs<'a>(
                         _ => {}
                     }
                 }
-                let dedented: String = text
-                    .lines()
-                    .map(|l| l.trim_start_matches(indent))
-                    .collect::<Vec<_>>()
-                    .join("\n");
-                let html = render(&dedented, allow_html, shift, ids);
+                let html = render(&crate::narrative::dedent(&text), allow_html, shift, ids);
                 out.push(Event::Html(CowStr::from(html)));
             }
             Event::Start(Tag::Paragraph) => {
@@ -170,21 +202,23 @@ mod tests {
     fn chinese_heading_ids() {
         assert_eq!(slug("（一）主动公开"), "一主动公开");
         assert_eq!(slug("Part 2: Tables"), "part-2-tables");
-        let mut ids = HashSet::new();
+        let mut ids = HeadingIds::default();
         let html = render(
-            "## （一）主动公开\n\n文字\n\n## （一）主动公开\n",
+            "## （一）主动公开\n\n文字\n\n## （一）主动公开\n\n## 一主动公开-2\n\n## （一）主动公开\n",
             false,
             1,
             &mut ids,
         );
-        assert!(html.contains("<h3 id=\"一主动公开\">"), "{html}");
-        assert!(html.contains("<h3 id=\"一主动公开-2\">"), "{html}");
+        assert!(html.contains("<h3 id=\"s-一主动公开\">"), "{html}");
+        assert!(html.contains("<h3 id=\"s-一主动公开-2\">"), "{html}");
+        assert!(html.contains("<h3 id=\"s-一主动公开-2-2\">"), "{html}");
+        assert!(html.contains("<h3 id=\"s-一主动公开-3\">"), "{html}");
     }
 
     #[test]
     fn raw_html_is_sanitised_unless_allowed() {
         let md = "文字<script>alert(1)</script><img src=x onerror=alert(1)>";
-        let mut ids = HashSet::new();
+        let mut ids = HeadingIds::default();
         let clean = render(md, false, 1, &mut ids);
         assert!(
             !clean.contains("<script") && !clean.contains("onerror"),
@@ -196,7 +230,7 @@ mod tests {
 
     #[test]
     fn indented_paragraphs_are_paragraphs() {
-        let mut ids = HashSet::new();
+        let mut ids = HeadingIds::default();
         let html = render(
             "    首行缩进的一段，**要点**。\n\n\t制表符缩进的一段。\n\n　　全角空格缩进的一段。\n　　同一段落里换行的另一段。\n",
             false,
@@ -219,7 +253,7 @@ mod tests {
 
     #[test]
     fn tables_and_footnotes() {
-        let mut ids = HashSet::new();
+        let mut ids = HeadingIds::default();
         let html = render(
             "| a | b |\n|---|---|\n| 1 | 2 |\n\n注[^1]\n\n[^1]: 说明\n",
             false,

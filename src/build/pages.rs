@@ -1,8 +1,6 @@
 //! The pages of the site: template data made from the model (a view for templates, separate from
 //! the domain model), rendered with the theme.
 
-use std::collections::HashSet;
-
 use rust_decimal::Decimal;
 use serde::Serialize;
 use tera::Context;
@@ -552,7 +550,7 @@ impl Renderer<'_> {
         let path = year_path(agency, year.year);
         let mut notes = agency_notes.0[i].clone();
         let mut note_count = 0;
-        let mut ids: HashSet<String> = HashSet::new();
+        let mut ids = markdown::HeadingIds::default();
         let allow_html = self.site.config.allow_html;
 
         let mut parts = Vec::new();
