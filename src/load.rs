@@ -77,7 +77,7 @@ pub fn load_agencies(root: &Path, only: &[String]) -> Result<Loaded, Fatal> {
     let mut diagnostics = Vec::new();
     let config = load_site_config(root, &mut diagnostics);
     let mut agencies = Vec::new();
-    let dirs = agency_dirs(root, only)?;
+    let dirs = agency_dirs(root, only, &mut diagnostics)?;
     for entry in dirs {
         if let Some(agency) = load_agency(root, &entry, &mut diagnostics)? {
             agencies.push(agency);
@@ -94,9 +94,21 @@ pub fn load_agencies(root: &Path, only: &[String]) -> Result<Loaded, Fatal> {
 }
 
 /// The agency folders of the site, only those named when `only` is not empty; an error naming
-/// the codes that content/ does not have.
-pub fn agency_dirs(root: &Path, only: &[String]) -> Result<Vec<PathBuf>, Fatal> {
-    let mut dirs = sorted_dirs(&root.join("content"))?;
+/// the codes that content/ does not have. Problems with the folders (links out of the site,
+/// unreadable folders) go to `diagnostics`, for the agencies named only.
+pub fn agency_dirs(
+    root: &Path,
+    only: &[String],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Vec<PathBuf>, Fatal> {
+    let mut problems = Vec::new();
+    let mut dirs = sorted_dirs(root, &root.join("content"), &mut problems);
+    diagnostics.extend(problems.into_iter().filter(|d| {
+        only.is_empty()
+            || d.file
+                .file_name()
+                .is_some_and(|n| only.iter().any(|o| n.to_string_lossy() == *o))
+    }));
     if !only.is_empty() {
         let name = |d: &PathBuf| d.file_name().map(|n| n.to_string_lossy().to_string());
         let unknown: Vec<String> = only
@@ -119,24 +131,40 @@ pub fn agency_dirs(root: &Path, only: &[String]) -> Result<Vec<PathBuf>, Fatal> 
     Ok(dirs)
 }
 
-/// The subfolders of `dir`, sorted by name, skipping hidden ones.
-fn sorted_dirs(dir: &Path) -> Result<Vec<PathBuf>, Fatal> {
+/// The subfolders of `dir`, sorted by name, skipping hidden ones. A link to a folder is followed
+/// when it stays inside the site; a link out of the site and a folder that cannot be listed are
+/// reported, never silently left out.
+fn sorted_dirs(root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for entry in WalkDir::new(dir)
         .min_depth(1)
         .max_depth(1)
         .sort_by_file_name()
     {
-        let entry = entry.map_err(|e| {
-            let path = e.path().unwrap_or(dir).to_path_buf();
-            Fatal::Io(path, e.into())
-        })?;
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                let path = err.path().unwrap_or(dir).to_path_buf();
+                let err = std::io::Error::from(err);
+                diagnostics.push(unreadable(root, &path, &err));
+                continue;
+            }
+        };
         let hidden = entry.file_name().to_string_lossy().starts_with('.');
-        if entry.file_type().is_dir() && !hidden {
+        if hidden {
+            continue;
+        }
+        if entry.path_is_symlink() {
+            if let Err(d) = inside_site(root, entry.path()) {
+                diagnostics.push(*d);
+            } else if entry.path().is_dir() {
+                out.push(entry.into_path());
+            }
+        } else if entry.file_type().is_dir() {
             out.push(entry.into_path());
         }
     }
-    Ok(out)
+    out
 }
 
 /// The path as diagnostics print it: relative to the site root.
@@ -144,12 +172,62 @@ pub fn relative(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
-/// Reads a content file as UTF-8 text, with a diagnostic for an oversized, non-UTF-8 or empty file.
+/// Why a file or folder could not be read, in Chinese where the reason is a common one.
+fn io_reason(err: &std::io::Error) -> String {
+    match err.kind() {
+        std::io::ErrorKind::PermissionDenied => format!("没有读取权限（{err}）"),
+        std::io::ErrorKind::NotFound => format!("不存在（{err}）"),
+        _ => err.to_string(),
+    }
+}
+
+/// L022: a file or folder that exists but cannot be read.
+fn unreadable(root: &Path, path: &Path, err: &std::io::Error) -> Diagnostic {
+    let what = if path.is_dir() { "文件夹" } else { "文件" };
+    Diagnostic::new("L022", &relative(root, path))
+        .message(format!("无法读取{what}：{}", io_reason(err)))
+}
+
+/// Whether a file is there: `Ok(false)` when it does not exist, an error when that cannot be
+/// told (a folder without permission), so an unreadable folder is not reported as a missing file.
+fn exists(path: &Path) -> std::io::Result<bool> {
+    match std::fs::metadata(path) {
+        Ok(_) => Ok(true),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(err) => Err(err),
+    }
+}
+
+/// The one rule for links in a site, shared by the loader and serve's watcher: nothing whose
+/// real path is outside the site root is read or watched (L021). Links that stay inside the site
+/// are followed.
+pub fn inside_site(root: &Path, path: &Path) -> Result<(), Box<Diagnostic>> {
+    let real_root =
+        std::fs::canonicalize(root).map_err(|e| Box::new(unreadable(root, root, &e)))?;
+    match std::fs::canonicalize(path) {
+        Ok(real) if real.starts_with(&real_root) => Ok(()),
+        Ok(real) => {
+            let what = if real.is_dir() { "文件夹" } else { "文件" };
+            Err(Box::new(
+                Diagnostic::new("L021", &relative(root, path))
+                    .message(format!(
+                        "这个{what}是指向站点目录以外的链接，nianbao 不读取站点以外的内容"
+                    ))
+                    .found(format!("指向 {}", real.display()))
+                    .expected(format!("站点目录 {} 中的{what}", real_root.display())),
+            ))
+        }
+        // A broken link: reading it gives its own message.
+        Err(_) => Ok(()),
+    }
+}
+
+/// Reads a content file as UTF-8 text, with a diagnostic for an oversized, non-UTF-8 or empty file,
+/// or one that is a link to somewhere outside the site.
 pub fn read_text(root: &Path, path: &Path) -> Result<String, Box<Diagnostic>> {
     let shown = relative(root, path);
-    let io_error = |err: std::io::Error| {
-        Box::new(Diagnostic::new("L006", &shown).message(format!("无法读取文件：{err}")))
-    };
+    inside_site(root, path)?;
+    let io_error = |err: std::io::Error| Box::new(unreadable(root, path, &err));
     let size = std::fs::metadata(path).map_err(io_error)?.len();
     if size > MAX_FILE_BYTES {
         return Err(Box::new(
@@ -534,12 +612,19 @@ fn load_agency(
     }
     let path = dir.join("agency.yaml");
     let shown = relative(root, &path);
-    if !path.is_file() {
-        diagnostics.push(
-            Diagnostic::new("L017", &shown)
-                .message(format!("机关文件夹 {slug} 中缺少 agency.yaml")),
-        );
-        return Ok(None);
+    match exists(&path) {
+        Ok(true) => {}
+        Ok(false) => {
+            diagnostics.push(
+                Diagnostic::new("L017", &shown)
+                    .message(format!("机关文件夹 {slug} 中缺少 agency.yaml")),
+            );
+            return Ok(None);
+        }
+        Err(err) => {
+            diagnostics.push(unreadable(root, dir, &err));
+            return Ok(None);
+        }
     }
     let Some((source, node)) = read_yaml(root, &path, diagnostics) else {
         return Ok(None);
@@ -588,7 +673,7 @@ fn load_agency(
         contact,
         years: Vec::new(),
     };
-    for year_dir in sorted_dirs(dir)? {
+    for year_dir in sorted_dirs(root, dir, diagnostics) {
         if let Some(year) = load_year(root, &year_dir, diagnostics) {
             agency.years.push(year);
         }
@@ -630,8 +715,27 @@ fn load_year(root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Opti
     let report_path = dir.join("report.md");
     let data_file = relative(root, &data_path);
     let report_file = relative(root, &report_path);
-    match (data_path.is_file(), report_path.is_file()) {
+    let (has_data, has_report) = match (exists(&data_path), exists(&report_path)) {
+        (Ok(data), Ok(report)) => (data, report),
+        (Err(err), _) | (_, Err(err)) => {
+            diagnostics.push(unreadable(root, dir, &err));
+            return None;
+        }
+    };
+    match (has_data, has_report) {
         (true, true) => {}
+        (false, false) => {
+            diagnostics.push(
+                Diagnostic::new("L009", &shown_dir)
+                    .message(format!(
+                        "{year} 年度的文件夹是空的：没有 data.yaml，也没有 report.md"
+                    ))
+                    .hint(format!(
+                        "运行 nianbao new <机关代号> {year} 生成这两个文件，或删除这个空文件夹。"
+                    )),
+            );
+            return None;
+        }
         (has_data, _) => {
             let (present, missing) = if has_data {
                 (&data_file, &report_file)

@@ -19,7 +19,7 @@ use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use notify::{EventKind, RecursiveMode};
-use notify_debouncer_full::{DebounceEventResult, new_debouncer, new_debouncer_opt};
+use notify_debouncer_full::{DebounceEventResult, new_debouncer_opt};
 use tokio::sync::broadcast;
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::BroadcastStream;
@@ -376,7 +376,7 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
         let fatal = crate::load::Fatal::NotASite(options.root.clone());
         return Err(ServeError(fatal.to_string()));
     }
-    crate::load::agency_dirs(&options.root, &options.agencies)
+    crate::load::agency_dirs(&options.root, &options.agencies, &mut Vec::new())
         .map_err(|fatal| ServeError(fatal.to_string()))?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -530,12 +530,14 @@ impl Watcher {
 }
 
 /// The folders serve watches: content/, templates/ and themes/ (recursively), and the site root
-/// itself (not recursively) to see templates/ or themes/ appear.
+/// itself (not recursively) to see templates/ or themes/ appear. The watcher follows no links
+/// (see `start_watching`), and a folder that is itself a link out of the site is not watched:
+/// the loader's rule, `load::inside_site`.
 fn watched_dirs(root: &Path) -> Vec<(PathBuf, RecursiveMode)> {
     let mut out = vec![(root.to_path_buf(), RecursiveMode::NonRecursive)];
     for dir in ["content", "templates", "themes"] {
         let path = root.join(dir);
-        if path.is_dir() {
+        if path.is_dir() && crate::load::inside_site(root, &path).is_ok() {
             out.push((path, RecursiveMode::Recursive));
         }
     }
@@ -551,15 +553,25 @@ fn start_watching(options: &ServeOptions, shared: Arc<Shared>) -> Result<(), Ser
     let mut watcher = if options.poll {
         let config = notify::Config::default()
             .with_poll_interval(options.debounce.max(Duration::from_millis(200)))
-            .with_compare_contents(true);
+            .with_compare_contents(true)
+            .with_follow_symlinks(false);
         Watcher::Poll(
             new_debouncer_opt(half, None, tx, notify_debouncer_full::NoCache, config)
                 .map_err(|e| ServeError(format!("无法监视文件变化：{e}")))?,
         )
     } else {
+        // Links are not followed: a link out of the site must not make serve watch (and rebuild
+        // on) folders elsewhere; links inside the site point at folders watched anyway.
+        let config = notify::Config::default().with_follow_symlinks(false);
         Watcher::Native(
-            new_debouncer(half, None, tx)
-                .map_err(|e| ServeError(format!("无法监视文件变化：{e}（可以试试 --poll）")))?,
+            new_debouncer_opt(
+                half,
+                None,
+                tx,
+                notify_debouncer_full::RecommendedCache::new(),
+                config,
+            )
+            .map_err(|e| ServeError(format!("无法监视文件变化：{e}（可以试试 --poll）")))?,
         )
     };
     let root = options.root.clone();

@@ -449,3 +449,36 @@ fn errors_in_a_draft_are_shown_over_the_preview_which_still_builds() {
     assert!(html.contains("草稿（未发布）"));
     assert_eq!(server.get("b/2024/index.html").0, 200);
 }
+
+/// A folder linked from outside the site is neither read nor watched: changes there rebuild
+/// nothing, while changes inside the site still do.
+#[cfg(unix)]
+#[test]
+fn serve_does_not_watch_folders_linked_from_outside() {
+    let site = Site::example();
+    let elsewhere = Site::example();
+    std::os::unix::fs::symlink(
+        elsewhere.path("content/hongze"),
+        site.path("content/elsewhere"),
+    )
+    .unwrap();
+    let server = Server::start(&site, &[]);
+    let problems = server.wait_for("problems");
+    assert!(problems.contains("L021"), "{problems}");
+    let outside = elsewhere.path("content/hongze/2024/report.md");
+    let text = std::fs::read_to_string(&outside).unwrap();
+    std::fs::write(&outside, format!("{text}\n站点以外的修改。\n")).unwrap();
+    std::fs::write(elsewhere.path("content/hongze/new.txt"), "x").unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    let rebuilds: Vec<_> = server.events.try_iter().collect();
+    assert!(
+        rebuilds.is_empty(),
+        "a change outside the site rebuilt: {rebuilds:?}"
+    );
+    site.replace(
+        "content/hongze/2024/report.md",
+        "## 六、其他需要报告的事项",
+        "## 六、其他需要报告的事项\n\n站点中的修改。",
+    );
+    assert!(server.wait_for("problems").contains("L021"));
+}
