@@ -69,10 +69,14 @@ fn check_unit_slips(year: &Year, previous: &Year, out: &mut Vec<Diagnostic>) {
         } else {
             (before, now)
         };
-        if big < small * factor {
+        // Checked: a tiny figure one year and a huge one the next overflow a decimal.
+        if small.checked_mul(factor).is_some_and(|limit| big < limit) {
             continue;
         }
-        let ratio = (big / small).round();
+        let ratio = big
+            .checked_div(small)
+            .map(|r| r.round().normalize().to_string())
+            .unwrap_or_else(|| "10 的 28 次方以上".to_string());
         let unit = kind.unit().map(|u| u.label()).unwrap_or("");
         let mut d = Diagnostic::new("Y004", &year.data_file)
             .path(form.yaml_path(i))
@@ -92,12 +96,13 @@ fn check_unit_slips(year: &Year, previous: &Year, out: &mut Vec<Diagnostic>) {
             ));
         if let Some(unit) = kind.unit()
             && now > before
+            && let Some(converted) = now.checked_div(Decimal::from(unit.yuan()))
         {
             d = d.hint(format!(
                 "多半是把“元”填进了“{}”的格：{} 元是 {} {}。数字属实的，登记为已确认的问题。",
                 unit.label(),
                 now.normalize(),
-                (now / Decimal::from(unit.yuan())).normalize(),
+                converted.normalize(),
                 unit.label()
             ));
         }
@@ -160,7 +165,13 @@ fn check_identities(year: &Year, previous: Option<&Year>, out: &mut Vec<Diagnost
                     continue 'equations;
                 };
                 match y.cells[index] {
-                    Cell::Value(v) => sides[side] += if term.negative { -v } else { v },
+                    Cell::Value(v) => {
+                        let v = if term.negative { -v } else { v };
+                        let Some(total) = sides[side].checked_add(v) else {
+                            continue 'equations;
+                        };
+                        sides[side] = total;
+                    }
                     Cell::NotReported => blanks.push((term.year, index)),
                     Cell::Missing => continue 'equations,
                 }
@@ -246,10 +257,11 @@ fn equation_diagnostic(year: &Year, previous: Option<&Year>, failure: &Failure<'
         .iter()
         .any(|t| t.cell == eq.anchor && t.year == YearRef::Current);
     let expected = if on_left {
-        rhs - (lhs - actual)
+        lhs.checked_sub(actual).and_then(|d| rhs.checked_sub(d))
     } else {
-        lhs - (rhs - actual)
-    };
+        rhs.checked_sub(actual).and_then(|d| lhs.checked_sub(d))
+    }
+    .unwrap_or_default();
     let (same, other) = if on_left {
         (&eq.lhs, &eq.rhs)
     } else {

@@ -33,7 +33,10 @@ pub fn cell_of(year: &Year, id: &str) -> Cell {
     for (i, cell) in year.form.cells.iter().enumerate() {
         if cell.starts_with(&prefix) && cell.ends_with(&suffix) {
             match year.cells[i] {
-                Cell::Value(v) => sum = Some(sum.unwrap_or(Decimal::ZERO) + v),
+                Cell::Value(v) => match sum.unwrap_or(Decimal::ZERO).checked_add(v) {
+                    Some(total) => sum = Some(total),
+                    None => return Cell::Missing,
+                },
                 Cell::NotReported => blank = true,
                 Cell::Missing => return Cell::Missing,
             }
@@ -97,7 +100,9 @@ impl Change {
             Change::NoPrevious => String::new(),
             Change::NotComparable => "口径不同".to_string(),
             Change::NoData => "无法比较".to_string(),
-            Change::Values { previous, current } => signed(*current - *previous),
+            Change::Values { previous, current } => current
+                .checked_sub(*previous)
+                .map_or_else(|| "无法比较".to_string(), signed),
         }
     }
 
@@ -105,13 +110,15 @@ impl Change {
     pub fn percent(&self) -> String {
         match self {
             Change::Values { previous, current } if !previous.is_zero() => {
-                let p = ((*current - *previous) / *previous * Decimal::from(100))
-                    .round_dp(1)
-                    .normalize();
-                if p.is_zero() {
-                    "0%".to_string()
-                } else {
-                    format!("{}%", signed(p))
+                // Checked: a tiny last year and a huge this year overflow a decimal.
+                let p = current
+                    .checked_sub(*previous)
+                    .and_then(|d| d.checked_div(*previous))
+                    .and_then(|r| r.checked_mul(Decimal::ONE_HUNDRED));
+                match p.map(|p| p.round_dp(1).normalize()) {
+                    None => "—".to_string(),
+                    Some(p) if p.is_zero() => "0%".to_string(),
+                    Some(p) => format!("{}%", signed(p)),
                 }
             }
             Change::Values { .. } => "—".to_string(),
@@ -140,7 +147,7 @@ fn sum(year: &Year, ids: &[&str]) -> Option<Decimal> {
     for id in ids {
         match value_of(year, id) {
             Some(v) => {
-                total += v;
+                total = total.checked_add(v)?;
                 printed = true;
             }
             None => {
@@ -167,14 +174,19 @@ pub fn indicator_value(indicator: &Indicator, year: &Year, previous: Option<&Yea
             if denominator.is_zero() {
                 return None;
             }
-            (sum(year, indicator.numerator)? / denominator).to_f64()
+            sum(year, indicator.numerator)?
+                .checked_div(denominator)?
+                .to_f64()
         }
         IndicatorKind::YearOnYear => {
             let before = sum(previous?, indicator.numerator)?;
             if before.is_zero() {
                 return None;
             }
-            ((sum(year, indicator.numerator)? - before) / before).to_f64()
+            sum(year, indicator.numerator)?
+                .checked_sub(before)?
+                .checked_div(before)?
+                .to_f64()
         }
     }
 }

@@ -380,6 +380,13 @@ pub const CODES: &[CodeInfo] = &[
         "检查 templates/、themes/ 中的模板和 content/site.yaml。",
     ),
     code(
+        "B003",
+        E,
+        false,
+        "nianbao 内部错误",
+        "这是 nianbao 的缺陷：请把错误信息和出错的站点文件报告给维护者。",
+    ),
+    code(
         "A001",
         E,
         false,

@@ -141,7 +141,7 @@ fn reading_value(year: &Year, cells: &[&str]) -> Option<Decimal> {
                 for term in &equation.rhs {
                     match form.cell_index(&term.cell).map(|i| year.cells[i]) {
                         Some(Cell::Value(v)) => {
-                            row += v;
+                            row = row.checked_add(v)?;
                             printed = true;
                         }
                         Some(Cell::NotReported) => {}
@@ -152,7 +152,7 @@ fn reading_value(year: &Year, cells: &[&str]) -> Option<Decimal> {
             }
             Cell::Missing => return None,
         };
-        Some(sum + value)
+        sum.checked_add(value)
     })
 }
 

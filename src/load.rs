@@ -1536,7 +1536,10 @@ impl CellReader<'_, '_> {
                 debug_assert_eq!(term.year, YearRef::Current);
                 let index = form.cell_index(&term.cell);
                 match index.map(|i| self.cells[i]) {
-                    Some(Cell::Value(v)) => sum += v,
+                    Some(Cell::Value(v)) => match sum.checked_add(v) {
+                        Some(total) => sum = total,
+                        None => complete = false,
+                    },
                     Some(Cell::NotReported) => {
                         complete = false;
                         blanks.extend(index);

@@ -185,8 +185,11 @@ pub fn carried_values(form: &Form, previous: Option<&Year>) -> Vec<Option<Decima
         let mut sum = Decimal::ZERO;
         let mut complete = true;
         for term in eq.rhs.iter().filter(|t| t.year == YearRef::Previous) {
-            match previous.value(&term.cell) {
-                Some(v) => sum += if term.negative { -v } else { v },
+            let v = previous
+                .value(&term.cell)
+                .map(|v| if term.negative { -v } else { v });
+            match v.and_then(|v| sum.checked_add(v)) {
+                Some(total) => sum = total,
                 None => complete = false,
             }
         }

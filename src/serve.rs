@@ -298,6 +298,10 @@ pub fn build_in_memory(
             draft_errors,
         )),
         Err(BuildError::Check(checked)) => Err(checked.diagnostics),
+        // nianbao's own failure: not blamed on the templates.
+        Err(err @ BuildError::Panic(_)) => Err(vec![
+            Diagnostic::new("B003", Path::new("content")).message(err.to_string()),
+        ]),
         Err(err) => Err(vec![general_problem(err.to_string())]),
     }
 }

@@ -255,3 +255,36 @@ fn an_unreadable_folder_is_not_called_missing() {
         "{d}"
     );
 }
+
+#[test]
+fn extreme_money_values_build_with_a_dash_for_the_rate() {
+    let site = Site::fixture("valid");
+    // Last year a tiny fee, this year a huge one: the rate of change overflows a decimal.
+    site.replace(DATA, "fees: 3.5 ", "fees: 0.000000000000001 ");
+    let data_2022 = "content/shili/2022/data.yaml";
+    let fees = site
+        .read(data_2022)
+        .lines()
+        .find(|l| l.trim_start().starts_with("fees: "))
+        .unwrap()
+        .to_string();
+    site.replace(
+        data_2022,
+        &fees,
+        &fees.replacen(
+            fees.trim_start().split_whitespace().nth(1).unwrap(),
+            "999999999999999",
+            1,
+        ),
+    );
+    let (code, _) = site.check();
+    assert_eq!(code, 0);
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(!text(&out).contains("panicked"), "{}", text(&out));
+    let page = site.read("output/shili/2022/compare.html");
+    assert!(
+        page.contains("<td class=\"num changed\">+999999999999999</td><td class=\"num\">—</td>"),
+        "{page}"
+    );
+}

@@ -55,6 +55,17 @@ pub enum BuildError {
     Refused(String),
     Io(PathBuf, std::io::Error),
     Fatal(Fatal),
+    /// A page could not be made because nianbao itself failed (a bug): the panic's message.
+    Panic(String),
+}
+
+/// The message of a panic caught from a thread, so it can be reported instead of a guess.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "（没有说明）".to_string())
 }
 
 impl fmt::Display for BuildError {
@@ -68,6 +79,10 @@ impl fmt::Display for BuildError {
             BuildError::Theme(message) | BuildError::Refused(message) => f.write_str(message),
             BuildError::Io(path, err) => write!(f, "无法读写 {}：{err}", path.display()),
             BuildError::Fatal(fatal) => fatal.fmt(f),
+            BuildError::Panic(message) => write!(
+                f,
+                "生成页面时 nianbao 内部出错（{message}）。这是 nianbao 的缺陷，不是模板或数据的问题，请把这条信息和出错的站点报告给维护者"
+            ),
         }
     }
 }
@@ -177,4 +192,24 @@ pub fn build(root: &Path, output: &Path, options: &Options) -> Result<BuildRepor
         drafts_left_out,
         stale_removed,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_in_a_thread_is_reported_with_its_message() {
+        let joined = std::thread::spawn(|| -> Result<(), BuildError> {
+            let x = rust_decimal::Decimal::MAX;
+            let _ =
+                std::hint::black_box(x) / std::hint::black_box(rust_decimal::Decimal::new(1, 20));
+            Ok(())
+        })
+        .join();
+        let err = joined.unwrap_or_else(|payload| Err(BuildError::Panic(panic_message(&*payload))));
+        let message = err.unwrap_err().to_string();
+        assert!(message.contains("Division overflowed"), "{message}");
+        assert!(!message.contains("模板有误"), "{message}");
+    }
 }

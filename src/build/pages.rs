@@ -189,8 +189,8 @@ impl Renderer<'_> {
                 })
                 .collect();
             handles.into_iter().try_for_each(|h| {
-                h.join().unwrap_or_else(|_| {
-                    Err(BuildError::Theme("生成页面的线程异常退出".to_string()))
+                h.join().unwrap_or_else(|payload| {
+                    Err(BuildError::Panic(super::panic_message(&*payload)))
                 })
             })
         })
