@@ -2,6 +2,7 @@
 //!
 //! The registry `CODES` is the one list of check codes (README's table is tested against it).
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -560,7 +561,8 @@ impl Diagnostic {
         out
     }
 
-    /// Renders the diagnostic like a compiler's message.
+    /// Renders the diagnostic like a compiler's message, for a terminal: text from content files
+    /// has its control characters escaped, so it can never move the cursor or set the title.
     pub fn render(&self) -> String {
         let mut out = String::new();
         let head = if self.acknowledged.is_some() {
@@ -569,22 +571,31 @@ impl Diagnostic {
             self.severity.label()
         };
         let draft = if self.draft { "（草稿）" } else { "" };
-        let _ = writeln!(out, "{head}[{}]{draft}: {}", self.code, self.message);
-        let _ = writeln!(out, "  --> {}", self.location());
+        let _ = writeln!(
+            out,
+            "{head}[{}]{draft}: {}",
+            self.code,
+            terminal_safe(&self.message)
+        );
+        let _ = writeln!(out, "  --> {}", terminal_safe(&self.location()));
         if let (Some(line), Some(text)) = (self.line, &self.source_line) {
             let number = line.to_string();
             let pad = " ".repeat(number.len());
             let _ = writeln!(out, "{pad} |");
-            let _ = writeln!(out, "{number} | {text}");
+            let _ = writeln!(out, "{number} | {}", terminal_safe(text));
             if let Some(column) = self.column {
                 let before: String = text.chars().take(column.saturating_sub(1)).collect();
-                let _ = writeln!(out, "{pad} | {}^", " ".repeat(before.width()));
+                let _ = writeln!(
+                    out,
+                    "{pad} | {}^",
+                    " ".repeat(terminal_safe(&before).width())
+                );
             }
         }
         let pad = " ".repeat(self.line.map(|l| l.to_string().len()).unwrap_or(1));
         let mut note = |name: &str, value: &Option<String>| {
             if let Some(value) = value {
-                let _ = writeln!(out, "{pad} = {name}：{value}");
+                let _ = writeln!(out, "{pad} = {name}：{}", terminal_safe(value));
             }
         };
         note("单元格", &self.label);
@@ -598,6 +609,27 @@ impl Diagnostic {
         }
         out
     }
+}
+
+/// Text made safe to print on a terminal: control characters, Unicode noncharacters and the
+/// bidirectional overrides (which reorder what is shown) become visible escapes like `\u{1b}`.
+pub fn terminal_safe(text: &str) -> Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        crate::load::is_forbidden_char(c)
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// A file's lines, split once.
@@ -756,6 +788,32 @@ mod tests {
         assert_eq!(lines[3], "1 | 标题: [1, x]");
         // 「标题」 takes four terminal columns.
         assert_eq!(lines[4], "  |          ^");
+    }
+
+    #[test]
+    fn control_characters_are_escaped_for_the_terminal() {
+        let d = Diagnostic::new("L001", Path::new("content/a\u{1b}]0;x\u{7}/data.yaml"))
+            .at(Pos { line: 1, column: 9 })
+            .message("名称\u{1b}]0;标题\u{7}")
+            .found("\u{b}")
+            .with_source("name: \u{1b}[31m红\u{202e}字");
+        let text = d.render();
+        assert!(
+            !text.chars().any(|c| c.is_control() && c != '\n'),
+            "{text:?}"
+        );
+        assert!(text.contains("名称\\u{1b}]0;标题\\u{7}"), "{text}");
+        assert!(
+            text.contains("content/a\\u{1b}]0;x\\u{7}/data.yaml"),
+            "{text}"
+        );
+        assert!(
+            text.contains("1 | name: \\u{1b}[31m红\\u{202e}字"),
+            "{text}"
+        );
+        // The caret stays under the character after the escape.
+        assert!(text.contains("  |              ^"), "{text}");
+        assert!(text.contains("实际：\\u{b}"), "{text}");
     }
 
     #[test]

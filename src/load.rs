@@ -20,6 +20,92 @@ use crate::yaml::{self, Key, Node, Pos, Value, YamlErrorKind};
 /// The largest content file nianbao reads. A year's data.yaml is a few KB.
 pub const MAX_FILE_BYTES: u64 = 2 * 1024 * 1024;
 
+/// The longest one-line text (a name, a title, a footer line) nianbao accepts, in characters:
+/// the longest official agency names are under 50; a 400 KB name once made 599 MB of pages.
+pub const MAX_TEXT_CHARS: usize = 200;
+
+/// The longest reason of an acknowledgement, in characters (a few sentences).
+pub const MAX_REASON_CHARS: usize = 2000;
+
+/// What is wrong with a one-line text, if anything. The one rule for names and titles, shared
+/// by the loader and `init`.
+#[derive(Debug, PartialEq, Eq)]
+pub enum TextProblem {
+    /// A control character or a Unicode noncharacter (which XML and terminals cannot take), at
+    /// a 1-based character position.
+    Control {
+        ch: char,
+        position: usize,
+    },
+    TooLong {
+        chars: usize,
+        max: usize,
+    },
+}
+
+impl TextProblem {
+    pub fn code(&self) -> &'static str {
+        match self {
+            TextProblem::Control { .. } => "L019",
+            TextProblem::TooLong { .. } => "L020",
+        }
+    }
+
+    /// The problem in words, after the name of the field.
+    pub fn describe(&self) -> String {
+        match self {
+            TextProblem::Control { ch, position } => format!(
+                "第 {position} 个字是看不见的控制字符 {}",
+                character_name(*ch)
+            ),
+            TextProblem::TooLong { chars, max } => {
+                format!("有 {chars} 个字，最多 {max} 个字，且只能写一行")
+            }
+        }
+    }
+}
+
+/// A character that must never reach a page, a feed or a terminal: control characters (NUL, tab,
+/// line breaks, vertical tab, form feed, ESC…) and Unicode noncharacters (U+FFFE…).
+pub fn is_forbidden_char(c: char) -> bool {
+    let n = u32::from(c);
+    c.is_control() || (0xFDD0..=0xFDEF).contains(&n) || n & 0xFFFE == 0xFFFE
+}
+
+/// A control character's name for a clerk: 「垂直制表符（U+000B）」.
+pub fn character_name(c: char) -> String {
+    let name = match c {
+        '\0' => "空字符 NUL",
+        '\t' => "制表符 Tab",
+        '\n' | '\r' => "换行符",
+        '\u{b}' => "垂直制表符",
+        '\u{c}' => "换页符",
+        '\u{1b}' => "转义符 ESC",
+        _ => "",
+    };
+    let code = format!("U+{:04X}", u32::from(c));
+    if name.is_empty() {
+        code
+    } else {
+        format!("{name}（{code}）")
+    }
+}
+
+/// Checks a one-line text against the rule: no forbidden characters, at most `max` characters.
+pub fn text_problem(text: &str, max: usize) -> Option<TextProblem> {
+    let mut chars = 0;
+    for (i, c) in text.chars().enumerate() {
+        if is_forbidden_char(c) {
+            return Some(TextProblem::Control {
+                ch: c,
+                position: i + 1,
+            });
+        }
+        chars += 1;
+    }
+    (chars > max).then_some(TextProblem::TooLong { chars, max })
+}
+
 /// A problem that stops nianbao before it can check anything (exit code 2).
 #[derive(Debug)]
 pub enum Fatal {
@@ -261,6 +347,21 @@ pub fn read_text(root: &Path, path: &Path) -> Result<String, Box<Diagnostic>> {
         .strip_prefix('\u{feff}')
         .map(str::to_string)
         .unwrap_or(text);
+    // A NUL byte ends the text for the YAML parser: name it rather than whatever then looks missing.
+    if let Some(at) = text.find('\0') {
+        let before = &text[..at];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+        return Err(Box::new(
+            Diagnostic::new("L019", &shown)
+                .at(Pos { line, column })
+                .message(format!(
+                    "文件中有{}，文件可能已损坏或不是文本文件",
+                    character_name('\0')
+                ))
+                .with_source(&text.replace('\0', "\u{2400}")),
+        ));
+    }
     if text.trim().is_empty() {
         return Err(Box::new(Diagnostic::new("L002", &shown)));
     }
@@ -460,7 +561,23 @@ impl<'a> Fields<'a> {
                 None
             }
             Some(node) => match node.as_scalar() {
-                Some(text) => Some(text.trim().to_string()),
+                Some(text) => {
+                    let text = text.trim();
+                    let max = if key == "reason" {
+                        MAX_REASON_CHARS
+                    } else {
+                        MAX_TEXT_CHARS
+                    };
+                    if let Some(problem) = text_problem(text, max) {
+                        let d = self
+                            .diag(problem.code(), node.pos)
+                            .message(format!("{label}（{key}）{}", problem.describe()))
+                            .path(join(path, key));
+                        self.push(d);
+                        return None;
+                    }
+                    Some(text.to_string())
+                }
                 None => {
                     let d = self
                         .diag("L014", node.pos)
@@ -546,7 +663,22 @@ fn load_site_config(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> SiteConfi
     if let Some(title) = f.string(&node, "title", "", "网站标题", true) {
         config.title = title;
     }
-    config.base_url = f.string(&node, "base_url", "", "网站地址", false);
+    config.base_url = f
+        .string(&node, "base_url", "", "网站地址", false)
+        .and_then(|url| match base_url_problem(&url) {
+            None => Some(url),
+            Some(problem) => {
+                let pos = get(&node, "base_url").map(|n| n.pos).unwrap_or(node.pos);
+                let d = f
+                    .diag("L016", pos)
+                    .message(format!("网站地址（base_url）{problem}"))
+                    .path("base_url")
+                    .found(url)
+                    .expected("如 https://www.example.gov.cn/zwgk/ndbg/，或以 / 开头的路径");
+                f.push(d);
+                None
+            }
+        });
     if let Some(language) = f.string(&node, "language", "", "语言", false) {
         config.language = language;
     }
@@ -585,6 +717,29 @@ fn load_site_config(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> SiteConfi
             .unwrap_or(false);
     }
     config
+}
+
+/// The one rule for the site's address (site.yaml's `base_url`, `build --base-url`): a full
+/// http:// or https:// address, or a path beginning with `/`; no spaces, quotes or angle brackets.
+/// Anything else (`javascript:`, `file:`, a bare word) would end up in links. `None` when valid.
+pub fn base_url_problem(url: &str) -> Option<&'static str> {
+    let bad_char = url.chars().any(|c| {
+        c.is_whitespace()
+            || is_forbidden_char(c)
+            || matches!(c, '"' | '\'' | '<' | '>' | '`' | '\\')
+    });
+    if bad_char {
+        return Some("中不能有空格、引号、尖括号或控制字符");
+    }
+    let host = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    match host {
+        Some(rest) if rest.split('/').next().is_some_and(|h| !h.is_empty()) => None,
+        Some(_) => Some("缺少域名"),
+        None if url.starts_with('/') && !url.starts_with("//") => None,
+        None => Some("只能是以 http:// 或 https:// 开头的完整网址，或以 / 开头的路径"),
+    }
 }
 
 fn is_slug(name: &str) -> bool {
@@ -706,7 +861,11 @@ fn load_year(root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Opti
                 Diagnostic::new("L008", &shown_dir)
                     .message(format!("文件夹 {name} 不是报告年度"))
                     .found(name)
-                    .expected("四位数字的年份，2019 或以后"),
+                    .expected(format!(
+                        "四位数字的年份，{} 至 {}",
+                        crate::template::REPORT_YEARS.start(),
+                        crate::template::REPORT_YEARS.end()
+                    )),
             );
             return None;
         }
@@ -1016,7 +1175,21 @@ fn read_published(f: &mut Fields<'_>, node: &Node) -> Published {
         return Published::Unknown;
     }
     match Date::parse(text) {
-        Some(date) => Published::On(date),
+        Some(date) if crate::template::PUBLISHED_YEARS.contains(&date.year) => Published::On(date),
+        Some(_) => {
+            let d = f
+                .diag("L015", value.pos)
+                .message(format!("发布日期 {text} 不在合理的范围内"))
+                .path("published")
+                .found(text.to_string())
+                .expected(format!(
+                    "{} 年至 {} 年之间的日期；尚未发布写 draft；早年的报告日期不详写 unknown",
+                    crate::template::PUBLISHED_YEARS.start(),
+                    crate::template::PUBLISHED_YEARS.end()
+                ));
+            f.push(d);
+            Published::Unknown
+        }
         None => {
             let d = f
                 .diag("L015", value.pos)
@@ -1604,6 +1777,29 @@ pub fn parse_number(text: &str, kind: CellKind) -> Result<Decimal, (&'static str
         return Err(("L010", "数字是全角字符，请改用半角数字（0-9）".to_string()));
     }
     let digits = |s: &str| !s.is_empty() && s.len() <= 15 && s.chars().all(|c| c.is_ascii_digit());
+    // All digits but more than 15 of them: too large, not "not a number".
+    let too_many_digits = |s: &str| {
+        let s = s.strip_prefix(['-', '+']).unwrap_or(s);
+        let mut parts = s.splitn(2, '.');
+        let whole = parts.next().unwrap_or("");
+        let fraction = parts.next().unwrap_or("");
+        let all_digits = |p: &str| p.chars().all(|c| c.is_ascii_digit());
+        all_digits(whole) && all_digits(fraction) && (whole.len() > 15 || fraction.len() > 15)
+    };
+    if too_many_digits(text) {
+        let code = if matches!(kind, CellKind::Money(_)) {
+            "L012"
+        } else {
+            "L010"
+        };
+        return Err((
+            code,
+            format!(
+                "数字位数过多（{} 位）：最多 15 位",
+                text.chars().filter(char::is_ascii_digit).count()
+            ),
+        ));
+    }
     match kind {
         CellKind::Count | CellKind::SignedCount => {
             let (negative, body) = match text.strip_prefix('-') {

@@ -356,6 +356,15 @@ fn build(
     output: &std::path::Path,
     options: &nianbao::build::Options,
 ) -> ExitCode {
+    if let Some(url) = &options.base_url
+        && let Some(problem) = nianbao::load::base_url_problem(url)
+    {
+        eprintln!(
+            "错误：--base-url 的值 {} 无效：网站地址{problem}。\n用法：nianbao build [--output 目录] [--base-url 网址]，如 --base-url https://www.example.gov.cn/zwgk/ndbg/",
+            nianbao::diagnostic::terminal_safe(url)
+        );
+        return ExitCode::from(2);
+    }
     match nianbao::build::build(root, output, options) {
         Ok(report) => {
             let warnings: Vec<_> = report
@@ -402,6 +411,9 @@ fn build(
                     "草稿（未发布）没有生成：{}。要生成带“草稿”标记的预览，加 --drafts。",
                     drafts.join("、")
                 );
+            }
+            for notice in &report.notices {
+                println!("注意：{notice}");
             }
             ExitCode::SUCCESS
         }

@@ -50,9 +50,10 @@ pub fn init(dir: &Path, options: &InitOptions) -> Result<Vec<PathBuf>, ScaffoldE
         )));
     }
     check_slug(&options.slug)?;
+    check_name(&options.name)?;
     let site = format!(
         "# 网站设置\n\
-         title: {name}政府信息公开工作年度报告   # 网站标题\n\
+         title: {title}   # 网站标题\n\
          base_url: ~          # 发布后的网址，如 https://www.example.gov.cn/zwgk/ndbg/（只用于规范链接、网站地图和订阅）\n\
          theme: default       # 主题：themes/ 下的文件夹名，default 为内置主题\n\
          footer:              # 网站页脚\n\
@@ -61,7 +62,8 @@ pub fn init(dir: &Path, options: &InitOptions) -> Result<Vec<PathBuf>, ScaffoldE
          \x20 icp: ~           # ICP备案号\n\
          \x20 police_record: ~ # 公安机关备案号\n\
          \x20 contact: ~       # 联系方式\n",
-        name = options.name
+        title = yaml_text(&format!("{}政府信息公开工作年度报告", options.name)),
+        name = yaml_text(&options.name)
     );
     let agency = agency_yaml(options);
     let mut written = Vec::new();
@@ -98,6 +100,19 @@ fn check_slug(slug: &str) -> Result<(), ScaffoldError> {
     }
 }
 
+/// The loader's rule for names (no control characters, at most `MAX_TEXT_CHARS`), applied before
+/// anything is written.
+fn check_name(name: &str) -> Result<(), ScaffoldError> {
+    match crate::load::text_problem(name, crate::load::MAX_TEXT_CHARS) {
+        None => Ok(()),
+        Some(problem) => Err(ScaffoldError(format!(
+            "机关全称 {} 无效：{}。",
+            crate::diagnostic::terminal_safe(name),
+            problem.describe()
+        ))),
+    }
+}
+
 /// Adds an agency to the existing site in `dir`: content/<slug>/agency.yaml. Returns the file
 /// written.
 pub fn new_agency(dir: &Path, options: &InitOptions) -> Result<PathBuf, ScaffoldError> {
@@ -108,6 +123,7 @@ pub fn new_agency(dir: &Path, options: &InitOptions) -> Result<PathBuf, Scaffold
         )));
     }
     check_slug(&options.slug)?;
+    check_name(&options.name)?;
     let agency_dir = dir.join("content").join(&options.slug);
     if agency_dir.exists() {
         return Err(ScaffoldError(format!(
@@ -119,6 +135,30 @@ pub fn new_agency(dir: &Path, options: &InitOptions) -> Result<PathBuf, Scaffold
     let path = agency_dir.join("agency.yaml");
     write(&path, &agency_yaml(options))?;
     Ok(path)
+}
+
+/// A text as a YAML value that reads back as exactly this text: plain when that is safe, else
+/// double-quoted (a JSON string is a valid YAML double-quoted scalar).
+pub fn yaml_text(text: &str) -> String {
+    let plain_safe = !text.is_empty()
+        && text.trim() == text
+        && !text.starts_with(['-', '?', ':', '!', '&', '*', '|', '>', '%', '@', '`'])
+        && !text.chars().any(|c| {
+            matches!(
+                c,
+                ':' | '#' | '\'' | '"' | '[' | ']' | '{' | '}' | ',' | '\\'
+            ) || crate::load::is_forbidden_char(c)
+        })
+        && !matches!(
+            text,
+            "~" | "null" | "Null" | "NULL" | "true" | "false" | "yes" | "no" | "是" | "否"
+        )
+        && text.parse::<f64>().is_err();
+    if plain_safe {
+        text.to_string()
+    } else {
+        serde_json::to_string(text).unwrap_or_else(|_| format!("{text:?}"))
+    }
 }
 
 fn agency_yaml(options: &InitOptions) -> String {
@@ -133,7 +173,7 @@ fn agency_yaml(options: &InitOptions) -> String {
          kind: {kind}        # 机关类型，决定法定发布期限：{kinds}\n\
          region: ~           # 所属地区或上级机关，如 广州市白云区\n\
          contact: ~          # 政务公开工作机构的联系方式\n",
-        name = options.name,
+        name = yaml_text(&options.name),
         kind = options.kind.key(),
         kinds = kinds.join("、")
     )
@@ -149,7 +189,9 @@ pub fn new_year(
 ) -> Result<Vec<PathBuf>, ScaffoldError> {
     let Some(template) = TemplateId::for_year(year) else {
         return Err(ScaffoldError(format!(
-            "{year} 不是有效的报告年度：nianbao 支持 2019 年度（2019年格式）以后的年报。"
+            "{year} 不是有效的报告年度：nianbao 支持 {} 至 {} 年度的年报（2019、2020 年度用2019年格式，以后用2021年格式）。",
+            crate::template::REPORT_YEARS.start(),
+            crate::template::REPORT_YEARS.end()
         )));
     };
     let dir = agency_dir.join(year.to_string());
@@ -405,6 +447,8 @@ fn row_values(table: &Table, form: &Form, row_key: &str, carried: &[Option<Decim
 }
 
 fn report_md(agency_name: &str, year: u16, template: TemplateId) -> String {
+    // The name goes into an HTML comment, which `--` would end early.
+    let agency_name = &agency_name.replace("--", "－－");
     let mut out = String::new();
     let _ = writeln!(
         out,

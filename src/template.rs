@@ -13,6 +13,15 @@
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
+/// The report years nianbao accepts, the one rule for the loader (year folders) and `new`: the
+/// 2019 format is the first national template; the upper bound keeps every year four digits and
+/// arithmetic on years far from overflow.
+pub const REPORT_YEARS: std::ops::RangeInclusive<u16> = 2019..=2099;
+
+/// The years a publication date may have: annual reports exist since the Regulations on Open
+/// Government Information took effect (2008), and a report is published the year after it ends.
+pub const PUBLISHED_YEARS: std::ops::RangeInclusive<u16> = 2008..=2100;
+
 /// A version of the national template.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TemplateId {
@@ -37,12 +46,14 @@ impl TemplateId {
         TemplateId::ALL.into_iter().find(|t| t.key() == key)
     }
 
-    /// The template that applies to a report year (none before 2019).
+    /// The template that applies to a report year (none outside `REPORT_YEARS`).
     pub fn for_year(year: u16) -> Option<TemplateId> {
+        if !REPORT_YEARS.contains(&year) {
+            return None;
+        }
         match year {
             2019..=2020 => Some(TemplateId::F2019),
-            2021.. => Some(TemplateId::F2021),
-            _ => None,
+            _ => Some(TemplateId::F2021),
         }
     }
 
@@ -1643,6 +1654,9 @@ mod tests {
         assert_eq!(TemplateId::for_year(2021), Some(TemplateId::F2021));
         assert_eq!(TemplateId::for_year(2030), Some(TemplateId::F2021));
         assert_eq!(TemplateId::for_year(2018), None);
+        assert_eq!(TemplateId::for_year(2099), Some(TemplateId::F2021));
+        assert_eq!(TemplateId::for_year(2100), None);
+        assert_eq!(TemplateId::for_year(65535), None);
     }
 
     #[test]

@@ -272,7 +272,7 @@ fn extreme_money_values_build_with_a_dash_for_the_rate() {
         data_2022,
         &fees,
         &fees.replacen(
-            fees.trim_start().split_whitespace().nth(1).unwrap(),
+            fees.split_whitespace().nth(1).unwrap(),
             "999999999999999",
             1,
         ),
@@ -287,4 +287,293 @@ fn extreme_money_values_build_with_a_dash_for_the_rate() {
         page.contains("<td class=\"num changed\">+999999999999999</td><td class=\"num\">—</td>"),
         "{page}"
     );
+}
+
+#[test]
+fn control_characters_in_names_are_refused_naming_the_field() {
+    let agency = "content/shili/agency.yaml";
+    for (bad, shown) in [
+        ("\\v", "垂直制表符"),
+        ("\\f", "换页符"),
+        ("\\e]0;x\\a", "转义符 ESC"),
+        ("\\0", "空字符 NUL"),
+        ("\\uFFFE", "U+FFFE"),
+    ] {
+        let site = Site::fixture("valid");
+        site.replace(
+            agency,
+            "\nname: 示例街道办事处 ",
+            &format!("\nname: \"示例{bad}街道办事处\" "),
+        );
+        let (code, diagnostics) = site.check();
+        assert_eq!(code, 1, "{bad}");
+        let d = only(&diagnostics, "L019");
+        assert_eq!(d["file"], agency);
+        assert_eq!(d["yaml_path"], "name");
+        assert_eq!(d["line"], site.line_of(agency, "name:"));
+        let message = d["message"].as_str().unwrap();
+        assert!(message.contains("机关全称（name）"), "{message}");
+        assert!(message.contains(shown), "{message}");
+        // Nothing is written, so no feed can be broken.
+        let out = site.run(&["build"]);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(!site.path("output").exists());
+    }
+}
+
+#[test]
+fn a_name_far_too_long_is_refused() {
+    let site = Site::fixture("valid");
+    let long = "很".repeat(100_000);
+    site.replace(
+        "content/shili/agency.yaml",
+        "\nname: 示例街道办事处 ",
+        &format!("\nname: {long} "),
+    );
+    let (code, diagnostics) = site.check();
+    assert_eq!(code, 1);
+    let d = only(&diagnostics, "L020");
+    assert_eq!(d["yaml_path"], "name");
+    assert!(d["message"].as_str().unwrap().contains("最多 200 个字"));
+}
+
+#[test]
+fn feeds_are_well_formed_xml_and_absolute_or_left_out() {
+    let site = Site::fixture("valid");
+    // Markup characters in every name that reaches the feed.
+    site.replace(
+        "content/shili/agency.yaml",
+        "\nname: 示例街道办事处 ",
+        "\nname: \"示例<街道>&'办事处\\\"\" ",
+    );
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    // Without a base URL: no sitemap (its addresses must be absolute), and build says why.
+    assert!(!site.path("output/sitemap.xml").exists());
+    assert!(
+        text(&out).contains("没有生成 sitemap.xml"),
+        "{}",
+        text(&out)
+    );
+    assert!(!all_output(&site.path("output")).contains("sitemap.xml\">网站地图"));
+    let atom = site.read("output/atom.xml");
+    let doc = roxmltree::Document::parse(&atom).unwrap();
+    let id = doc
+        .descendants()
+        .find(|n| n.has_tag_name("id"))
+        .and_then(|n| n.text())
+        .unwrap();
+    assert!(id.starts_with("urn:nianbao:site:"), "{id}");
+    assert!(!id.contains(' '), "{id}");
+    let titles: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("title"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert!(
+        titles.contains(&"示例<街道>&'办事处\"2022年政府信息公开工作年度报告"),
+        "{titles:?}"
+    );
+
+    let out = site.run(&["build", "--base-url", "https://www.example.gov.cn/ndbg"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(!text(&out).contains("没有生成 sitemap.xml"));
+    let sitemap = site.read("output/sitemap.xml");
+    let doc = roxmltree::Document::parse(&sitemap).unwrap();
+    let locs: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("loc"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert!(!locs.is_empty());
+    assert!(
+        locs.iter()
+            .all(|l| l.starts_with("https://www.example.gov.cn/ndbg/") && !l.contains(' ')),
+        "{locs:?}"
+    );
+    let atom = site.read("output/atom.xml");
+    let doc = roxmltree::Document::parse(&atom).unwrap();
+    let id = doc
+        .descendants()
+        .find(|n| n.has_tag_name("id"))
+        .and_then(|n| n.text())
+        .unwrap();
+    assert_eq!(id, "https://www.example.gov.cn/ndbg/atom.xml");
+}
+
+#[test]
+fn csv_text_cells_cannot_start_a_formula() {
+    let site = Site::fixture("valid");
+    site.replace(
+        "content/shili/agency.yaml",
+        "\nname: 示例街道办事处 ",
+        "\nname: \"=HYPERLINK(\\\"http://x\\\",\\\"点击\\\")\" ",
+    );
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let csv = site.read("output/shili/2021/data.csv");
+    let mut reader = csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+    let first = reader.records().next().unwrap().unwrap();
+    assert_eq!(&first[0], "'=HYPERLINK(\"http://x\",\"点击\")");
+    // The JSON keeps the name exactly; numbers in the CSV stay numbers.
+    assert!(
+        site.read("output/shili/2021/data.json")
+            .contains("\"agency\":\"=HYPERLINK(\\\"http://x\\\",\\\"点击\\\")\"")
+    );
+    assert!(
+        reader
+            .records()
+            .map(|r| r.unwrap()[7].to_string())
+            .all(|v| !v.starts_with('\''))
+    );
+}
+
+#[test]
+fn escape_sequences_in_content_never_reach_the_terminal() {
+    let site = Site::fixture("valid");
+    // A title-setting sequence in a cell: the snippet shows it escaped.
+    site.replace(
+        DATA,
+        "received: [1, 0, 0, 0, 0, 0, 1]",
+        "received: [\"\u{1b}]0;被改的标题\u{7}\", 0, 0, 0, 0, 0, 1]",
+    );
+    let (code, human) = site.check_human();
+    assert_eq!(code, 1);
+    assert!(!human.contains('\u{1b}'), "{human:?}");
+    assert!(!human.contains('\u{7}'), "{human:?}");
+    assert!(human.contains("\\u{1b}]0;被改的标题\\u{7}"), "{human}");
+}
+
+#[test]
+fn a_nul_byte_is_named_at_its_line() {
+    let site = Site::fixture("valid");
+    let text = site.read(DATA).replace("licensing: 0", "licensing: 0\0");
+    site.write(DATA, text);
+    let (code, diagnostics) = site.check();
+    assert_eq!(code, 1);
+    assert!(
+        with_code(&diagnostics, "L006").is_empty(),
+        "{diagnostics:#?}"
+    );
+    let d = only(&diagnostics, "L019");
+    assert_eq!(d["file"], DATA);
+    assert_eq!(d["line"], site.line_of(DATA, "licensing:"));
+    assert!(d["message"].as_str().unwrap().contains("NUL"));
+}
+
+#[test]
+fn a_sixteen_digit_count_is_too_large_not_a_decimal() {
+    let site = Site::fixture("valid");
+    site.replace(
+        DATA,
+        "received: [1, 0, 0, 0, 0, 0, 1]",
+        "received: [1234567890123456, 0, 0, 0, 0, 0, 1]",
+    );
+    let (code, diagnostics) = site.check();
+    assert_eq!(code, 1);
+    let d = only(&diagnostics, "L010");
+    let message = d["message"].as_str().unwrap();
+    assert!(!message.contains("小数"), "{message}");
+    assert!(message.contains("位数过多"), "{message}");
+}
+
+#[test]
+fn init_quotes_a_name_its_check_would_misread() {
+    for name in ["A: B", "#1 街道", "- 街道", "123", "true", "[街道]"] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = Command::new(common::BIN)
+            .arg("init")
+            .arg(dir.path())
+            .arg(format!("--name={name}"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        let site = Site { dir };
+        let (code, diagnostics) = site.check();
+        assert_eq!(code, 0, "{name}: {diagnostics:#?}");
+        let out = site.run(&["new", "shili", "2024"]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        let (_, diagnostics) = site.check();
+        assert!(
+            with_code(&diagnostics, "L001").is_empty()
+                && with_code(&diagnostics, "L005").is_empty(),
+            "{name}: {diagnostics:#?}"
+        );
+    }
+    // A name the loader would refuse is refused by init itself.
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(common::BIN)
+        .arg("init")
+        .arg(dir.path())
+        .args(["--name", "示例\u{b}街道"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).contains("垂直制表符"), "{}", text(&out));
+    assert!(!dir.path().join("content").exists());
+}
+
+#[test]
+fn new_refuses_a_year_the_loader_would_refuse() {
+    let site = Site::fixture("valid");
+    for year in ["65535", "2100", "2018"] {
+        let out = site.run(&["new", "shili", year]);
+        assert_eq!(out.status.code(), Some(2), "{year}: {}", text(&out));
+        assert!(text(&out).contains("2019 至 2099"), "{}", text(&out));
+        assert!(!site.path(&format!("content/shili/{year}")).exists());
+    }
+    let out = site.run(&["new", "shili", "2099"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let (_, diagnostics) = site.check();
+    assert!(
+        with_code(&diagnostics, "L008").is_empty(),
+        "{diagnostics:#?}"
+    );
+}
+
+#[test]
+fn base_url_must_be_http_or_a_path() {
+    let site = Site::fixture("valid");
+    for bad in [
+        "javascript:alert(1)//",
+        "file:///etc/",
+        "www.example.gov.cn",
+        "https:// x",
+    ] {
+        let out = site.run(&["build", "--base-url", bad]);
+        assert_eq!(out.status.code(), Some(2), "{bad}: {}", text(&out));
+        assert!(text(&out).contains("--base-url"), "{}", text(&out));
+        assert!(!site.path("output").exists());
+    }
+    site.replace(
+        "content/site.yaml",
+        "base_url: ~",
+        "base_url: \"javascript:alert(1)//\"",
+    );
+    let (code, diagnostics) = site.check();
+    assert_eq!(code, 1);
+    let d = only(&diagnostics, "L016");
+    assert_eq!(d["yaml_path"], "base_url");
+    site.replace(
+        "content/site.yaml",
+        "base_url: \"javascript:alert(1)//\"",
+        "base_url: /zwgk/ndbg/",
+    );
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        site.read("output/404.html")
+            .contains("href=\"/zwgk/ndbg/index.html\"")
+    );
+}
+
+#[test]
+fn a_publication_date_out_of_range_is_refused() {
+    let site = Site::fixture("valid");
+    site.replace(DATA, "published: 2022-01-28", "published: 0000-01-01");
+    let (code, diagnostics) = site.check();
+    assert_eq!(code, 1);
+    let d = only(&diagnostics, "L015");
+    assert_eq!(d["yaml_path"], "published");
+    assert!(d["expected"].as_str().unwrap().contains("2008"), "{d}");
 }

@@ -91,6 +91,17 @@ fn records<'a>(agency: &'a Agency, year: &'a Year) -> impl Iterator<Item = Recor
     cells.chain(extra)
 }
 
+/// A text cell as a spreadsheet will not run it as a formula: text beginning with `=`, `+`, `-`,
+/// `@` (or a tab or carriage return) gets a leading `'`, the usual defence against CSV injection
+/// in Excel and WPS. Numbers (the value column) are written as they are.
+fn neutralise(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}").into()
+    } else {
+        text.into()
+    }
+}
+
 fn csv_of<'a>(rows: impl Iterator<Item = Record<'a>>) -> Result<Vec<u8>, BuildError> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let fail = |e: csv::Error| BuildError::Theme(format!("无法生成 CSV：{e}"));
@@ -98,13 +109,13 @@ fn csv_of<'a>(rows: impl Iterator<Item = Record<'a>>) -> Result<Vec<u8>, BuildEr
     for r in rows {
         writer
             .write_record([
-                r.agency,
+                &*neutralise(r.agency),
                 &r.year.to_string(),
                 r.template,
-                r.part,
-                &r.row,
-                r.column,
-                r.cell,
+                &*neutralise(r.part),
+                &*neutralise(&r.row),
+                &*neutralise(r.column),
+                &*neutralise(r.cell),
                 &r.value,
                 r.unit,
                 r.note,

@@ -5,14 +5,26 @@ use std::fmt::Write as _;
 use super::pages::year_path;
 use crate::model::{Date, Site};
 
+/// Escapes text for XML. Characters XML 1.0 cannot hold at all (control characters, U+FFFE…)
+/// are refused at load (L019); should one get here anyway it becomes U+FFFD, so the file stays
+/// well-formed.
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c if crate::load::is_forbidden_char(c) => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
-/// sitemap.xml: every page. Addresses are absolute when the site's base_url is known.
+/// sitemap.xml: every page, at the site's absolute base URL (the protocol forbids relative
+/// addresses, so the build leaves the file out without one).
 pub fn sitemap(paths: &[String], base: &str) -> String {
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
@@ -40,8 +52,10 @@ fn report_date(published: Option<Date>, year: u16) -> String {
     format!("{date}T00:00:00+08:00")
 }
 
-/// atom.xml: one entry per published report year (never a draft), newest first.
-pub fn atom(site: &Site, base: &str) -> String {
+/// atom.xml: one entry per published report year (never a draft), newest first. The feed's id
+/// is its own address when the base URL is absolute; otherwise a URN from the site title's bytes
+/// in hex, which has no spaces and stays the same from build to build.
+pub fn atom(site: &Site, base: &str, absolute: bool) -> String {
     let mut entries: Vec<(String, String, String, String)> = Vec::new();
     for agency in &site.agencies {
         for year in agency.years.iter().filter(|y| !y.draft) {
@@ -63,7 +77,18 @@ pub fn atom(site: &Site, base: &str) -> String {
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"zh-CN\">\n",
     );
     let _ = writeln!(out, "  <title>{}</title>", escape(&site.config.title));
-    let _ = writeln!(out, "  <id>urn:nianbao:{}</id>", escape(&site.config.title));
+    let id = if absolute {
+        format!("{base}atom.xml")
+    } else {
+        let hex: String = site
+            .config
+            .title
+            .bytes()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        format!("urn:nianbao:site:{hex}")
+    };
+    let _ = writeln!(out, "  <id>{}</id>", escape(&id));
     let _ = writeln!(out, "  <updated>{updated}</updated>");
     let _ = writeln!(out, "  <link href=\"{}index.html\"/>", escape(base));
     let _ = writeln!(

@@ -42,7 +42,17 @@ impl Options {
             .or_else(|| config.base_url.clone())
             .map(|u| if u.ends_with('/') { u } else { format!("{u}/") })
     }
+
+    /// The base URL when it is a full http(s) address: what sitemap.xml needs (the sitemap
+    /// protocol forbids relative addresses).
+    pub fn absolute_base_url(&self, config: &crate::model::SiteConfig) -> Option<String> {
+        self.base_url(config)
+            .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+    }
 }
+
+/// Why sitemap.xml was left out, for build's output and README.
+pub const NO_SITEMAP_NOTICE: &str = "没有生成 sitemap.xml：网站地图中的地址必须是完整网址，而站点没有设置以 http:// 或 https:// 开头的网站地址。发布前在 content/site.yaml 中写 base_url，或运行 nianbao build --base-url https://…/。";
 
 /// Why a build stopped.
 #[derive(Debug)]
@@ -130,8 +140,21 @@ pub fn render_site(
             !folders.any(|f| unlisted.contains(f))
         })
         .collect();
-    out.put("sitemap.xml", feed::sitemap(&listed, &base).into_bytes())?;
-    out.put("atom.xml", feed::atom(site, &base).into_bytes())?;
+    if let Some(absolute) = options.absolute_base_url(&site.config) {
+        out.put(
+            "sitemap.xml",
+            feed::sitemap(&listed, &absolute).into_bytes(),
+        )?;
+    }
+    out.put(
+        "atom.xml",
+        feed::atom(
+            site,
+            &base,
+            options.absolute_base_url(&site.config).is_some(),
+        )
+        .into_bytes(),
+    )?;
     Ok(())
 }
 
@@ -157,6 +180,8 @@ pub struct BuildReport {
     pub drafts_left_out: Vec<(String, u16)>,
     /// Staging folders of killed builds that were removed.
     pub stale_removed: Vec<PathBuf>,
+    /// What the user should know about the output (a file left out and why).
+    pub notices: Vec<String>,
 }
 
 /// Loads, checks, renders and writes the site under `root` into `output`. The output folder is
@@ -184,7 +209,12 @@ pub fn build(root: &Path, output: &Path, options: &Options) -> Result<BuildRepor
     }
     let stale_removed = files::remove_stale_staging(&output);
     let paths = files::write_swapped(&output, |out| render_site(root, &checked, options, out))?;
+    let mut notices = Vec::new();
+    if options.absolute_base_url(&checked.site.config).is_none() {
+        notices.push(NO_SITEMAP_NOTICE.to_string());
+    }
     Ok(BuildReport {
+        notices,
         pages: paths.iter().filter(|p| p.ends_with(".html")).count(),
         files: paths.len(),
         checked,

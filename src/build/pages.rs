@@ -135,6 +135,10 @@ impl Renderer<'_> {
         );
         ctx.insert("breadcrumbs", &breadcrumbs);
         ctx.insert("draft_banner", &None::<String>);
+        ctx.insert(
+            "sitemap",
+            &self.options.absolute_base_url(&self.site.config).is_some(),
+        );
         ctx
     }
 
