@@ -81,7 +81,7 @@ fn example_site_builds_and_every_internal_link_resolves() {
     for expected in [
         "index.html",
         "404.html",
-        "sitemap.xml",
+        // sitemap.xml only with an absolute base URL: see base_url_feeds_only_canonical_sitemap_and_feed.
         "atom.xml",
         "static/style.css",
         "jiahe/index.html",
