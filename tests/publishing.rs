@@ -132,7 +132,10 @@ fn build_refuses_every_folder_it_does_not_own() {
 fn output_nianbao_wrote_is_replaced_and_foreign_files_are_kept() {
     let nested = Nested::new();
     let site = nested.site();
-    let out = run_in(&site, &["build"]);
+    let out = run_in(
+        &site,
+        &["build", "--base-url", "https://www.example.gov.cn/"],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let marker = std::fs::read_to_string(site.join("output/.nianbao-output")).unwrap();
     assert!(marker.starts_with("# nianbao 生成的网站文件夹"));
@@ -281,7 +284,13 @@ fn drafts_are_left_out_of_build_and_shown_with_banners_by_build_drafts() {
     }
 
     // build --drafts: A with a banner on every page it appears on; still out of sitemap and feed.
-    let out = site.run(&["build", "--drafts"]);
+    // (A base URL, so that the sitemap is written: its addresses must be absolute.)
+    let out = site.run(&[
+        "build",
+        "--drafts",
+        "--base-url",
+        "https://www.example.gov.cn/",
+    ]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let files = output_files(&output);
     let banner = "<p class=\"draft-banner\" role=\"note\"><strong>草稿（未发布）</strong>";
@@ -455,7 +464,13 @@ fn one_agency_at_a_time() {
     );
     let out = site.run(&["check", "--agency", "b", "--agency", "c"]);
     assert_eq!(out.status.code(), Some(1));
-    let out = site.run(&["build", "--agency", "b"]);
+    let out = site.run(&[
+        "build",
+        "--agency",
+        "b",
+        "--base-url",
+        "https://www.example.gov.cn/",
+    ]);
     let message = text(&out);
     assert_eq!(out.status.code(), Some(0), "{message}");
     assert!(message.contains("只生成了机关 b"), "{message}");
