@@ -890,7 +890,11 @@ fn load_year(root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Opti
                         "{year} 年度的文件夹是空的：没有 data.yaml，也没有 report.md"
                     ))
                     .hint(format!(
-                        "运行 nianbao new <机关代号> {year} 生成这两个文件，或删除这个空文件夹。"
+                        "运行 nianbao new {} {year} 生成这两个文件，或删除这个空文件夹。",
+                        dir.parent()
+                            .and_then(Path::file_name)
+                            .map(|n| n.to_string_lossy())
+                            .unwrap_or_default()
                     )),
             );
             return None;
