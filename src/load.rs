@@ -243,8 +243,14 @@ fn sorted_dirs(root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Ve
         if entry.path_is_symlink() {
             if let Err(d) = inside_site(root, entry.path()) {
                 diagnostics.push(*d);
-            } else if entry.path().is_dir() {
-                out.push(entry.into_path());
+                continue;
+            }
+            match std::fs::metadata(entry.path()) {
+                Ok(meta) if meta.is_dir() => out.push(entry.into_path()),
+                // A link to a file: like any file here, not a folder of the site.
+                Ok(_) => {}
+                // A broken link or a loop of links: said, not silently left out.
+                Err(err) => diagnostics.push(unreadable(root, entry.path(), &err)),
             }
         } else if entry.file_type().is_dir() {
             out.push(entry.into_path());
@@ -288,24 +294,27 @@ fn exists(path: &Path) -> std::io::Result<bool> {
 /// real path is outside the site root is read or watched (L021). Links that stay inside the site
 /// are followed.
 pub fn inside_site(root: &Path, path: &Path) -> Result<(), Box<Diagnostic>> {
+    let real = match std::fs::canonicalize(path) {
+        // Most sites are given by their real path: one lookup per file then.
+        Ok(real) if root.is_absolute() && real.starts_with(root) => return Ok(()),
+        Ok(real) => real,
+        // A broken link: reading it gives its own message.
+        Err(_) => return Ok(()),
+    };
     let real_root =
         std::fs::canonicalize(root).map_err(|e| Box::new(unreadable(root, root, &e)))?;
-    match std::fs::canonicalize(path) {
-        Ok(real) if real.starts_with(&real_root) => Ok(()),
-        Ok(real) => {
-            let what = if real.is_dir() { "文件夹" } else { "文件" };
-            Err(Box::new(
-                Diagnostic::new("L021", &relative(root, path))
-                    .message(format!(
-                        "这个{what}是指向站点目录以外的链接，nianbao 不读取站点以外的内容"
-                    ))
-                    .found(format!("指向 {}", real.display()))
-                    .expected(format!("站点目录 {} 中的{what}", real_root.display())),
-            ))
-        }
-        // A broken link: reading it gives its own message.
-        Err(_) => Ok(()),
+    if real.starts_with(&real_root) {
+        return Ok(());
     }
+    let what = if real.is_dir() { "文件夹" } else { "文件" };
+    Err(Box::new(
+        Diagnostic::new("L021", &relative(root, path))
+            .message(format!(
+                "这个{what}是指向站点目录以外的链接，nianbao 不读取站点以外的内容"
+            ))
+            .found(format!("指向 {}", real.display()))
+            .expected(format!("站点目录 {} 中的{what}", real_root.display())),
+    ))
 }
 
 /// Reads a content file as UTF-8 text, with a diagnostic for an oversized, non-UTF-8 or empty file,

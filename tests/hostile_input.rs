@@ -577,3 +577,22 @@ fn a_publication_date_out_of_range_is_refused() {
     assert_eq!(d["yaml_path"], "published");
     assert!(d["expected"].as_str().unwrap().contains("2008"), "{d}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_broken_or_looping_folder_link_is_reported() {
+    let site = Site::fixture("valid");
+    link(Path::new("nowhere"), &site.path("content/gone"));
+    link(Path::new("2024"), &site.path("content/shili/2024"));
+    let (code, diagnostics) = site.check();
+    assert_eq!(code, 1);
+    let files: Vec<&str> = with_code(&diagnostics, "L022")
+        .iter()
+        .map(|d| d["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        files,
+        ["content/gone", "content/shili/2024"],
+        "{diagnostics:#?}"
+    );
+}
