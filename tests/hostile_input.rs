@@ -409,9 +409,16 @@ fn csv_text_cells_cannot_start_a_formula() {
         "\nname: 示例街道办事处 ",
         "\nname: \"=HYPERLINK(\\\"http://x\\\",\\\"点击\\\")\" ",
     );
+    // A note printed beside a number is text from the report too.
+    site.replace(
+        DATA,
+        "licensing: 0 ",
+        "licensing: {值: 0, 注: \"=SUM(A1:A9)\"} ",
+    );
     let out = site.run(&["build"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let csv = site.read("output/shili/2021/data.csv");
+    assert!(csv.contains(",'=SUM(A1:A9),"), "{csv}");
     let mut reader = csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
     let first = reader.records().next().unwrap().unwrap();
     assert_eq!(&first[0], "'=HYPERLINK(\"http://x\",\"点击\")");

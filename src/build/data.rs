@@ -118,7 +118,7 @@ fn csv_of<'a>(rows: impl Iterator<Item = Record<'a>>) -> Result<Vec<u8>, BuildEr
                 &*neutralise(r.cell),
                 &r.value,
                 r.unit,
-                r.note,
+                &*neutralise(r.note),
                 if r.national { "是" } else { "否" },
             ])
             .map_err(fail)?;
