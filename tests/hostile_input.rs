@@ -143,6 +143,23 @@ fn deep_nesting_is_refused_before_rendering() {
 }
 
 #[test]
+fn deep_nesting_inside_an_indented_block_is_refused_too() {
+    // An indented block is shown as the paragraphs it holds, so its quotes nest as well.
+    let site = Site::fixture("valid");
+    let report = site.read(REPORT).replace(
+        "本年新收申请1件。",
+        &format!("本年新收申请1件。\n\n    {} 引文\n", ">".repeat(100_000)),
+    );
+    site.write(REPORT, report);
+    let (code, diagnostics) = site.check();
+    assert_eq!(code, 1);
+    assert_eq!(
+        only(&diagnostics, "L018")["line"],
+        site.line_of(REPORT, ">>>>")
+    );
+}
+
+#[test]
 fn heading_ids_never_take_the_pages_own_ids() {
     let site = Site::fixture("valid");
     let report = site.read(REPORT).replace(
