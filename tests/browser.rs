@@ -1,50 +1,243 @@
-//! The built example site in headless Chromium: no sideways scrolling on a 375-pixel phone, no
-//! external requests, no console errors or broken images, `lang="zh-CN"`, one `<h1>` per page.
-//! Needs `tests/browser/install.sh` (Chromium, fonts, playwright-core); `.ci/run` runs it first.
-//! Without Chromium the test is skipped locally and fails in CI.
+//! The reader's side in real browsers and a real web server (`tests/browser/`, node scripts driving
+//! the system Chromium, nginx, axe-core and the Nu Html Checker):
+//! - suite.mjs: nginx under a sub-path with a crawl of every page, axe-core WCAG 2.1 A+AA, header
+//!   associations of every data cell, Nu Html Checker, 375 px phones, print, file:// (see its head);
+//! - check.mjs: every page as a file at 375 and 1280 px, no external requests, one `<h1>`;
+//! - live-reload.mjs: `nianbao serve` with an edit, the error overlay and the reload.
+//!
+//! Needs `tests/browser/install.sh`; `.ci/run` runs it first. When a tool is missing each test fails
+//! under CI (`CI=true`) and otherwise prints a visible "skipped: …" line (on the terminal, not
+//! captured by the test harness) and returns.
+//! Screenshots and a printed PDF land in `target/browser-screenshots/<site>/`.
 
 mod common;
 
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Mutex;
 
-/// Whether Chromium and playwright-core are installed; in CI they must be.
-fn browser_ready() -> bool {
+/// One browser test at a time: each starts Chromium (and the suite nginx and a JVM), and the
+/// machines running CI have two cores.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+/// What the browser tests need that is missing.
+fn missing_tools() -> Vec<String> {
     let browser_dir = common::repo().join("tests/browser");
-    let ready = std::path::Path::new("/usr/bin/chromium").exists()
-        && browser_dir.join("node_modules/playwright-core").exists();
-    if !ready {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must run tests/browser/install.sh before cargo test"
-        );
-        eprintln!("skipped: run tests/browser/install.sh to enable the browser tests");
+    let mut missing = Vec::new();
+    for (path, what) in [
+        ("/usr/bin/chromium", "Chromium (/usr/bin/chromium)"),
+        ("/usr/sbin/nginx", "nginx (/usr/sbin/nginx)"),
+    ] {
+        if !Path::new(path).exists() {
+            missing.push(what.to_string());
+        }
     }
-    ready
+    for (program, what) in [
+        ("node", "Node.js (node)"),
+        ("java", "a Java runtime (java)"),
+    ] {
+        let found = Command::new(program)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !found {
+            missing.push(what.to_string());
+        }
+    }
+    for module in ["playwright-core", "axe-core", "vnu-jar"] {
+        if !browser_dir.join("node_modules").join(module).exists() {
+            missing.push(format!("tests/browser/node_modules/{module}"));
+        }
+    }
+    missing
 }
 
-/// Runs a script of tests/browser and asserts that it passed.
-fn node(script: &str, args: &[&std::ffi::OsStr]) {
+/// Whether the tools are there. In CI (`CI=true`) they must be; elsewhere a missing tool prints a
+/// "skipped: …" line straight to the terminal (test output capture does not hide it).
+fn ready(test: &str) -> bool {
+    let missing = missing_tools();
+    if missing.is_empty() {
+        return true;
+    }
+    let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
+    assert!(
+        !ci,
+        "{test}: CI=true but {} missing: run tests/browser/install.sh before cargo test",
+        missing.join(", ")
+    );
+    let _ = writeln!(
+        std::io::stderr(),
+        "skipped: {test}: {} missing (run tests/browser/install.sh)",
+        missing.join(", ")
+    );
+    false
+}
+
+/// Runs a script of tests/browser; its stdout (one line per check, last "N passed, M failed")
+/// and whether it passed.
+fn node(script: &str, args: &[&std::ffi::OsStr]) -> (bool, String) {
     let out = Command::new("node")
         .arg(common::repo().join("tests/browser").join(script))
         .args(args)
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let failures: Vec<&str> = stdout.lines().filter(|l| !l.starts_with("ok ")).collect();
-    assert!(
-        out.status.success(),
-        "{}\n{}",
-        failures.join("\n"),
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let passed = out.status.success() && stdout.trim_end().ends_with(", 0 failed");
+    let text = format!("{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    (passed, text)
+}
+
+/// Runs a script and asserts that it passed, showing its failures.
+fn node_passes(script: &str, args: &[&std::ffi::OsStr]) -> String {
+    let (passed, text) = node(script, args);
+    let failures: Vec<&str> = text.lines().filter(|l| !l.starts_with("ok ")).collect();
+    assert!(passed, "{script} failed:\n{}", failures.join("\n"));
+    text
+}
+
+/// The folder for the screenshots of one site.
+fn shots(name: &str) -> PathBuf {
+    common::repo().join("target/browser-screenshots").join(name)
+}
+
+fn lock() -> std::sync::MutexGuard<'static, ()> {
+    ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The larger fixture: three agencies, both templates (2019–2020 and 2021 on), acknowledged
+/// problems, a draft year (built with `--drafts`).
+fn portal() -> common::Site {
+    let site = common::Site::fixture("portal");
+    let out = site.run(&["build", "--drafts"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(stdout.trim_end().ends_with(", 0 failed"), "{stdout}");
+    site
+}
+
+#[test]
+fn the_example_site_passes_the_reader_suite() {
+    if !ready("the_example_site_passes_the_reader_suite") {
+        return;
+    }
+    let _one = lock();
+    let site = common::Site::example();
+    assert_eq!(site.run(&["build"]).status.code(), Some(0));
+    let text = node_passes(
+        "suite.mjs",
+        &[
+            site.path("output").as_os_str(),
+            shots("example").as_os_str(),
+        ],
+    );
+    // Every part ran: crawl, axe, headers, phone, print, file://, Nu; screenshots were written.
+    for part in [
+        "nginx under /zwgk/ndbg/",
+        "axe-core",
+        "associated with its row and column headers",
+        "375 px: no page scrolls sideways",
+        "375 px: in ",
+        "print on A4",
+        "file://",
+        "Nu Html Checker",
+        "screenshots of 6 kinds of page",
+    ] {
+        assert!(text.contains(&format!("ok   {part}")), "{part}: {text}");
+    }
+    for kind in ["front", "agency", "year", "compare", "metric", "404"] {
+        for size in ["desktop", "phone"] {
+            let png = shots("example").join(format!("{kind}.{size}.png"));
+            assert!(png.exists(), "{}", png.display());
+        }
+    }
+    assert!(
+        shots("example")
+            .join("year.phone-table-scrolled.png")
+            .exists()
+    );
+    assert!(shots("example").join("year.print.pdf").exists());
+}
+
+#[test]
+fn a_portal_with_several_agencies_templates_and_drafts_passes_the_reader_suite() {
+    if !ready("a_portal_with_several_agencies_templates_and_drafts_passes_the_reader_suite") {
+        return;
+    }
+    let _one = lock();
+    let site = portal();
+    node_passes(
+        "suite.mjs",
+        &[site.path("output").as_os_str(), shots("portal").as_os_str()],
+    );
+}
+
+/// The suite itself: an image without alt text, a broken link and a removed table header each
+/// make it fail, and it says which page and what.
+#[test]
+fn the_reader_suite_fails_on_a_broken_page() {
+    if !ready("the_reader_suite_fails_on_a_broken_page") {
+        return;
+    }
+    let _one = lock();
+    let site = portal();
+    let page = "output/shili/2022/index.html";
+    let html = site.read(page);
+    // A picture without alt text, and a link to a page that does not exist.
+    let html = html.replacen(
+        "<main id=\"main\" class=\"wrap\">",
+        "<main id=\"main\" class=\"wrap\"><img src=\"data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7\" width=\"1\" height=\"1\"><a href=\"../2031/index.html\">2031年</a>",
+        1,
+    );
+    // The header cell 「自然人」 of part 三 removed (the cells still name it in `headers`).
+    let start = html
+        .find("<th id=\"t-requests-h2\"")
+        .expect("part 三's second header cell");
+    let end = start + html[start..].find("</th>").unwrap() + "</th>".len();
+    assert!(html[start..end].contains("自然人"), "{}", &html[start..end]);
+    let html = format!("{}{}", &html[..start], &html[end..]);
+    site.write(page, html);
+
+    let (passed, text) = node(
+        "suite.mjs",
+        &[site.path("output").as_os_str(), shots("broken").as_os_str()],
+    );
+    assert!(!passed, "the suite passed a broken page:\n{text}");
+    // The broken link, found by the crawl under nginx and by the file:// walk.
+    assert!(
+        text.lines()
+            .any(|l| l.contains("shili/2022") && l.contains("2031")),
+        "{text}"
+    );
+    assert!(text.contains("FAIL nginx under /zwgk/ndbg/"), "{text}");
+    assert!(text.contains("FAIL file://"), "{text}");
+    // The missing alt text, by axe-core and by the Nu checker.
+    assert!(text.contains("axe image-alt"), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.contains("shili/2022/index.html:") && l.contains("alt")),
+        "{text}"
+    );
+    // The removed header: cells that name it, and cells left without their column header.
+    assert!(text.contains("FAIL every data cell of"), "{text}");
+    assert!(
+        text.lines().any(|l| l.contains("shili/2022/index.html")
+            && l.contains("headers names \"t-requests-h2\", which is not on the page")),
+        "{text}"
+    );
 }
 
 #[test]
 fn the_preview_shows_errors_over_the_page_and_reloads_when_fixed() {
-    if !browser_ready() {
+    if !ready("the_preview_shows_errors_over_the_page_and_reloads_when_fixed") {
         return;
     }
+    let _one = lock();
     let site = common::Site::example();
     let mut child = Command::new(common::BIN)
         .arg("--root")
@@ -70,8 +263,12 @@ fn the_preview_shows_errors_over_the_page_and_reloads_when_fixed() {
             .unwrap()
     );
     let data = site.path("content/hongze/2024/data.yaml");
+    let shots = shots("serve");
     let result = std::panic::catch_unwind(|| {
-        node("live-reload.mjs", &[url.as_ref(), data.as_os_str()]);
+        node_passes(
+            "live-reload.mjs",
+            &[url.as_ref(), data.as_os_str(), shots.as_os_str()],
+        );
     });
     let _ = child.kill();
     let _ = child.wait();
@@ -81,16 +278,17 @@ fn the_preview_shows_errors_over_the_page_and_reloads_when_fixed() {
 }
 
 #[test]
-fn every_page_of_the_example_works_in_a_browser() {
-    if !browser_ready() {
+fn every_page_works_from_disk_at_phone_and_desktop_width() {
+    if !ready("every_page_works_from_disk_at_phone_and_desktop_width") {
         return;
     }
+    let _one = lock();
     let site = common::Site::example();
     let out = site.run(&["build"]);
     assert_eq!(out.status.code(), Some(0));
-    node("check.mjs", &[site.path("output").as_os_str()]);
-    // The fixture: one agency (the front page redirects), four years across the template change.
+    node_passes("check.mjs", &[site.path("output").as_os_str()]);
+    // The fixture: one agency, four years across the template change.
     let fixture = common::Site::fixture("valid");
     assert_eq!(fixture.run(&["build"]).status.code(), Some(0));
-    node("check.mjs", &[fixture.path("output").as_os_str()]);
+    node_passes("check.mjs", &[fixture.path("output").as_os_str()]);
 }
