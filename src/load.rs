@@ -654,6 +654,11 @@ fn load_site_config(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> SiteConfi
         title: "政府信息公开工作年度报告".to_string(),
         language: "zh-CN".to_string(),
         theme: "default".to_string(),
+        change_marks: true,
+        footer: Footer {
+            generator: true,
+            ..Footer::default()
+        },
         ..SiteConfig::default()
     };
     let Some((source, node)) = read_yaml(root, &path, diagnostics) else {
@@ -698,7 +703,14 @@ fn load_site_config(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> SiteConfi
         if let Some(entries) = footer.as_map() {
             f.unknown_keys(
                 entries,
-                &["sponsor", "site_code", "icp", "police_record", "contact"],
+                &[
+                    "sponsor",
+                    "site_code",
+                    "icp",
+                    "police_record",
+                    "contact",
+                    "generator",
+                ],
                 "footer",
                 "网站页脚",
             );
@@ -708,6 +720,7 @@ fn load_site_config(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> SiteConfi
                 icp: f.string(footer, "icp", "footer", "ICP备案号", false),
                 police_record: f.string(footer, "police_record", "footer", "公安机关备案号", false),
                 contact: f.string(footer, "contact", "footer", "联系方式", false),
+                generator: f.boolean(footer, "generator", "footer").unwrap_or(true),
             };
         } else {
             let d = f
@@ -720,10 +733,18 @@ fn load_site_config(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> SiteConfi
     if let Some(settings) = get(&node, "settings").filter(|n| !n.is_null())
         && let Some(entries) = settings.as_map()
     {
-        f.unknown_keys(entries, &["allow_html"], "settings", "网站设置");
+        f.unknown_keys(
+            entries,
+            &["allow_html", "change_marks"],
+            "settings",
+            "网站设置",
+        );
         config.allow_html = f
             .boolean(settings, "allow_html", "settings")
             .unwrap_or(false);
+        config.change_marks = f
+            .boolean(settings, "change_marks", "settings")
+            .unwrap_or(true);
     }
     config
 }

@@ -59,6 +59,9 @@ pub struct SiteConfig {
     pub footer: Footer,
     /// Raw HTML in report.md is kept instead of sanitised.
     pub allow_html: bool,
+    /// Whether the year pages show the change against last year under each number when a reader
+    /// first opens them (the reader can switch them on and off).
+    pub change_marks: bool,
 }
 
 /// The portal footer.
@@ -74,6 +77,8 @@ pub struct Footer {
     pub police_record: Option<String>,
     /// 联系方式
     pub contact: Option<String>,
+    /// Whether the footer says that the site was made with nianbao.
+    pub generator: bool,
 }
 
 /// What kind of agency publishes the report; it sets the statutory deadline.

@@ -323,7 +323,13 @@ impl Table {
         self.caption != part(self.part).heading
     }
 
-    /// Whether the table is a list of single figures (one column, 「数值」), like the fees of 六.
+    /// Whether the corner cell is the header of the row labels (「信息内容」, 「项目」); part 三's
+    /// corner holds the form's note on its sums, which heads nothing.
+    pub fn corner_heads_rows(&self) -> bool {
+        self.part != 3 && !self.corner.is_empty()
+    }
+
+    /// Whether the table is a list of single figures (one column, 「本年度」), like the fees of 六.
     pub fn is_figure_list(&self) -> bool {
         matches!(self.columns.as_slice(), [only] if only.key == "value")
     }
@@ -911,8 +917,8 @@ fn fees_table() -> Table {
         "fees",
         6,
         "信息处理费",
-        "",
-        vec![col("value", "数值")],
+        "项目",
+        vec![col("value", "本年度")],
         vec![
             leaf("notices", "发出收费通知的件数"),
             RowSpec::Leaf("notice_amount", "发出收费通知的总金额（单位：元）", money),

@@ -226,23 +226,39 @@ fn comparison_across_the_template_change_marks_non_comparable_cells() {
     assert_eq!(build(&site, &[]).status.code(), Some(0));
     let html = site.read("output/shili/2021/compare.html");
     assert!(html.contains("两年使用的年报格式不同"), "{html}");
+    // One row per official row, each official column's last year / this year / change side by
+    // side, every cell naming its row, its column and its year in `headers`.
+    let cell = |headers: &str| -> String {
+        let at = html
+            .find(&format!("<td headers=\"{headers}\""))
+            .unwrap_or_else(|| panic!("no cell {headers}"));
+        html[at..at + html[at..].find("</td>").unwrap()].to_string()
+    };
     // 本年制发件数 is new in the 2021 format.
-    let row = html
-        .split("<tr")
-        .find(|r| r.contains("行政规范性文件") && r.contains("本年制发件数"))
-        .unwrap();
-    assert!(row.contains("口径不同"), "{row}");
-    assert!(row.contains("class=\"na\""), "{row}");
-    // Part 三's cells share ids across the templates and are compared: 2020 received 2, 2021 received 1.
-    let row = html
-        .split("<tr")
-        .find(|r| r.contains("一、本年新收政府信息公开申请数量") && r.contains("<td>总计</td>"))
-        .unwrap();
+    let p = "t-proactive-item1";
+    assert!(html.contains(&format!(
+        "<th id=\"{p}-c1\" scope=\"colgroup\" colspan=\"3\">本年制发件数</th>"
+    )));
+    assert!(html.contains(&format!(
+        "<th id=\"{p}-r2\" scope=\"row\">行政规范性文件</th>"
+    )));
+    let before = cell(&format!("{p}-r2 {p}-c1 {p}-c1-p"));
     assert!(
-        row.contains(">2<") && row.contains(">1<") && row.contains("−1"),
-        "{row}"
+        before.contains("口径不同") && before.contains(" na\""),
+        "{before}"
     );
-    assert!(row.contains("−50%"), "{row}");
+    // Part 三's cells share ids across the templates and are compared: 2020 received 2, 2021 received 1
+    // (总计, the seventh column).
+    let r = "t-requests";
+    let rows = html.matches(&format!("<tr><th id=\"{r}-r")).count();
+    assert_eq!(rows, 25 + 1, "25 rows of the 2021 form and （六） as a sum");
+    assert!(html.contains(&format!(
+        "<th id=\"{r}-c7\" scope=\"colgroup\" colspan=\"3\">总计</th>"
+    )));
+    assert!(cell(&format!("{r}-r1 {r}-c7 {r}-c7-p")).contains(">2<"));
+    assert!(cell(&format!("{r}-r1 {r}-c7 {r}-c7-n")).contains(">1<"));
+    let change = cell(&format!("{r}-r1 {r}-c7 {r}-c7-d"));
+    assert!(change.contains("−1") && change.contains("−50%"), "{change}");
     // （六）其他处理: one row in 2020, three items in 2021, compared as a sum.
     assert!(html.contains("（六）其他处理（各项合计）"), "{html}");
     // 2019-format items that the 2021 format dropped are listed.
@@ -361,12 +377,91 @@ fn site_templates_override_the_theme() {
 }
 
 #[test]
-fn a_single_agency_site_goes_straight_to_the_agency() {
+fn a_single_agency_site_has_a_real_front_page_with_every_year() {
     let site = Site::fixture("valid");
     assert_eq!(build(&site, &[]).status.code(), Some(0));
     let index = site.read("output/index.html");
+    // No redirect: the page itself leads to the agency and to each of its years.
+    assert!(!index.contains("http-equiv=\"refresh\""), "{index}");
     assert!(
-        index.contains("<meta http-equiv=\"refresh\" content=\"0; url=shili/index.html\">"),
+        index.contains("<a href=\"shili/index.html\">示例街道办事处</a>"),
         "{index}"
     );
+    for year in [2019, 2020, 2021, 2022] {
+        assert!(
+            index.contains(&format!(
+                "<a href=\"shili/{year}/index.html\">{year}年度</a>"
+            )),
+            "{year}: {index}"
+        );
+    }
+}
+
+#[test]
+fn site_settings_set_the_change_marks_default_and_the_generator_line() {
+    let site = Site::example();
+    assert_eq!(build(&site, &[]).status.code(), Some(0));
+    // By default: the change marks are shown (a checkbox the reader can clear, no script) and the
+    // footer says how the site was made.
+    let year = site.read("output/hongze/2024/index.html");
+    assert!(
+        year.contains("<input type=\"checkbox\" id=\"show-changes\" checked><label class=\"marks-toggle\" for=\"show-changes\">"),
+        "{year}"
+    );
+    assert!(!year.contains("<script"), "the toggle needs no script");
+    assert!(year.contains("本站由 nianbao 根据各机关的年报数据生成。"));
+    // A first year has nothing to compare with: no toggle.
+    assert!(
+        !site
+            .read("output/hongze/2023/index.html")
+            .contains("show-changes")
+    );
+
+    let config = site.read("content/site.yaml");
+    assert_eq!(config.matches("\n  contact:").count(), 1, "{config}");
+    let config = config.replace("\n  contact:", "\n  generator: false\n  contact:");
+    site.write(
+        "content/site.yaml",
+        format!("{config}settings:\n  change_marks: false\n"),
+    );
+    let (code, diagnostics) = site.check();
+    assert_eq!(code, 0, "{diagnostics:#?}");
+    assert_eq!(build(&site, &[]).status.code(), Some(0));
+    let year = site.read("output/hongze/2024/index.html");
+    assert!(
+        year.contains("<input type=\"checkbox\" id=\"show-changes\"><label"),
+        "{year}"
+    );
+    for page in ["index.html", "hongze/2024/index.html", "404.html"] {
+        let html = site.read(&format!("output/{page}"));
+        assert!(!html.contains("本站由 nianbao"), "{page}");
+        assert!(html.contains("订阅年报更新（Atom）"), "{page}: the footer's links stay");
+    }
+    // A wrong value is named with its YAML path.
+    site.replace(
+        "content/site.yaml",
+        "change_marks: false",
+        "change_marks: 不要",
+    );
+    let (code, diagnostics) = site.check();
+    assert_ne!(code, 0);
+    assert_eq!(
+        common::only(&diagnostics, "L016")["yaml_path"],
+        "settings.change_marks"
+    );
+}
+
+#[test]
+fn the_fee_table_has_a_real_corner_header_and_column_label() {
+    let site = Site::example();
+    assert_eq!(build(&site, &[]).status.code(), Some(0));
+    let html = site.read("output/hongze/2024/index.html");
+    let start = html.find("<table class=\"report-table part6").unwrap();
+    let table = &html[start..start + html[start..].find("</table>").unwrap()];
+    assert!(
+        table.contains("<th id=\"t-fees-corner\" scope=\"col\" class=\"corner\">项目</th>"),
+        "{table}"
+    );
+    assert!(table.contains(">本年度</th>"), "{table}");
+    assert!(!table.contains("数值"), "{table}");
 }

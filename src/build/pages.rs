@@ -78,6 +78,7 @@ struct FooterView<'a> {
     icp: &'a Option<String>,
     police_record: &'a Option<String>,
     contact: &'a Option<String>,
+    generator: bool,
 }
 
 #[derive(Serialize)]
@@ -85,6 +86,7 @@ struct SiteView<'a> {
     title: &'a str,
     base_url: &'a Option<String>,
     footer: FooterView<'a>,
+    change_marks: bool,
 }
 
 #[derive(Serialize)]
@@ -122,7 +124,9 @@ impl Renderer<'_> {
                     icp: &config.footer.icp,
                     police_record: &config.footer.police_record,
                     contact: &config.footer.contact,
+                    generator: config.footer.generator,
                 },
+                change_marks: config.change_marks,
             },
         );
         ctx.insert(
@@ -253,7 +257,14 @@ impl Renderer<'_> {
             region: Option<String>,
             href: String,
             year_count: usize,
+            years: Vec<YearLink>,
             latest: Option<Latest>,
+        }
+        #[derive(Serialize)]
+        struct YearLink {
+            label: String,
+            href: String,
+            draft: bool,
         }
         let agencies: Vec<AgencyItem> = self
             .site
@@ -265,6 +276,16 @@ impl Renderer<'_> {
                 region: a.region.clone(),
                 href: agency_path(a),
                 year_count: a.years.len(),
+                years: a
+                    .years
+                    .iter()
+                    .rev()
+                    .map(|y| YearLink {
+                        label: format!("{}年度", y.year),
+                        href: year_path(a, y.year),
+                        draft: y.draft,
+                    })
+                    .collect(),
                 latest: a.years.last().map(|y| {
                     let previous = a.year(y.year.wrapping_sub(1));
                     Latest {
@@ -290,11 +311,6 @@ impl Renderer<'_> {
             "draft_banner",
             &draft_banner(self.site.draft_years().map(|(_, y)| y)),
         );
-        let redirect = match self.site.agencies.as_slice() {
-            [only] => Some(agency_path(only)),
-            _ => None,
-        };
-        ctx.insert("redirect", &redirect);
         out.put(&path, self.render("index.html", &ctx)?.into_bytes())?;
         Ok(())
     }
@@ -531,6 +547,8 @@ impl Renderer<'_> {
         #[derive(Serialize)]
         struct ReportView {
             title: String,
+            /// The title in two parts that a desktop line break keeps whole: the agency, the rest.
+            title_parts: [String; 2],
             year: u16,
             published: String,
             deadline: String,
@@ -698,9 +716,11 @@ impl Renderer<'_> {
             year: y.year,
         };
         let template = year.template.get();
-        let title = format!("{}{}年政府信息公开工作年度报告", agency.name, year.year);
+        let title_rest = format!("{}年政府信息公开工作年度报告", year.year);
+        let title = format!("{}{title_rest}", agency.name);
         let report = ReportView {
             title: title.clone(),
+            title_parts: [agency.name.clone(), title_rest],
             year: year.year,
             published: year
                 .published
@@ -788,10 +808,14 @@ impl Renderer<'_> {
             href: String,
             template: &'static str,
         }
+        /// One official row: its label and, per official column, last year, this year and the change.
         #[derive(Serialize)]
         struct Row {
             row: String,
-            column: String,
+            cells: Vec<Pair>,
+        }
+        #[derive(Serialize)]
+        struct Pair {
             previous: String,
             current: String,
             previous_mark: Option<Mark>,
@@ -806,6 +830,7 @@ impl Renderer<'_> {
         struct CompareTable {
             id: String,
             caption: String,
+            columns: Vec<String>,
             rows: Vec<Row>,
         }
         #[derive(Serialize)]
@@ -832,15 +857,14 @@ impl Renderer<'_> {
             };
             let mut rows = Vec::new();
             for (r, row) in table.rows.iter().enumerate() {
-                for (c, column) in table.columns.iter().enumerate() {
+                let mut cells = Vec::new();
+                for c in 0..table.columns.len() {
                     let cell = first + r * table.columns.len() + c;
                     let id = &form.cells[cell];
                     let change = Change::of(year, Some(previous), id);
                     let comparable = !matches!(change, Change::NotComparable);
                     let kind = form.kind(cell);
-                    rows.push(Row {
-                        row: row.full_label(),
-                        column: column_label(row, column, kind),
+                    cells.push(Pair {
                         previous: if comparable {
                             cell_text(cell_of(previous, id), kind)
                         } else {
@@ -864,6 +888,10 @@ impl Renderer<'_> {
                         class: if comparable { "" } else { "na" },
                     });
                 }
+                rows.push(Row {
+                    row: row.full_label(),
+                    cells,
+                });
             }
             // A group one year prints as one row and the other splits: compare the sums.
             for (group, label, _, _) in table.mergeable_groups() {
@@ -876,27 +904,40 @@ impl Renderer<'_> {
                 if here == there {
                     continue;
                 }
-                for column in &table.columns {
-                    let id = format!("{group_row}.{}", column.key);
-                    let change = Change::of(year, Some(previous), &id);
-                    rows.push(Row {
-                        row: format!("{label}（各项合计）"),
-                        column: label_with_unit(column.label, column.kind),
-                        previous: cell_text(cell_of(previous, &id), column.kind),
-                        current: cell_text(cell_of(year, &id), column.kind),
-                        previous_mark: notes.mark(agency, previous.year, &id),
-                        current_mark: notes.mark(agency, year.year, &id),
-                        previous_href: None,
-                        current_href: None,
-                        change: change.text(),
-                        percent: change.percent(),
-                        class: "",
-                    });
-                }
+                let cells = table
+                    .columns
+                    .iter()
+                    .map(|column| {
+                        let id = format!("{group_row}.{}", column.key);
+                        let change = Change::of(year, Some(previous), &id);
+                        Pair {
+                            previous: cell_text(cell_of(previous, &id), column.kind),
+                            current: cell_text(cell_of(year, &id), column.kind),
+                            previous_mark: notes.mark(agency, previous.year, &id),
+                            current_mark: notes.mark(agency, year.year, &id),
+                            previous_href: None,
+                            current_href: None,
+                            change: change.text(),
+                            percent: change.percent(),
+                            class: "",
+                        }
+                    })
+                    .collect();
+                rows.push(Row {
+                    row: format!("{label}（各项合计）"),
+                    cells,
+                });
             }
             tables.push(CompareTable {
                 id: format!("t-{}", table.key.replace('.', "-")),
                 caption: table.title(),
+                // The unit of a money column goes into its header, as on the year page.
+                columns: table
+                    .columns
+                    .iter()
+                    .enumerate()
+                    .map(|(c, column)| column_label(&table.rows[0], column, form.kind(first + c)))
+                    .collect(),
                 rows,
             });
         }

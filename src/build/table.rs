@@ -163,16 +163,21 @@ pub fn grid(
             if head.is_empty() {
                 head.push(Vec::new());
             }
+            let heads = table.corner_heads_rows();
             head[0].insert(
                 0,
                 GridCell {
-                    tag: "td",
+                    tag: if heads { "th" } else { "td" },
                     text: table.corner.to_string(),
                     rowspan: levels,
                     colspan: row_levels,
-                    id: String::new(),
+                    id: if heads {
+                        format!("{prefix}-corner")
+                    } else {
+                        String::new()
+                    },
                     headers: String::new(),
-                    scope: "",
+                    scope: if heads { "col" } else { "" },
                     class: "corner",
                     ..GridCell::default()
                 },

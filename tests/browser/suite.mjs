@@ -383,6 +383,7 @@ async function main() {
     const sideways = [];
     const sticky = [];
     let scrolledTables = 0;
+    const scrolledShots = new Set();
     for (const url of pageIds.keys()) {
       const rel = relOf(url) || 'index.html';
       await narrow.goto(url, { waitUntil: 'load', timeout: 30_000 });
@@ -441,11 +442,11 @@ async function main() {
           if (r.row) sticky.push(`${where}: cell "${r.cell}" scrolled into view, its row label 「${r.rowLabel}」 is ${r.row}`);
           if (r.col) sticky.push(`${where}: cell "${r.cell}" scrolled into view, its column header 「${r.colLabel}」 is ${r.col}`);
         }
-        if (kind === 'year' && !fs.existsSync(path.join(shotsDir, 'year.phone-table-scrolled.png'))) {
-          await narrow.screenshot({ path: path.join(shotsDir, 'year.phone-table-scrolled.png') });
-        }
-        if (kind === 'compare' && !fs.existsSync(path.join(shotsDir, 'compare.phone-table-scrolled.png'))) {
-          await narrow.screenshot({ path: path.join(shotsDir, 'compare.phone-table-scrolled.png') });
+        // The part 三 table scrolled, as a phone reader sees it, once per kind of page.
+        const shot = `${kind}.phone-table-scrolled.png`;
+        if (!scrolledShots.has(shot) && await box.evaluate((el) => !!el.querySelector('.part3, #t-requests-table'))) {
+          scrolledShots.add(shot);
+          await narrow.screenshot({ path: path.join(shotsDir, shot) });
         }
       }
     }
