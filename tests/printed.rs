@@ -191,22 +191,16 @@ fn one_way_to_show_a_value_with_units() {
     build(&site);
     let compare = site.read("output/shili/2020/compare.html");
     // The sign of 本年增/减 in the previous year's column, as the year page prints it.
-    let licensing = compare
-        .split("<tr")
-        .find(|r| r.contains(">行政许可<") && r.contains(">本年增/减<"))
-        .unwrap();
+    let licensing = common::compare_cell(&compare, "行政许可", "本年增/减", 'p');
     assert!(licensing.contains(">+2</a>"), "{licensing}");
-    let penalties = compare
-        .split("<tr")
-        .find(|r| r.contains(">行政处罚<") && r.contains(">本年增/减<"))
-        .unwrap();
+    let penalties = common::compare_cell(&compare, "行政处罚", "本年增/减", 'p');
     assert!(penalties.contains(">-3</a>"), "{penalties}");
     // Money names its unit: year page header, comparison and metric pages; kept as written.
     let year = site.read("output/shili/2019/index.html");
     assert!(year.contains(">采购总金额（单位：万元）</th>"));
     assert!(year.contains(">12.50</a>"));
-    assert!(compare.contains("<td>采购总金额（单位：万元）</td>"));
-    assert!(compare.contains(">12.50</a>"));
+    let amount = common::compare_cell(&compare, "政府集中采购", "采购总金额（单位：万元）", 'p');
+    assert!(amount.contains(">12.50</a>"), "{amount}");
     let metric = site.read("output/shili/metrics/proactive.item9.html");
     assert!(metric.contains("<th scope=\"col\">采购总金额（单位：万元）</th>"));
     // A label that names its unit already is not changed.
@@ -231,10 +225,7 @@ fn blank_cells_read_as_blank_on_the_comparison_page() {
     );
     build(&site);
     let compare = site.read("output/shili/2020/compare.html");
-    let amount = compare
-        .split("<tr")
-        .find(|r| r.contains("<td>采购总金额（单位：万元）</td>"))
-        .unwrap();
+    let amount = common::compare_cell(&compare, "政府集中采购", "采购总金额（单位：万元）", 'p');
     // 「/」 (left blank), not 「—」 (no figure), and the ※ of the acknowledgement with its note.
     assert!(
         amount.contains("2019/index.html#c-proactive-item9-procurement-amount\">/</a>"),
@@ -271,10 +262,7 @@ fn acknowledged_problems_are_marked_wherever_the_cell_appears() {
     assert!(!received.contains('※'));
 
     let compare = site.read("output/shilizhen/2022/compare.html");
-    let row = compare
-        .split("<tr")
-        .find(|r| r.contains(">行政复议<") && r.contains("<td>总计</td>"))
-        .unwrap();
+    let row = common::compare_cell(&compare, "行政复议", "总计", 'n');
     assert!(
         row.contains("href=\"../../shilizhen/2022/index.html#note-1\""),
         "{row}"
@@ -358,21 +346,18 @@ fn one_acknowledgement_for_a_group_marks_each_cell_it_covers_on_other_pages() {
     let site = Site::fixture("blanks");
     build(&site);
     let compare = site.read("output/moumou/2023/compare.html");
-    let business = compare
-        .split("<tr")
-        .find(|r| {
-            r.contains(">三、本年度办理结果（一）予以公开<") && r.contains("<td>商业企业</td>")
-        })
-        .unwrap();
+    let business = common::compare_cell(
+        &compare,
+        "三、本年度办理结果（一）予以公开",
+        "商业企业",
+        'n',
+    );
     assert!(
         business.contains("/</a><a class=\"mark\" href=\"../../moumou/2023/index.html#note-1\""),
         "{business}"
     );
     // A printed figure of the same row is not marked.
-    let person = compare
-        .split("<tr")
-        .find(|r| r.contains(">三、本年度办理结果（一）予以公开<") && r.contains("<td>自然人</td>"))
-        .unwrap();
+    let person = common::compare_cell(&compare, "三、本年度办理结果（一）予以公开", "自然人", 'n');
     assert!(!person.contains("class=\"mark\""), "{person}");
     let metric = site.read("output/moumou/metrics/requests.html");
     assert!(metric.matches("moumou/2023/index.html#note-1").count() > 100);

@@ -198,3 +198,34 @@ pub fn drafts_site() -> Site {
     site.write("content/b/2024/report.md", FINISHED_REPORT);
     site
 }
+
+/// A cell of a comparison page (one row per official row; under each official column last
+/// year `p`, this year `n` and the change `d`): the `<td …>…</td>` whose row header reads `row`
+/// and whose column group header reads `column`, in the same table. Panics when there is none.
+pub fn compare_cell(html: &str, row: &str, column: &str, which: char) -> String {
+    let row_header = format!("\" scope=\"row\">{row}</th>");
+    let mut rest = html;
+    while let Some(at) = rest.find(&row_header) {
+        let id_start = rest[..at].rfind("<th id=\"").unwrap() + "<th id=\"".len();
+        let row_id = &rest[id_start..at];
+        rest = &rest[at + row_header.len()..];
+        let table = &row_id[..row_id.rfind("-r").unwrap()];
+        let group = format!("scope=\"colgroup\" colspan=\"3\">{column}</th>");
+        let mut groups = html;
+        while let Some(g) = groups.find(&group) {
+            let head = &groups[..g];
+            let gid_start = head.rfind("<th id=\"").unwrap() + "<th id=\"".len();
+            let gid = head[gid_start..].split('"').next().unwrap();
+            groups = &groups[g + group.len()..];
+            if gid.rsplit_once("-c").map(|(t, _)| t) != Some(table) {
+                continue;
+            }
+            let cell = format!("<td headers=\"{row_id} {gid} {gid}-{which}\"");
+            if let Some(c) = html.find(&cell) {
+                let end = c + html[c..].find("</td>").unwrap() + "</td>".len();
+                return html[c..end].to_string();
+            }
+        }
+    }
+    panic!("no comparison cell 「{row}」×「{column}」 ({which})");
+}
