@@ -107,8 +107,9 @@ fn lock() -> std::sync::MutexGuard<'static, ()> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// The larger fixture: three agencies, both templates (2019–2020 and 2021 on), acknowledged
-/// problems, a draft year (built with `--drafts`).
+/// The larger fixture: four agencies, both templates (2019–2020 and 2021 on), acknowledged
+/// problems, a blank cell, printed notes and local extra rows, a draft year with an error (built
+/// with `--drafts`).
 fn portal() -> common::Site {
     let site = common::Site::fixture("portal");
     let out = site.run(&["build", "--drafts"]);

@@ -24,25 +24,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { launchBrowser, settle, waitForImages } from './lib.mjs';
+import { launchBrowser, settle, waitForImages, htmlFiles } from './lib.mjs';
 
 const WIDTHS = [
   { label: '375', opts: { viewport: { width: 375, height: 812 } }, overflow: true },
   { label: '1280', opts: { viewport: { width: 1280, height: 800 } }, overflow: false },
 ];
-
-function htmlFiles(dir) {
-  const out = [];
-  const walk = (d) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if ((e.isFile() || e.isSymbolicLink()) && /\.html$/i.test(e.name)) out.push(p);
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
 
 const allowed = (u) => /^(file|data|blob):/i.test(u);
 

@@ -105,3 +105,17 @@ export function isLocalUrl(u) {
   }
   return false;
 }
+
+// Every *.html under dir (recursively), as paths, sorted.
+export function htmlFiles(dir) {
+  const out = [];
+  const walk = (d) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if ((e.isFile() || e.isSymbolicLink()) && /\.html$/i.test(e.name)) out.push(p);
+    }
+  };
+  walk(dir);
+  return out.sort();
+}

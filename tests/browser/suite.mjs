@@ -25,7 +25,7 @@ import path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { launchBrowser, DESKTOP, PHONE, settle, isLocalUrl } from './lib.mjs';
+import { launchBrowser, DESKTOP, PHONE, settle, isLocalUrl, htmlFiles } from './lib.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -54,19 +54,6 @@ function check(name, problems) {
     for (const p of list.slice(0, 40)) console.log(`       ${p}`);
     if (list.length > 40) console.log(`       … and ${list.length - 40} more`);
   }
-}
-
-function htmlFiles(dir) {
-  const out = [];
-  const walk = (d) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (/\.html$/i.test(e.name)) out.push(path.relative(dir, p).split(path.sep).join('/'));
-    }
-  };
-  walk(dir);
-  return out.sort();
 }
 
 // The kind of a page, from its path inside the site.
@@ -244,7 +231,7 @@ async function main() {
     console.log('0 passed, 1 failed');
     process.exit(1);
   }
-  const files = htmlFiles(siteDir);
+  const files = htmlFiles(siteDir).map((f) => path.relative(siteDir, f).split(path.sep).join('/'));
   const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
   const nginx = await startNginx(siteDir);
   const browser = await launchBrowser();
