@@ -435,7 +435,10 @@ fn site_settings_set_the_change_marks_default_and_the_generator_line() {
     for page in ["index.html", "hongze/2024/index.html", "404.html"] {
         let html = site.read(&format!("output/{page}"));
         assert!(!html.contains("本站由 nianbao"), "{page}");
-        assert!(html.contains("订阅年报更新（Atom）"), "{page}: the footer's links stay");
+        assert!(
+            html.contains("订阅年报更新（Atom）"),
+            "{page}: the footer's links stay"
+        );
     }
     // A wrong value is named with its YAML path.
     site.replace(
