@@ -381,6 +381,13 @@ pub const CODES: &[CodeInfo] = &[
         "检查 templates/、themes/ 中的模板和 content/site.yaml。",
     ),
     code(
+        "B002",
+        E,
+        false,
+        "读写文件失败",
+        "检查文件的权限和磁盘空间；提示“打开的文件过多”（Too many open files）时，关闭多余的程序或浏览器标签页后再试。",
+    ),
+    code(
         "B003",
         E,
         false,

@@ -13,14 +13,16 @@ use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::State;
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::middleware::{self, Next};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, new_debouncer_opt};
-use tokio::sync::broadcast;
+use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
+use tokio::sync::{Semaphore, broadcast};
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::BroadcastStream;
 
@@ -47,6 +49,17 @@ macro_rules! warn {
 
 /// The path of the reload endpoint under the base path.
 pub const EVENTS_PATH: &str = "__nianbao/events";
+
+/// How long a client may take to send a request's headers. hyper's timer runs whenever a
+/// connection waits for a request, so it also closes idle keep-alive connections and those that
+/// never send anything.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The most connections served at once, at most; fewer when the file limit is low.
+pub const MAX_CONNECTIONS: usize = 4096;
+
+/// Files kept free for the rebuilds (content, templates, the watcher) when connections are many.
+const RESERVED_FILES: u64 = 128;
 
 /// The options of `nianbao serve`.
 #[derive(Clone, Debug)]
@@ -126,10 +139,11 @@ impl Shared {
 /// The script added to every page in serve mode: reload on a new build, show the problems of a
 /// failed build over the page without leaving it.
 pub fn reload_script(base: &str) -> String {
+    let url = js_string(&format!("{base}{EVENTS_PATH}"));
     format!(
         r#"<script>
 (function () {{
-  var source = new EventSource("{base}{EVENTS_PATH}");
+  var source = new EventSource({url});
   source.addEventListener("reload", function () {{ location.reload(); }});
   source.addEventListener("problems", function (e) {{ show(JSON.parse(e.data)); }});
   function text(tag, value, cls) {{
@@ -178,6 +192,16 @@ pub fn reload_script(base: &str) -> String {
 </script>
 "#
     )
+}
+
+/// A JavaScript string literal for `text` that is safe inside a `<script>` element: JSON, with
+/// `<`, `>` and `&` escaped so that no `</script>` or `<!--` can end or change the element.
+pub fn js_string(text: &str) -> String {
+    serde_json::Value::String(text.to_string())
+        .to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
 
 /// Adds the reload script to every HTML file, after the warnings panel of the page (see
@@ -270,6 +294,7 @@ pub fn build_in_memory(
     };
     let checked = match crate::load_and_check_agencies(root, agencies) {
         Ok(checked) => checked,
+        Err(crate::load::Fatal::Io(path, err)) => return Err(vec![io_problem(root, &path, &err)]),
         Err(fatal) => return Err(vec![general_problem(fatal.to_string())]),
     };
     if checked.has_errors() {
@@ -302,8 +327,20 @@ pub fn build_in_memory(
         Err(err @ BuildError::Panic(_)) => Err(vec![
             Diagnostic::new("B003", Path::new("content")).message(err.to_string()),
         ]),
+        Err(BuildError::Io(path, err) | BuildError::Fatal(crate::load::Fatal::Io(path, err))) => {
+            Err(vec![io_problem(root, &path, &err)])
+        }
         Err(err) => Err(vec![general_problem(err.to_string())]),
     }
+}
+
+/// A file that could not be read or written: named, with the system's reason, never blamed on
+/// the templates.
+fn io_problem(root: &Path, path: &Path, err: &std::io::Error) -> Diagnostic {
+    Diagnostic::new("B002", &crate::load::relative(root, path)).message(format!(
+        "无法读写 {}：{err}",
+        crate::load::relative(root, path).display()
+    ))
 }
 
 /// A problem that is not about one file of content (a template error, a missing site.yaml).
@@ -448,7 +485,11 @@ async fn run(options: ServeOptions) -> Result<(), ServeError> {
         IpAddr::V6(ip) => format!("[{ip}]"),
         IpAddr::V4(ip) => ip.to_string(),
     };
-    let url = format!("http://{host}:{}{base}", address.port());
+    let url = format!(
+        "http://{host}:{}{}",
+        address.port(),
+        utf8_percent_encode(&base, PATH_UNSAFE)
+    );
     // Watch before announcing the address, so no change made after it is missed.
     start_watching(&options, shared.clone())?;
     say!("正在预览：{url}（按 Ctrl+C 停止）");
@@ -458,16 +499,137 @@ async fn run(options: ServeOptions) -> Result<(), ServeError> {
     {
         warn!("无法打开浏览器：{err}。请手动打开 {url}");
     }
+    let hosts = Arc::new(AllowedHosts::new(options.interface));
     let app = Router::new()
         .route("/", get(handle))
         .route("/{*path}", get(handle))
-        .with_state(shared);
-    let server = axum::serve(listener, app).with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    });
-    server
-        .await
-        .map_err(|e| ServeError(format!("预览服务出错：{e}")))
+        .with_state(shared)
+        .layer(middleware::from_fn_with_state(hosts, guard));
+    tokio::select! {
+        () = accept_loop(listener, app, connection_limit()) => {}
+        _ = tokio::signal::ctrl_c() => {}
+    }
+    Ok(())
+}
+
+/// How many connections may be open at once: raises the soft file limit to the hard one, then
+/// keeps some files free for rebuilds, so that many connections never leave a rebuild without
+/// files (or the server unable to accept).
+pub fn connection_limit() -> usize {
+    let files = rlimit::increase_nofile_limit(u64::MAX)
+        .or_else(|_| rlimit::getrlimit(rlimit::Resource::NOFILE).map(|(soft, _)| soft))
+        .unwrap_or(1024);
+    let free = files.saturating_sub(RESERVED_FILES).max(16);
+    usize::try_from(free)
+        .unwrap_or(MAX_CONNECTIONS)
+        .min(MAX_CONNECTIONS)
+}
+
+/// Accepts connections and serves each with hyper: a connection that does not send its request
+/// headers within `HEADER_TIMEOUT` (a slow client, an idle keep-alive one) is closed; at most
+/// `limit` are open at once, further ones wait in the system's queue until one closes.
+async fn accept_loop(listener: tokio::net::TcpListener, app: Router, limit: usize) {
+    let permits = Arc::new(Semaphore::new(limit));
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(HEADER_TIMEOUT);
+    loop {
+        let Ok(permit) = permits.clone().acquire_owned().await else {
+            return;
+        };
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(_) => {
+                // Out of files or a connection reset before it was accepted: try again shortly.
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        let connection = http.serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+        tokio::spawn(async move {
+            // A client that goes away mid-request is not a problem of the site.
+            let _ = connection.await;
+            drop(permit);
+        });
+    }
+}
+
+/// The host names a request may be addressed to. Bound to a loopback address (the default),
+/// only the loopback names and the address itself: a web page elsewhere that points its own
+/// host name at 127.0.0.1 (DNS rebinding) cannot read the preview. Bound to a specific other
+/// address, that address too; bound to every address (`0.0.0.0`), any name.
+pub struct AllowedHosts {
+    interface: IpAddr,
+}
+
+impl AllowedHosts {
+    pub fn new(interface: IpAddr) -> AllowedHosts {
+        AllowedHosts { interface }
+    }
+
+    /// Whether a request with this Host header (or none) is served.
+    pub fn permits(&self, host: Option<&str>) -> bool {
+        if self.interface.is_unspecified() {
+            return true;
+        }
+        let Some(host) = host else {
+            // HTTP/1.0 clients may send none; browsers always do.
+            return true;
+        };
+        let name = host_name(host).to_ascii_lowercase();
+        let name = name.strip_suffix('.').unwrap_or(&name);
+        if matches!(name, "localhost" | "127.0.0.1" | "[::1]") {
+            return true;
+        }
+        let own = match self.interface {
+            IpAddr::V4(ip) => ip.to_string(),
+            IpAddr::V6(ip) => format!("[{ip}]"),
+        };
+        name == own
+    }
+}
+
+/// The host part of a Host header: without the port, IPv6 addresses kept in brackets.
+fn host_name(host: &str) -> &str {
+    if host.starts_with('[') {
+        return match host.find(']') {
+            Some(end) => &host[..=end],
+            None => host,
+        };
+    }
+    match host.rsplit_once(':') {
+        Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
+        _ => host,
+    }
+}
+
+/// Every response: refused for a foreign host name, and `X-Content-Type-Options: nosniff`.
+async fn guard(State(hosts): State<Arc<AllowedHosts>>, request: Request, next: Next) -> Response {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .map(|h| String::from_utf8_lossy(h.as_bytes()).into_owned())
+        .or_else(|| request.uri().authority().map(|a| a.to_string()));
+    let mut response = if hosts.permits(host.as_deref()) {
+        next.run(request).await
+    } else {
+        let host = host.unwrap_or_default();
+        respond(
+            StatusCode::FORBIDDEN,
+            "403.html",
+            format!(
+                "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>拒绝访问</title></head>\n<body><h1>拒绝访问</h1><p>预览服务只接受通过 localhost 或 127.0.0.1 打开的页面，收到的主机名是 {}。这样其他网站无法读取尚未发布的年报。请在地址栏中使用 nianbao serve 显示的地址。</p></body></html>\n",
+                crate::build::theme::escape_html(&host)
+            )
+            .into_bytes(),
+        )
+    };
+    response.headers_mut().insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    response
 }
 
 /// Rebuilds and swaps the new site in; tells the pages.
@@ -641,44 +803,87 @@ fn respond(status: StatusCode, path: &str, body: Vec<u8>) -> Response {
     response
 }
 
-async fn handle(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
-    let path = uri.path();
-    let base = shared.base.as_str();
-    let Some(rel) = path.strip_prefix(base) else {
-        if format!("{path}/") == base {
-            return redirect(base);
+/// What a request path asks for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// The reload endpoint.
+    Events,
+    /// A file of the site, by its path in `Files`.
+    File(String),
+    /// Elsewhere (already percent-encoded): the base path without its slash, a folder without.
+    Redirect(String),
+    /// A page of the site, but no build has succeeded yet.
+    NoBuild,
+    NotFound,
+}
+
+/// Maps a request path (as sent, percent-encoded) to what is served, given the base path and
+/// the files of the last good build. Pure: no file system, the fuzz target calls it.
+pub fn resolve(base: &str, path: &str, files: Option<&Files>) -> Target {
+    let decoded = percent_decode_str(path).decode_utf8_lossy();
+    let Some(rel) = decoded.strip_prefix(base) else {
+        if format!("{decoded}/") == base {
+            return Target::Redirect(utf8_percent_encode(base, PATH_UNSAFE).to_string());
         }
-        return not_found(&shared);
+        return Target::NotFound;
     };
     if rel == EVENTS_PATH {
-        return events(&shared).into_response();
+        return Target::Events;
     }
-    let snapshot = shared.current();
-    let Some(files) = snapshot.files.clone() else {
-        let problems = snapshot
-            .problems
-            .as_deref()
-            .cloned()
-            .unwrap_or_else(|| "[]".to_string());
-        return respond(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "index.html",
-            first_build_failed_page(base, &problems).into_bytes(),
-        );
+    let Some(files) = files else {
+        return Target::NoBuild;
     };
-    let rel = percent_decode(rel);
     let file = if rel.is_empty() || rel.ends_with('/') {
         format!("{rel}index.html")
     } else {
-        rel.clone()
+        rel.to_string()
     };
-    if let Some(bytes) = files.get(&file) {
-        return respond(StatusCode::OK, &file, bytes.to_vec());
+    if files.get(&file).is_some() {
+        return Target::File(file);
     }
     if files.get(&format!("{rel}/index.html")).is_some() {
-        return redirect(&format!("{path}/"));
+        return Target::Redirect(format!("{path}/"));
     }
-    not_found(&shared)
+    Target::NotFound
+}
+
+/// Characters percent-encoded in a Location header: controls, space, non-ASCII and the few
+/// that would end the path.
+const PATH_UNSAFE: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}');
+
+async fn handle(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
+    let base = shared.base.as_str();
+    let snapshot = shared.current();
+    match resolve(base, uri.path(), snapshot.files.as_deref()) {
+        Target::Events => events(&shared).into_response(),
+        Target::File(file) => match snapshot.files.as_ref().and_then(|f| f.get(&file)) {
+            Some(bytes) => respond(StatusCode::OK, &file, bytes.to_vec()),
+            None => not_found(&shared),
+        },
+        Target::Redirect(to) => redirect(&to),
+        Target::NoBuild => {
+            let problems = snapshot
+                .problems
+                .as_deref()
+                .cloned()
+                .unwrap_or_else(|| "[]".to_string());
+            respond(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "index.html",
+                first_build_failed_page(base, &problems).into_bytes(),
+            )
+        }
+        Target::NotFound => not_found(&shared),
+    }
 }
 
 fn redirect(to: &str) -> Response {
@@ -701,25 +906,6 @@ fn not_found(shared: &Shared) -> Response {
         .and_then(|f| f.get("404.html").map(<[u8]>::to_vec))
         .unwrap_or_else(|| "<!DOCTYPE html><html lang=\"zh-CN\"><title>页面不存在</title><h1>页面不存在</h1></html>".as_bytes().to_vec());
     respond(StatusCode::NOT_FOUND, "404.html", body)
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Ok(v) = u8::from_str_radix(&text[i + 1..(i + 3).min(text.len())], 16)
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).to_string()
 }
 
 fn events(
@@ -833,6 +1019,14 @@ mod tests {
         assert_eq!(files.get("a.css").unwrap(), b"body{}");
     }
 
+    fn site() -> Files {
+        let mut files = Files::default();
+        files.add("index.html", "home");
+        files.add("嘉禾/2020/index.html", "year");
+        files.add("a b.csv", "csv");
+        files
+    }
+
     #[test]
     fn warnings_go_to_the_pages_of_their_agency() {
         let mut files = Files::default();
@@ -848,9 +1042,102 @@ mod tests {
     }
 
     #[test]
-    fn percent_decoding() {
-        assert_eq!(percent_decode("a%20b"), "a b");
-        assert_eq!(percent_decode("%E5%98%89"), "嘉");
-        assert_eq!(percent_decode("bad%zz"), "bad%zz");
+    fn request_paths() {
+        let files = site();
+        let files = Some(&files);
+        let file = |f: &str| Target::File(f.to_string());
+        assert_eq!(resolve("/", "/", files), file("index.html"));
+        assert_eq!(resolve("/", "/a%20b.csv", files), file("a b.csv"));
+        assert_eq!(
+            resolve("/", "/%E5%98%89%E7%A6%BE/2020/", files),
+            file("嘉禾/2020/index.html")
+        );
+        assert_eq!(
+            resolve("/", "/%E5%98%89%E7%A6%BE/2020", files),
+            Target::Redirect("/%E5%98%89%E7%A6%BE/2020/".to_string())
+        );
+        assert_eq!(resolve("/", "/bad%zz", files), Target::NotFound);
+        assert_eq!(resolve("/", "/__nianbao/events", files), Target::Events);
+        assert_eq!(resolve("/", "/x", None), Target::NoBuild);
+        // Under a base path; the base itself without its slash is redirected, encoded.
+        assert_eq!(
+            resolve("/年报/", "/%E5%B9%B4%E6%8A%A5/", files),
+            file("index.html")
+        );
+        assert_eq!(
+            resolve("/年报/", "/%E5%B9%B4%E6%8A%A5", files),
+            Target::Redirect("/%E5%B9%B4%E6%8A%A5/".to_string())
+        );
+        assert_eq!(resolve("/zwgk/", "/index.html", files), Target::NotFound);
+    }
+
+    #[test]
+    fn escapes_next_to_multibyte_characters() {
+        // Once a panic: byte-offset slicing cut 嘉 in half.
+        for path in ["/%a嘉", "/%嘉", "/%%嘉", "/a%e嘉/", "/%", "/%e5%98"] {
+            assert_eq!(
+                resolve("/", path, Some(&site())),
+                Target::NotFound,
+                "{path}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_failed_read_names_the_file_not_the_templates() {
+        let err = std::io::Error::from_raw_os_error(24);
+        let problem = io_problem(
+            Path::new("/site"),
+            Path::new("/site/themes/default/static/style.css"),
+            &err,
+        );
+        assert_eq!(problem.code, "B002");
+        assert_eq!(problem.file, Path::new("themes/default/static/style.css"));
+        assert!(problem.message.contains("themes/default/static/style.css"));
+        assert!(problem.message.contains("Too many open files"), "{}", problem.message);
+    }
+
+    #[test]
+    fn host_names() {
+        let local = AllowedHosts::new(IpAddr::from([127, 0, 0, 1]));
+        for host in [
+            "localhost",
+            "localhost:8000",
+            "LOCALHOST.:8000",
+            "127.0.0.1",
+            "127.0.0.1:8000",
+            "[::1]",
+            "[::1]:8000",
+        ] {
+            assert!(local.permits(Some(host)), "{host}");
+        }
+        assert!(local.permits(None));
+        for host in [
+            "evil.example",
+            "evil.example:8000",
+            "localhost.evil.example",
+            "127.0.0.1.nip.io:8000",
+            "[::2]:8000",
+            "",
+        ] {
+            assert!(!local.permits(Some(host)), "{host}");
+        }
+        let lan = AllowedHosts::new(IpAddr::from([192, 168, 1, 5]));
+        assert!(lan.permits(Some("192.168.1.5:8000")));
+        assert!(lan.permits(Some("localhost:8000")));
+        assert!(!lan.permits(Some("evil.example")));
+        let v6 = AllowedHosts::new("fe80::1".parse().unwrap());
+        assert!(v6.permits(Some("[fe80::1]:8000")));
+        let any = AllowedHosts::new(IpAddr::from([0, 0, 0, 0]));
+        assert!(any.permits(Some("pc-01.example")));
+    }
+
+    #[test]
+    fn base_path_in_the_script_is_a_safe_string() {
+        let script = reload_script("/a\"</script><script>alert(1)//</");
+        assert!(!script.contains("</script><script>alert"), "{script}");
+        assert!(script.contains(
+            r#"new EventSource("/a\"\u003c/script\u003e\u003cscript\u003ealert(1)//\u003c/__nianbao/events")"#
+        ), "{script}");
     }
 }

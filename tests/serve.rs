@@ -4,100 +4,13 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::Site;
-
-const WAIT: Duration = Duration::from_secs(30);
-
-/// A running `nianbao serve`, stopped when dropped.
-struct Server {
-    child: Child,
-    url: String,
-    events: mpsc::Receiver<(String, String)>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(20)))
-        .build()
-        .into()
-}
-
-impl Server {
-    fn start(site: &Site, extra: &[&str]) -> Server {
-        let mut child = Command::new(common::BIN)
-            .arg("--root")
-            .arg(site.root())
-            .args(["serve", "--port", "0"])
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                let _ = tx.send(line);
-            }
-        });
-        let stderr = child.stderr.take().unwrap();
-        std::thread::spawn(move || {
-            // Drain stderr so the server never blocks on a full pipe.
-            for _ in BufReader::new(stderr).lines().map_while(Result::ok) {}
-        });
-        let line = rx.recv_timeout(WAIT).expect("serve printed its address");
-        let url = line
-            .split("http://")
-            .nth(1)
-            .and_then(|rest| rest.split('（').next())
-            .map(|u| format!("http://{u}"))
-            .unwrap_or_else(|| panic!("no URL in {line:?}"));
-        // Listen on the reload endpoint like an open page does.
-        let erx = listen(&url);
-        let server = Server {
-            child,
-            url,
-            events: erx,
-        };
-        server.wait_for("hello");
-        server
-    }
-
-    fn get(&self, path: &str) -> (u16, String) {
-        let mut response = agent().get(&format!("{}{path}", self.url)).call().unwrap();
-        let status = response.status().as_u16();
-        (
-            status,
-            response.body_mut().read_to_string().unwrap_or_default(),
-        )
-    }
-
-    /// Waits for the next event of this name, skipping others; returns its data.
-    fn wait_for(&self, name: &str) -> String {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.events.recv_timeout(left) {
-                Ok((event, data)) if event == name => return data,
-                Ok(_) => continue,
-                Err(_) => panic!("no {name} event within {WAIT:?}"),
-            }
-        }
-    }
-}
+use common::server::{Server, WAIT, agent, listen};
 
 #[test]
 fn serve_follows_edits_errors_and_folders() {
@@ -216,27 +129,6 @@ fn serve_shows_warnings_in_a_quiet_panel() {
     server.wait_for("reload");
     let page = server.get("hongze/2025/index.html").1;
     assert!(!page.contains("nianbao-warnings"), "{page}");
-}
-
-/// Listens on the reload endpoint of a server; yields (event, data) pairs.
-fn listen(url: &str) -> mpsc::Receiver<(String, String)> {
-    let (tx, rx) = mpsc::channel();
-    let events_url = format!("{url}__nianbao/events");
-    std::thread::spawn(move || {
-        let Ok(response) = agent().get(&events_url).call() else {
-            return;
-        };
-        let reader = BufReader::new(response.into_body().into_reader());
-        let mut event = String::new();
-        for line in reader.lines().map_while(Result::ok) {
-            if let Some(name) = line.strip_prefix("event: ") {
-                event = name.to_string();
-            } else if let Some(data) = line.strip_prefix("data: ") {
-                let _ = tx.send((event.clone(), data.to_string()));
-            }
-        }
-    });
-    rx
 }
 
 #[test]
@@ -481,4 +373,183 @@ fn serve_does_not_watch_folders_linked_from_outside() {
         "## 六、其他需要报告的事项\n\n站点中的修改。",
     );
     assert!(server.wait_for("problems").contains("L021"));
+}
+
+#[test]
+fn raw_percent_escapes_next_to_chinese_characters() {
+    let site = Site::example();
+    let server = Server::start(&site, &[]);
+    // Once a panic: the old decoder sliced the string at byte offsets inside 嘉.
+    for path in [
+        "/%a嘉",
+        "/%嘉",
+        "/%e5%98嘉/",
+        "/jiahe/%a嘉/index.html",
+        "/%",
+    ] {
+        let request =
+            format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+        let answer = server.raw(request.as_bytes());
+        assert!(
+            answer.starts_with("HTTP/1.1 404") || answer.starts_with("HTTP/1.1 400"),
+            "{path}: {answer}"
+        );
+    }
+    // Escaped Chinese still finds its file.
+    let answer = server.get_as("127.0.0.1", "/jiahe/2020/%E6%97%A0.html");
+    assert!(answer.starts_with("HTTP/1.1 404"), "{answer}");
+    assert_eq!(server.get("jiahe/2020/index.html").0, 200);
+}
+
+#[test]
+fn foreign_host_names_are_refused_and_nothing_is_sniffed() {
+    let site = Site::example();
+    let server = Server::start(&site, &[]);
+    let port = server.address().rsplit(':').next().unwrap().to_string();
+    // DNS rebinding: a page on evil.example whose name now points to 127.0.0.1.
+    for host in [
+        format!("evil.example:{port}"),
+        "evil.example".to_string(),
+        format!("localhost.evil.example:{port}"),
+    ] {
+        let answer = server.get_as(&host, "/jiahe/2020/index.html");
+        assert!(answer.starts_with("HTTP/1.1 403"), "{host}: {answer}");
+        assert!(answer.contains("拒绝访问"), "{answer}");
+        assert!(!answer.contains("嘉禾"), "no report content for {host}");
+        assert!(
+            answer
+                .to_ascii_lowercase()
+                .contains("x-content-type-options: nosniff")
+        );
+    }
+    for host in [
+        format!("localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        "localhost".to_string(),
+    ] {
+        let answer = server.get_as(&host, "/jiahe/2020/index.html");
+        assert!(answer.starts_with("HTTP/1.1 200"), "{host}: {answer}");
+    }
+    // Every kind of answer says nosniff: a page, a data file, a redirect, a 404, the events.
+    for path in [
+        "/index.html",
+        "/jiahe/2020/data.csv",
+        "/jiahe/2020",
+        "/nothing-here",
+    ] {
+        let answer = server.get_as(&format!("127.0.0.1:{port}"), path);
+        assert!(
+            answer
+                .to_ascii_lowercase()
+                .contains("x-content-type-options: nosniff"),
+            "{path}: {answer}"
+        );
+    }
+    let mut events = TcpStream::connect(server.address()).unwrap();
+    events.set_read_timeout(Some(WAIT)).unwrap();
+    events
+        .write_all(b"GET /__nianbao/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        .unwrap();
+    let mut head = [0u8; 512];
+    let n = events.read(&mut head).unwrap();
+    let head = String::from_utf8_lossy(&head[..n]).to_ascii_lowercase();
+    assert!(head.contains("x-content-type-options: nosniff"), "{head}");
+}
+
+#[test]
+fn the_address_given_with_interface_is_accepted() {
+    let site = Site::example();
+    // 127.0.0.2 is loopback too (on Linux) but not one of the usual names.
+    let server = Server::start(&site, &["--interface", "127.0.0.1"]);
+    let port = server.address().rsplit(':').next().unwrap().to_string();
+    let answer = server.get_as(&format!("127.0.0.1:{port}"), "/");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let answer = server.get_as(&format!("127.0.0.2:{port}"), "/");
+    assert!(answer.starts_with("HTTP/1.1 403"), "{answer}");
+}
+
+#[test]
+fn a_hostile_base_path_stays_a_string_in_the_reload_script() {
+    let site = Site::example();
+    let server = Server::start(&site, &["--base-path", "/a\"</script><script>alert(1)//"]);
+    let answer = server.get_as(
+        "127.0.0.1",
+        "/a%22%3C/script%3E%3Cscript%3Ealert(1)/index.html",
+    );
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(!answer.contains("<script>alert(1)"), "{answer}");
+    assert!(
+        answer.contains(r#"new EventSource("/a\"\u003c/script\u003e\u003cscript\u003ealert(1)/__nianbao/events")"#),
+        "the base path is one JavaScript string"
+    );
+}
+
+#[test]
+fn idle_and_slow_connections_are_closed() {
+    let site = Site::example();
+    let server = Server::start(&site, &[]);
+    let silent = TcpStream::connect(server.address()).unwrap();
+    let mut slow = TcpStream::connect(server.address()).unwrap();
+    slow.write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+        .unwrap();
+    // A keep-alive connection that asked once and then went quiet.
+    let mut idle = TcpStream::connect(server.address()).unwrap();
+    idle.write_all(b"GET /robots.txt HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        .unwrap();
+    let start = Instant::now();
+    for (name, mut stream) in [("silent", silent), ("slow", slow), ("idle", idle)] {
+        stream
+            .set_read_timeout(Some(Duration::from_secs(40)))
+            .unwrap();
+        let mut all = Vec::new();
+        let closed = stream.read_to_end(&mut all);
+        assert!(closed.is_ok(), "{name}: the server closed it ({closed:?})");
+    }
+    let waited = start.elapsed();
+    assert!(
+        waited < Duration::from_secs(30),
+        "closed after the header timeout, not later: {waited:?}"
+    );
+    assert_eq!(server.get("index.html").0, 200);
+}
+
+/// More idle connections than a server allowed 512 open files can hold: it holds as many as its
+/// limit leaves room for and closes them after the header timeout, so a normal visitor gets in
+/// and a rebuild in the middle of it all still reads its files. (Before, the server ran out of
+/// files: the rebuild failed and the visitor waited forever.)
+#[cfg(unix)]
+#[test]
+fn idle_connections_do_not_lock_out_or_starve_rebuilds() {
+    use std::os::unix::process::CommandExt;
+    // The test itself holds the idle sockets.
+    rlimit::increase_nofile_limit(2048).unwrap();
+    let site = Site::example();
+    let server = Server::spawn(&site, &[], |command| {
+        // SAFETY: setrlimit is async-signal-safe; nothing else runs between fork and exec.
+        unsafe {
+            command.pre_exec(|| rlimit::setrlimit(rlimit::Resource::NOFILE, 512, 512));
+        }
+    });
+    let mut idle = Vec::new();
+    for _ in 0..600 {
+        match TcpStream::connect(server.address()) {
+            Ok(stream) => idle.push(stream),
+            Err(err) => panic!("connect {}: {err}", idle.len()),
+        }
+    }
+    // A rebuild while the server holds all the connections it may.
+    let mut report = site.read("content/jiahe/2020/report.md");
+    report.push_str("\n连接很多时新增的文字。\n");
+    site.write("content/jiahe/2020/report.md", &report);
+    server.wait_for("reload");
+    let start = Instant::now();
+    let (status, page) = server.get("jiahe/2020/index.html");
+    assert_eq!(status, 200);
+    assert!(page.contains("连接很多时新增的文字"));
+    assert!(
+        start.elapsed() < Duration::from_secs(25),
+        "let in within a few header timeouts: {:?}",
+        start.elapsed()
+    );
+    drop(idle);
 }

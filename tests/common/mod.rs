@@ -7,6 +7,8 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+pub mod server;
+
 pub const BIN: &str = env!("CARGO_BIN_EXE_nianbao");
 
 /// The repository root.
