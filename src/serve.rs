@@ -579,14 +579,22 @@ impl AllowedHosts {
         };
         let name = host_name(host).to_ascii_lowercase();
         let name = name.strip_suffix('.').unwrap_or(&name);
-        if matches!(name, "localhost" | "127.0.0.1" | "[::1]") {
-            return true;
-        }
+        self.names().iter().any(|allowed| allowed == name)
+    }
+
+    /// The names served: the loopback ones and the address listened on.
+    pub fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> = ["localhost", "127.0.0.1", "[::1]"]
+            .map(String::from)
+            .to_vec();
         let own = match self.interface {
             IpAddr::V4(ip) => ip.to_string(),
             IpAddr::V6(ip) => format!("[{ip}]"),
         };
-        name == own
+        if !names.contains(&own) {
+            names.push(own);
+        }
+        names
     }
 }
 
@@ -619,7 +627,8 @@ async fn guard(State(hosts): State<Arc<AllowedHosts>>, request: Request, next: N
             StatusCode::FORBIDDEN,
             "403.html",
             format!(
-                "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>拒绝访问</title></head>\n<body><h1>拒绝访问</h1><p>预览服务只接受通过 localhost 或 127.0.0.1 打开的页面，收到的主机名是 {}。这样其他网站无法读取尚未发布的年报。请在地址栏中使用 nianbao serve 显示的地址。</p></body></html>\n",
+                "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>拒绝访问</title></head>\n<body><h1>拒绝访问</h1><p>预览服务只接受通过 {} 打开的页面，收到的主机名是 {}。这样其他网站无法读取尚未发布的年报。请在地址栏中使用 nianbao serve 显示的地址。</p></body></html>\n",
+                hosts.names().join("、"),
                 crate::build::theme::escape_html(&host)
             )
             .into_bytes(),
@@ -1094,7 +1103,11 @@ mod tests {
         assert_eq!(problem.code, "B002");
         assert_eq!(problem.file, Path::new("themes/default/static/style.css"));
         assert!(problem.message.contains("themes/default/static/style.css"));
-        assert!(problem.message.contains("Too many open files"), "{}", problem.message);
+        assert!(
+            problem.message.contains("Too many open files"),
+            "{}",
+            problem.message
+        );
     }
 
     #[test]
