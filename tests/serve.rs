@@ -459,13 +459,25 @@ fn foreign_host_names_are_refused_and_nothing_is_sniffed() {
 #[test]
 fn the_address_given_with_interface_is_accepted() {
     let site = Site::example();
-    // 127.0.0.2 is loopback too (on Linux) but not one of the usual names.
-    let server = Server::start(&site, &["--interface", "127.0.0.1"]);
+    // The whole of 127.0.0.0/8 is loopback on Linux: a loopback address other than the usual
+    // names, given with --interface, is served under its own address and the loopback names.
+    let server = Server::start(&site, &["--interface", "127.0.0.2"]);
+    assert!(
+        server.url.starts_with("http://127.0.0.2:"),
+        "{}",
+        server.url
+    );
     let port = server.address().rsplit(':').next().unwrap().to_string();
-    let answer = server.get_as(&format!("127.0.0.1:{port}"), "/");
-    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
-    let answer = server.get_as(&format!("127.0.0.2:{port}"), "/");
+    for host in [format!("127.0.0.2:{port}"), format!("localhost:{port}")] {
+        let answer = server.get_as(&host, "/");
+        assert!(answer.starts_with("HTTP/1.1 200"), "{host}: {answer}");
+    }
+    let answer = server.get_as(&format!("127.0.0.3:{port}"), "/");
     assert!(answer.starts_with("HTTP/1.1 403"), "{answer}");
+    assert!(
+        answer.contains("127.0.0.2"),
+        "the refusal names the address: {answer}"
+    );
 }
 
 #[test]
