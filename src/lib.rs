@@ -11,6 +11,7 @@ pub mod compare;
 pub mod diagnostic;
 pub mod figures;
 pub mod format;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod narrative;

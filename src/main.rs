@@ -195,6 +195,38 @@ enum Command {
         #[arg(value_name = "年度")]
         year: u16,
     },
+    /// 从已发布的年报（网页 .html、文本 .txt）或填好的工作簿（.xlsx）导入一个年度
+    #[command(
+        help_template = COMMAND_WITH_ARGS_HELP,
+        override_usage = "nianbao import <文件> --agency <机关代号> [--year 年度]"
+    )]
+    Import {
+        /// 年报文件：门户网站上另存的网页（.html）、从 PDF 或网页复制出的文本（.txt），或 nianbao xlsx 写出、填好的工作簿（.xlsx）
+        #[arg(value_name = "文件")]
+        file: PathBuf,
+        /// 导入到这个机关（content/ 下的文件夹名）
+        #[arg(long, value_name = "机关代号")]
+        agency: String,
+        /// 报告年度；默认从年报标题中读出
+        #[arg(long, value_name = "年度")]
+        year: Option<u16>,
+    },
+    /// 写出一个年度的 Excel 工作簿（官方表格格式，只有填写处可以改动），供各部门在 Excel 或 WPS 中填写
+    #[command(
+        help_template = COMMAND_WITH_ARGS_HELP,
+        override_usage = "nianbao xlsx <机关代号> <年度> [--output 文件]"
+    )]
+    Xlsx {
+        /// 机关代号（content/ 下的文件夹名）
+        #[arg(value_name = "机关代号")]
+        agency: String,
+        /// 报告年度，如 2025
+        #[arg(value_name = "年度")]
+        year: u16,
+        /// 写到这个文件；默认为当前目录下的 <机关代号>-<年度>.xlsx（已有的文件不会被覆盖）
+        #[arg(long, value_name = "文件")]
+        output: Option<PathBuf>,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -288,6 +320,12 @@ fn main() -> ExitCode {
             kind,
         } => init(dir.unwrap_or(root), agency, name, &kind),
         Command::New { agency, year } => new(&root, &agency, year),
+        Command::Import { file, agency, year } => import(&root, &file, &agency, year),
+        Command::Xlsx {
+            agency,
+            year,
+            output,
+        } => xlsx(&root, &agency, year, output),
         Command::Serve {
             port,
             interface,
@@ -510,15 +548,19 @@ fn init(dir: PathBuf, slug: String, name: String, kind: &str) -> ExitCode {
     }
 }
 
-fn new(root: &std::path::Path, slug: &str, year: u16) -> ExitCode {
+/// The site and one of its agencies, or the message that names the agencies there are.
+fn site_agency(
+    root: &std::path::Path,
+    slug: &str,
+) -> Result<(nianbao::load::Loaded, usize), ExitCode> {
     let loaded = match nianbao::load::load_site(root) {
         Ok(loaded) => loaded,
         Err(fatal) => {
             eprintln!("错误：{fatal}");
-            return ExitCode::from(2);
+            return Err(ExitCode::from(2));
         }
     };
-    let Some(agency) = loaded.site.agency(slug) else {
+    let Some(index) = loaded.site.agencies.iter().position(|a| a.slug == slug) else {
         let known: Vec<&str> = loaded
             .site
             .agencies
@@ -533,8 +575,17 @@ fn new(root: &std::path::Path, slug: &str, year: u16) -> ExitCode {
                 known.join("、")
             }
         );
-        return ExitCode::from(2);
+        return Err(ExitCode::from(2));
     };
+    Ok((loaded, index))
+}
+
+fn new(root: &std::path::Path, slug: &str, year: u16) -> ExitCode {
+    let (loaded, index) = match site_agency(root, slug) {
+        Ok(found) => found,
+        Err(code) => return code,
+    };
+    let agency = &loaded.site.agencies[index];
     let previous = year.checked_sub(1).and_then(|p| agency.year(p));
     match scaffold::new_year(&agency.dir, &agency.name, year, previous) {
         Ok(files) => {
@@ -557,4 +608,99 @@ fn new(root: &std::path::Path, slug: &str, year: u16) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn import(
+    root: &std::path::Path,
+    file: &std::path::Path,
+    slug: &str,
+    year: Option<u16>,
+) -> ExitCode {
+    let (loaded, index) = match site_agency(root, slug) {
+        Ok(found) => found,
+        Err(code) => return code,
+    };
+    let agency = &loaded.site.agencies[index];
+    let (files, report) = match nianbao::import::import(&agency.dir, &agency.name, file, year) {
+        Ok(done) => done,
+        Err(err) => {
+            eprintln!("错误：{err}");
+            return ExitCode::from(2);
+        }
+    };
+    for file in &files {
+        println!("已写入 {}", file.display());
+    }
+    let total = report.cells.len();
+    let unread = report.unread();
+    println!(
+        "读出 {} 格，共 {total} 格（{}年格式）。",
+        total - unread.len(),
+        report.form.template.key()
+    );
+    if !unread.is_empty() {
+        println!(
+            "以下 {} 格没有把握读出，在 data.yaml 中写为 /，并在该行上方注明原因；请对照原报告填写：",
+            unread.len()
+        );
+        for row in report.unread_rows() {
+            let columns = match row.columns.len() {
+                0 => String::new(),
+                n if n == row.width => "（整行）".to_string(),
+                _ => format!("×「{}」", row.columns.join("」「")),
+            };
+            println!("  {}「{}」{columns}：{}", row.path, row.label, row.why);
+        }
+    }
+    for (table, group, _) in report.form.deviations() {
+        println!("原报告把 {table}.{group} 印成了一行（与年报格式不符），照原样导入。");
+    }
+    match report.published {
+        Some(date) => println!("发布日期：{date}（从原报告中读出）。"),
+        None => println!(
+            "原报告中没有读到发布日期，这个年度记为草稿（published: draft）；核对后把它改为发布日期（或 unknown）。"
+        ),
+    }
+    println!("\n检查导入的数据（表内勾稽关系不符，可能是读错了格，也可能是原报告本身的错误）：");
+    check(root, &[slug.to_string()], Format::Human)
+}
+
+fn xlsx(root: &std::path::Path, slug: &str, year: u16, output: Option<PathBuf>) -> ExitCode {
+    let (loaded, index) = match site_agency(root, slug) {
+        Ok(found) => found,
+        Err(code) => return code,
+    };
+    let agency = &loaded.site.agencies[index];
+    let output = output.unwrap_or_else(|| PathBuf::from(format!("{slug}-{year}.xlsx")));
+    if output.exists() {
+        eprintln!(
+            "错误：{} 已存在，没有改动它。请换一个文件名（--output），或先自行移走这个文件。",
+            output.display()
+        );
+        return ExitCode::from(2);
+    }
+    let previous = year.checked_sub(1).and_then(|p| agency.year(p));
+    let bytes =
+        match nianbao::import::xlsx::fill_in(&agency.name, year, agency.year(year), previous) {
+            Ok(bytes) => bytes,
+            Err(err) => {
+                eprintln!("错误：{err}");
+                return ExitCode::from(2);
+            }
+        };
+    if let Err(err) = std::fs::write(&output, bytes) {
+        eprintln!("错误：无法写入 {}：{err}", output.display());
+        return ExitCode::from(2);
+    }
+    println!("已写入 {}", output.display());
+    if agency.year(year).is_some() {
+        println!("{year} 年度已有数据，已填入工作簿。");
+    } else if let Some(p) = previous {
+        println!("上年结转等项目已按 {} 年度的数据预先填好。", p.year);
+    }
+    println!(
+        "请各部门在 Excel 或 WPS 中填写淡黄色格子（其余格子受保护），收回后运行：nianbao import {} --agency {slug}",
+        output.display()
+    );
+    ExitCode::SUCCESS
 }

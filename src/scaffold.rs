@@ -1,6 +1,7 @@
 //! `nianbao init` and `nianbao new`: new sites and new report years, written from the template
 //! definitions.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -187,13 +188,30 @@ pub fn new_year(
     year: u16,
     previous: Option<&Year>,
 ) -> Result<Vec<PathBuf>, ScaffoldError> {
-    let Some(template) = TemplateId::for_year(year) else {
-        return Err(ScaffoldError(format!(
+    let template = year_template(year)?;
+    let data = data_yaml(agency_name, year, template, previous);
+    let report = report_md(agency_name, year, template);
+    write_year(agency_dir, year, &data, &report)
+}
+
+/// The template of a report year, or the message that names the years nianbao supports.
+pub fn year_template(year: u16) -> Result<TemplateId, ScaffoldError> {
+    TemplateId::for_year(year).ok_or_else(|| {
+        ScaffoldError(format!(
             "{year} 不是有效的报告年度：nianbao 支持 {} 至 {} 年度的年报（2019、2020 年度用2019年格式，以后用2021年格式）。",
             crate::template::REPORT_YEARS.start(),
             crate::template::REPORT_YEARS.end()
-        )));
-    };
+        ))
+    })
+}
+
+/// Writes a year folder's data.yaml and report.md; an existing year is never overwritten.
+pub fn write_year(
+    agency_dir: &Path,
+    year: u16,
+    data: &str,
+    report: &str,
+) -> Result<Vec<PathBuf>, ScaffoldError> {
     let dir = agency_dir.join(year.to_string());
     if dir.exists() {
         return Err(ScaffoldError(format!(
@@ -201,8 +219,6 @@ pub fn new_year(
             dir.display()
         )));
     }
-    let data = data_yaml(agency_name, year, template, previous);
-    let report = report_md(agency_name, year, template);
     let files = [
         (dir.join("data.yaml"), data),
         (dir.join("report.md"), report),
@@ -259,25 +275,63 @@ fn data_yaml(
     template: TemplateId,
     previous: Option<&Year>,
 ) -> String {
-    let definition = template.get();
-    let form = &definition.form;
+    let form = &template.get().form;
     let carried = carried_values(form, previous);
+    let cells = carried
+        .iter()
+        .map(|v| v.unwrap_or(Decimal::ZERO).to_string())
+        .collect();
+    let mut header = vec![format!(
+        "按{}格式（{}）填写。每个数都要填写，没有发生的写 0；不要写单位。",
+        template.get().name,
+        template.get().notice
+    )];
+    if previous.is_some() {
+        header.push(format!(
+            "上年结转等项目已按 {} 年度的数据预先填好，请核对。",
+            year - 1
+        ));
+    }
+    write_data_yaml(
+        agency_name,
+        year,
+        &YearData {
+            form,
+            header,
+            published: None,
+            cells,
+            notes: HashMap::new(),
+        },
+    )
+}
+
+/// What a data.yaml holds, for [`write_data_yaml`]: `new` fills it from last year's carried
+/// values, `import` from a published report.
+pub struct YearData<'a> {
+    /// The form the year fills in (with a recorded deviation when the report printed one).
+    pub form: &'a Form,
+    /// Comment lines under the title.
+    pub header: Vec<String>,
+    /// The publication date (`2024-01-20`); None writes `published: draft`.
+    pub published: Option<String>,
+    /// What to write for each cell of `form.cells`: a number or `/`.
+    pub cells: Vec<String>,
+    /// Comment lines written above a row, by the row's YAML path (`requests.withheld.state_secret`).
+    pub notes: HashMap<String, Vec<String>>,
+}
+
+/// Writes a data.yaml in the layout of `nianbao new`: every row of the form in the official
+/// order, its label as a comment, units named, parts headed.
+pub fn write_data_yaml(agency_name: &str, year: u16, data: &YearData) -> String {
+    let form = data.form;
+    let template = form.template;
     let mut out = String::new();
     let _ = writeln!(
         out,
         "# {agency_name} {year}年政府信息公开工作年度报告：表格数据"
     );
-    let _ = writeln!(
-        out,
-        "# 按{}格式（{}）填写。每个数都要填写，没有发生的写 0；不要写单位。",
-        definition.name, definition.notice
-    );
-    if previous.is_some() {
-        let _ = writeln!(
-            out,
-            "# 上年结转等项目已按 {} 年度的数据预先填好，请核对。",
-            year - 1
-        );
+    for line in &data.header {
+        let _ = writeln!(out, "# {line}");
     }
     let _ = writeln!(out);
     line(
@@ -286,15 +340,23 @@ fn data_yaml(
         &format!("template: {}", template.key()),
         "年报格式，由报告年度决定，不要改动",
     );
-    line(
-        &mut out,
-        0,
-        "published: draft",
-        &format!(
-            "草稿，不会发布到网站上；正式发布时改为发布日期，如 {}-01-20",
-            year + 1
+    match &data.published {
+        Some(date) => line(
+            &mut out,
+            0,
+            &format!("published: {date}"),
+            "发布日期（从原报告中读出）",
         ),
-    );
+        None => line(
+            &mut out,
+            0,
+            "published: draft",
+            &format!(
+                "草稿，不会发布到网站上；正式发布时改为发布日期，如 {}-01-20",
+                year + 1
+            ),
+        ),
+    }
     let mut open_parents: Vec<&str> = Vec::new();
     let mut last_part = 0;
     for table in &form.tables {
@@ -330,7 +392,7 @@ fn data_yaml(
             _ => table.caption.to_string(),
         };
         line(&mut out, depth, &format!("{leaf}:"), &caption);
-        write_rows(&mut out, depth + 1, table, form, &carried);
+        write_rows(&mut out, depth + 1, table, form, data);
     }
     let _ = writeln!(out);
     let _ = writeln!(
@@ -376,13 +438,7 @@ fn write_columns_note(out: &mut String, depth: usize, table: &Table) {
     let _ = writeln!(out, "{}# {note}", "  ".repeat(depth));
 }
 
-fn write_rows(
-    out: &mut String,
-    depth: usize,
-    table: &Table,
-    form: &Form,
-    carried: &[Option<Decimal>],
-) {
+fn write_rows(out: &mut String, depth: usize, table: &Table, form: &Form, data: &YearData) {
     let mut heading: Option<&str> = None;
     for entry in table.entries() {
         // A heading that spans several entries (「三、本年度办理结果」, 「行政诉讼」).
@@ -399,7 +455,8 @@ fn write_rows(
             heading = outer;
         }
         if entry.children.is_empty() {
-            let values = row_values(table, form, entry.key, carried);
+            write_notes(out, depth, data, &format!("{}.{}", table.key, entry.key));
+            let values = row_values(table, form, entry.key, &data.cells);
             // A row of its own kind (the fee amounts of 六) names its unit beside its label.
             let kind = table
                 .row(entry.key)
@@ -420,23 +477,29 @@ fn write_rows(
             );
             for (child, label) in &entry.children {
                 let key = format!("{}.{child}", entry.key);
-                let values = row_values(table, form, &key, carried);
+                write_notes(out, depth + 1, data, &format!("{}.{key}", table.key));
+                let values = row_values(table, form, &key, &data.cells);
                 line(out, depth + 1, &format!("{child}: {values}"), label);
             }
         }
     }
 }
 
-fn row_values(table: &Table, form: &Form, row_key: &str, carried: &[Option<Decimal>]) -> String {
+fn write_notes(out: &mut String, depth: usize, data: &YearData, row_path: &str) {
+    for note in data.notes.get(row_path).into_iter().flatten() {
+        let _ = writeln!(out, "{}# {note}", "  ".repeat(depth));
+    }
+}
+
+fn row_values(table: &Table, form: &Form, row_key: &str, cells: &[String]) -> String {
     let values: Vec<String> = table
         .columns
         .iter()
         .map(|c| {
             let id = format!("{}.{row_key}.{}", table.key, c.key);
             form.cell_index(&id)
-                .and_then(|i| carried[i])
-                .unwrap_or(Decimal::ZERO)
-                .to_string()
+                .and_then(|i| cells.get(i).cloned())
+                .unwrap_or_else(|| "/".to_string())
         })
         .collect();
     if values.len() == 1 {

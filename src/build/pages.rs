@@ -227,6 +227,9 @@ impl Renderer<'_> {
             let (csv, json) = super::data::year_files(agency, year)?;
             out.put(&format!("{}/{}/data.csv", agency.slug, year.year), csv)?;
             out.put(&format!("{}/{}/data.json", agency.slug, year.year), json)?;
+            let xlsx = crate::import::xlsx::export(&agency.name, year)
+                .map_err(|e| BuildError::Theme(format!("无法生成 Excel 工作簿：{e}")))?;
+            out.put(&format!("{}/{}/data.xlsx", agency.slug, year.year), xlsx)?;
         }
         let (csv, json) = super::data::agency_files(agency)?;
         out.put(&format!("{}/data.csv", agency.slug), csv)?;
@@ -333,6 +336,7 @@ impl Renderer<'_> {
             compare: Option<String>,
             csv: String,
             json: String,
+            xlsx: String,
             draft: bool,
         }
         #[derive(Serialize)]
@@ -377,6 +381,7 @@ impl Renderer<'_> {
                     .map(|_| compare_path(agency, y.year)),
                 csv: format!("{}/{}/data.csv", agency.slug, y.year),
                 json: format!("{}/{}/data.json", agency.slug, y.year),
+                xlsx: format!("{}/{}/data.xlsx", agency.slug, y.year),
                 draft: y.draft,
             })
             .collect();
@@ -555,6 +560,7 @@ impl Renderer<'_> {
             template: String,
             csv: String,
             json: String,
+            xlsx: String,
             previous: Option<YearLink>,
             next: Option<YearLink>,
             compare: Option<YearLink>,
@@ -730,6 +736,7 @@ impl Renderer<'_> {
             template: format!("{}（{}）", template.name, template.notice),
             csv: format!("{}/{}/data.csv", agency.slug, year.year),
             json: format!("{}/{}/data.json", agency.slug, year.year),
+            xlsx: format!("{}/{}/data.xlsx", agency.slug, year.year),
             previous: earlier.map(link),
             next: next.map(link),
             compare: previous.map(|p| YearLink {
