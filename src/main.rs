@@ -661,8 +661,39 @@ fn import(
             "原报告中没有读到发布日期，这个年度记为草稿（published: draft）；核对后把它改为发布日期（或 unknown）。"
         ),
     }
-    println!("\n检查导入的数据（表内勾稽关系不符，可能是读错了格，也可能是原报告本身的错误）：");
-    check(root, &[slug.to_string()], Format::Human)
+    println!(
+        "\n检查导入的 {} 年度（表内勾稽关系不符，可能是读错了格，也可能是原报告本身的错误；核实是原报告的错误后，可在 data.yaml 中登记为已确认的问题）：",
+        report.year
+    );
+    let checked = match nianbao::load_and_check_agencies(root, &[slug.to_string()]) {
+        Ok(checked) => checked,
+        Err(fatal) => {
+            eprintln!("错误：{fatal}");
+            return ExitCode::from(2);
+        }
+    };
+    let year_dir = std::path::Path::new(&agency.slug).join(report.year.to_string());
+    let shown: Vec<_> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| {
+            d.file
+                .components()
+                .rev()
+                .skip(1)
+                .take(2)
+                .eq(year_dir.components().rev())
+        })
+        .cloned()
+        .collect();
+    let summary =
+        nianbao::diagnostic::Summary::count(&shown, 1, 1, usize::from(report.published.is_none()));
+    eprint!("{}", render_all(&shown, &summary));
+    if shown.iter().any(|d| d.is_blocking()) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 fn xlsx(root: &std::path::Path, slug: &str, year: u16, output: Option<PathBuf>) -> ExitCode {

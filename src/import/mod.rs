@@ -74,6 +74,8 @@ pub struct Report {
     pub preface: Vec<String>,
     /// The publication date, when the report states one.
     pub published: Option<Date>,
+    /// Read from a workbook (not from a printed report).
+    pub workbook: bool,
 }
 
 /// The unread cells of one row that share a reason.
@@ -200,11 +202,39 @@ fn read_lines(path: &Path, lines: &[String], year: Option<u16>) -> Result<Report
         }
     };
     let template = year_template(year)?;
+    let (form, cells) = with_deviation(template, |form| Ok(text::read_tables(lines, form, year)))?;
+    let parts = text::narrative(lines);
+    let first_part = lines
+        .iter()
+        .position(|l| labels::squash(l).starts_with(&labels::squash(PARTS[0].heading)));
+    // What comes after the title and before part 一 (the basis and period of the report).
+    let before = &lines[..first_part.unwrap_or(0)];
+    let title = before
+        .iter()
+        .rposition(|l| l.contains("年度报告"))
+        .map_or(0, |i| i + 1);
+    let preface = before[title..].to_vec();
+    Ok(Report {
+        year,
+        form,
+        cells,
+        parts,
+        preface,
+        published: published_in(lines, year),
+        workbook: false,
+    })
+}
+
+/// Reads the cells of a year's form with `read`; when some items of a mergeable group were not
+/// found (a 2021 report printing the 2019-style single （六）其他处理 row), reads the form with
+/// that group as one row too, and keeps the reading with fewer unread cells.
+pub(crate) fn with_deviation(
+    template: TemplateId,
+    read: impl Fn(&Form) -> Result<Vec<Reading>, ImportError>,
+) -> Result<(Arc<Form>, Vec<Reading>), ImportError> {
     let definition = template.get();
     let mut form = definition.form.clone();
-    let mut cells = text::read_tables(lines, &form, year);
-    // A group printed as one row (the 2019-style （六）其他处理 in a 2021 report): read the form
-    // with that deviation when none of the group's items was found.
+    let mut cells = read(&form)?;
     for table in &definition.form.tables {
         for (group, _, _, _) in table.mergeable_groups() {
             let prefix = format!("{}.{group}.", table.key);
@@ -216,7 +246,7 @@ fn read_lines(path: &Path, lines: &[String], year: Option<u16>) -> Result<Report
                 && !all_found
                 && let Some(merged) = definition.form_with(&[format!("{}.{group}", table.key)])
             {
-                let merged_cells = text::read_tables(lines, &merged, year);
+                let merged_cells = read(&merged)?;
                 if unread_count(&merged_cells) < unread_count(&cells) {
                     form = merged;
                     cells = merged_cells;
@@ -224,23 +254,7 @@ fn read_lines(path: &Path, lines: &[String], year: Option<u16>) -> Result<Report
             }
         }
     }
-    let parts = text::narrative(lines);
-    let first_part = lines
-        .iter()
-        .position(|l| labels::squash(l).starts_with(&labels::squash(PARTS[0].heading)));
-    let preface = lines[..first_part.unwrap_or(0)]
-        .iter()
-        .skip(1)
-        .cloned()
-        .collect();
-    Ok(Report {
-        year,
-        form,
-        cells,
-        parts,
-        preface,
-        published: published_in(lines, year),
-    })
+    Ok((form, cells))
 }
 
 fn unread_count(cells: &[Reading]) -> usize {
@@ -353,12 +367,37 @@ pub fn data_yaml(report: &Report, agency_name: &str, source: &str) -> String {
 
 /// The report.md of an imported report: the narrative of parts 一, 五, 六 under the official
 /// headings; a part not found is left with guidance text, which `check` points out.
+/// Words of a portal page around the article (breadcrumbs, counters, footer), left out of the
+/// narrative.
+const PAGE_CHROME: &[&str] = &[
+    "浏览次数",
+    "字号：",
+    "字号:",
+    "网站标识码",
+    "ICP备",
+    "主办单位",
+    "当前位置",
+    "首页 >",
+    "首页>",
+    "分享到",
+    "【打印】",
+    "关闭窗口",
+];
+
+fn is_chrome(line: &str) -> bool {
+    PAGE_CHROME.iter().any(|w| line.contains(w))
+}
+
 pub fn report_md(report: &Report, agency_name: &str, source: &str) -> String {
     let mut out = format!(
         "<!-- {agency_name} {}年政府信息公开工作年度报告：正文，由 nianbao import 从 {source} 导入。\n     第二、三、四部分的表格在 data.yaml 中。请对照原报告核对分段。 -->\n\n",
         report.year
     );
-    for line in report.preface.iter().filter(|l| !l.trim().is_empty()) {
+    for line in report
+        .preface
+        .iter()
+        .filter(|l| !l.trim().is_empty() && !is_chrome(l))
+    {
         out.push_str(line.trim());
         out.push_str("\n\n");
     }
@@ -369,7 +408,7 @@ pub fn report_md(report: &Report, agency_name: &str, source: &str) -> String {
             .unwrap_or_default()
             .iter()
             .map(|l| l.trim())
-            .filter(|l| !l.is_empty())
+            .filter(|l| !l.is_empty() && !is_chrome(l))
             .collect();
         if text.is_empty() {
             out.push_str(&format!(

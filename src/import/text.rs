@@ -230,6 +230,23 @@ fn read_rows(
             }
         }
         *cursor = next;
+        // More numbers than columns before the next label: a number printed with a space inside
+        // (「3 1」) or a stray figure. Which is which cannot be told.
+        let extra = stream[next..]
+            .iter()
+            .take_while(|t| !matches!(t, Token::Text(x) if has_cjk(x)))
+            .filter(|t| !matches!(t, Token::Text(_)))
+            .count();
+        if values.len() == wanted && extra > 0 {
+            let why = format!(
+                "这一行印出 {} 个数，多于 {wanted} 列（可能有数字中间夹了空格），无法确定各数属于哪一列",
+                wanted + extra
+            );
+            for index in ids.iter().flatten() {
+                cells[*index] = Reading::unread(&why);
+            }
+            continue;
+        }
         if values.len() != wanted {
             let why = format!(
                 "这一行印出 {} 个数，应有 {wanted} 个，无法确定各数属于哪一列",

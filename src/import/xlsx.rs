@@ -28,11 +28,16 @@ pub enum Value {
     Blank,
 }
 
-/// The short sheet names, by part.
+/// The sheet of a part: its numeral and a short name (a sheet name has at most 31 characters).
 fn sheet_name(part: u8) -> String {
-    let heading = crate::template::part(part).heading;
-    let short: String = heading.chars().take(14).collect();
-    short
+    let short = match part {
+        2 => "主动公开",
+        3 => "依申请公开",
+        4 => "行政复议、行政诉讼",
+        6 => "信息处理费",
+        _ => "",
+    };
+    format!("{}{short}", crate::template::part(part).numeral())
 }
 
 /// The marker in the top-left cell of every sheet: which report the workbook is for.
@@ -402,11 +407,13 @@ pub fn read(path: &Path, bytes: &[u8], year: Option<u16>) -> Result<Report, Impo
         }
     };
     let template: TemplateId = super::template_of(year)?;
-    let form = template.get().form.clone();
-    let mut cells = vec![Reading::unread("工作簿中没有这一格"); form.cells.len()];
-    for table in &form.tables {
-        read_table(&sheets, &form, table, &mut cells)?;
-    }
+    let (form, cells) = super::with_deviation(template, |form| {
+        let mut cells = vec![Reading::unread("工作簿中没有这一格"); form.cells.len()];
+        for table in &form.tables {
+            read_table(&sheets, form, table, &mut cells)?;
+        }
+        Ok(cells)
+    })?;
     Ok(Report {
         year,
         form,
@@ -414,6 +421,7 @@ pub fn read(path: &Path, bytes: &[u8], year: Option<u16>) -> Result<Report, Impo
         parts: Default::default(),
         preface: Vec::new(),
         published: None,
+        workbook: true,
     })
 }
 
