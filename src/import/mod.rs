@@ -294,7 +294,7 @@ fn published_in(lines: &[String], year: u16) -> Option<Date> {
         for (i, _) in squashed.match_indices(&(year + 1).to_string()) {
             let rest = &squashed[i + 4..];
             let mut numbers = rest
-                .split(|c: char| matches!(c, '年' | '月' | '日' | '-' | '.' | '/'))
+                .split(['年', '月', '日', '-', '.', '/'])
                 .skip(1)
                 .take(2);
             let month = numbers.next().and_then(|m| m.parse::<u8>().ok());

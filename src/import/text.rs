@@ -102,7 +102,7 @@ fn part_range(found: &[Option<usize>; 6], number: usize, total: usize) -> Option
     let index = number - 1;
     let start = match found[index] {
         Some(s) => s + 1,
-        None if number >= 2 && number <= 4 => found[..index]
+        None if (2..=4).contains(&number) => found[..index]
             .iter()
             .rev()
             .flatten()

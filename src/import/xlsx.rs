@@ -119,6 +119,9 @@ pub fn workbook(
     book.save_to_buffer()
 }
 
+/// A row of a table block: its labels, outermost first, and the form's cells under each column.
+type DataRow = (Vec<String>, Vec<(usize, String)>);
+
 struct Formats {
     header: Format,
     label: Format,
@@ -142,68 +145,63 @@ fn write_table(
     let top = top + 1;
     let label_columns = 3u16;
     // Header paths of the data columns, and the cell id under each, row by row.
-    let (columns, data_rows): (Vec<Vec<String>>, Vec<(Vec<String>, Vec<(usize, String)>)>) =
-        match table.layout {
-            Layout::GroupsAcross => {
-                let mut paths = Vec::new();
-                let mut ids = Vec::new();
-                for (r, row) in table.rows.iter().enumerate() {
-                    for (c, column) in table.columns.iter().enumerate() {
-                        let mut path: Vec<String> =
-                            row.labels.iter().map(|l| l.to_string()).collect();
-                        path.push(label_with_unit(column.label, table.kind(r, c)));
-                        paths.push(path);
-                        ids.push((r, c));
-                    }
+    let (columns, data_rows): (Vec<Vec<String>>, Vec<DataRow>) = match table.layout {
+        Layout::GroupsAcross => {
+            let mut paths = Vec::new();
+            let mut ids = Vec::new();
+            for (r, row) in table.rows.iter().enumerate() {
+                for (c, column) in table.columns.iter().enumerate() {
+                    let mut path: Vec<String> = row.labels.iter().map(|l| l.to_string()).collect();
+                    path.push(label_with_unit(column.label, table.kind(r, c)));
+                    paths.push(path);
+                    ids.push((r, c));
                 }
-                let ids = ids
-                    .into_iter()
-                    .filter_map(|(r, c)| {
-                        let id = format!(
-                            "{}.{}.{}",
-                            table.key, table.rows[r].key, table.columns[c].key
-                        );
-                        form.cell_index(&id).map(|i| (i, id))
-                    })
-                    .collect();
-                (paths, vec![(vec![String::new()], ids)])
             }
-            Layout::Rows => {
-                let paths = table
-                    .columns
-                    .iter()
-                    .map(|c| {
-                        let mut path: Vec<String> =
-                            c.header.iter().map(|h| h.to_string()).collect();
-                        path.push(label_with_unit(c.label, c.kind));
-                        path
-                    })
-                    .collect();
-                let rows = table
-                    .rows
-                    .iter()
-                    .enumerate()
-                    .map(|(r, row)| {
-                        let mut labels: Vec<String> =
-                            row.labels.iter().map(|l| l.to_string()).collect();
-                        if let (Some(last), Some(kind)) = (labels.last_mut(), row.kind) {
-                            *last = label_with_unit(last, kind);
-                        }
-                        let _ = r;
-                        let ids = table
-                            .columns
-                            .iter()
-                            .filter_map(|c| {
-                                let id = format!("{}.{}.{}", table.key, row.key, c.key);
-                                form.cell_index(&id).map(|i| (i, id))
-                            })
-                            .collect();
-                        (labels, ids)
-                    })
-                    .collect();
-                (paths, rows)
-            }
-        };
+            let ids = ids
+                .into_iter()
+                .filter_map(|(r, c)| {
+                    let id = format!(
+                        "{}.{}.{}",
+                        table.key, table.rows[r].key, table.columns[c].key
+                    );
+                    form.cell_index(&id).map(|i| (i, id))
+                })
+                .collect();
+            (paths, vec![(vec![String::new()], ids)])
+        }
+        Layout::Rows => {
+            let paths = table
+                .columns
+                .iter()
+                .map(|c| {
+                    let mut path: Vec<String> = c.header.iter().map(|h| h.to_string()).collect();
+                    path.push(label_with_unit(c.label, c.kind));
+                    path
+                })
+                .collect();
+            let rows = table
+                .rows
+                .iter()
+                .map(|row| {
+                    let mut labels: Vec<String> =
+                        row.labels.iter().map(|l| l.to_string()).collect();
+                    if let (Some(last), Some(kind)) = (labels.last_mut(), row.kind) {
+                        *last = label_with_unit(last, kind);
+                    }
+                    let ids = table
+                        .columns
+                        .iter()
+                        .filter_map(|c| {
+                            let id = format!("{}.{}.{}", table.key, row.key, c.key);
+                            form.cell_index(&id).map(|i| (i, id))
+                        })
+                        .collect();
+                    (labels, ids)
+                })
+                .collect();
+            (paths, rows)
+        }
+    };
     let levels = columns.iter().map(Vec::len).max().unwrap_or(1) as u32;
     // The corner: 「信息内容」 or the 勾稽关系 note, over the label columns and header rows.
     merge(
@@ -483,39 +481,26 @@ fn read_table(
     };
     match table.layout {
         Layout::GroupsAcross => {
-            // One data row under three header rows: each group's columns under its label.
-            let mut data_row = top + 1;
-            for (r, row) in table.rows.iter().enumerate() {
+            // One data row under the header rows: each group's columns under its label.
+            let mut places = Vec::new();
+            for row in &table.rows {
                 let group = row.labels.last().copied().unwrap_or_default();
                 let (gr, gc) =
                     find(group, top + 1..end, 0..width).ok_or_else(|| missing("列组", group))?;
-                for (c, column) in table.columns.iter().enumerate() {
-                    let (hr, hc) = find(
-                        column.label,
-                        gr + 1..end,
-                        gc..(gc + table.columns.len() + 1).min(width),
-                    )
-                    .or_else(|| find(column.label, gr..gr + 1, gc..width))
-                    .ok_or_else(|| missing("列", column.label))?;
-                    data_row = data_row.max(hr + 1);
-                    let _ = (r, c, hc);
+                for column in &table.columns {
+                    let within = gc..(gc + table.columns.len()).min(width);
+                    let (hr, hc) = find(column.label, gr + 1..end, within)
+                        .ok_or_else(|| missing("列", column.label))?;
+                    places.push((hr, hc));
                 }
             }
-            // Read after all headers are known: the data row is the first row below them.
+            let data_row = places.iter().map(|(r, _)| r + 1).max().unwrap_or(top + 1);
             for (r, row) in table.rows.iter().enumerate() {
-                let group = row.labels.last().copied().unwrap_or_default();
-                let (gr, gc) =
-                    find(group, top + 1..end, 0..width).ok_or_else(|| missing("列组", group))?;
                 for (c, column) in table.columns.iter().enumerate() {
-                    let (_, hc) = find(
-                        column.label,
-                        gr + 1..end,
-                        gc..(gc + table.columns.len() + 1).min(width),
-                    )
-                    .ok_or_else(|| missing("列", column.label))?;
                     let id = format!("{}.{}.{}", table.key, row.key, column.key);
+                    let (_, col) = places[r * table.columns.len() + c];
                     if let Some(index) = form.cell_index(&id) {
-                        cells[index] = cell(sheet, data_row, hc, table.kind(r, c));
+                        cells[index] = cell(sheet, data_row, col, table.kind(r, c));
                     }
                 }
             }
@@ -601,18 +586,6 @@ fn squash_number(text: &str) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::cell_name;
-
-    #[test]
-    fn cells_are_named_like_a_spreadsheet() {
-        assert_eq!(cell_name(0, 0), "A1");
-        assert_eq!(cell_name(6, 3), "D7");
-        assert_eq!(cell_name(1, 27), "AB2");
-    }
-}
-
 /// The workbook to fill in for a year: the year's own figures when it exists, otherwise the
 /// values carried from last year (上年结转 and the like) and empty cells.
 pub fn fill_in(
@@ -657,4 +630,16 @@ pub fn export(agency_name: &str, year: &crate::model::Year) -> Result<Vec<u8>, X
         &year_values(year),
         false,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cell_name;
+
+    #[test]
+    fn cells_are_named_like_a_spreadsheet() {
+        assert_eq!(cell_name(0, 0), "A1");
+        assert_eq!(cell_name(6, 3), "D7");
+        assert_eq!(cell_name(1, 27), "AB2");
+    }
 }

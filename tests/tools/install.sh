@@ -2,9 +2,12 @@
 # Installs the command-line tools the tests drive (Debian packages), as root. Idempotent:
 # safe to run again when everything is already there.
 #   - wrk: the HTTP load generator of tests/load.rs.
+#   - libreoffice-calc (command soffice): tests/xlsx.rs proves that a real office suite opens the
+#     workbook nianbao writes.
 set -euo pipefail
 
-pkgs=(wrk)
+# command:package
+tools=(wrk:wrk soffice:libreoffice-calc)
 
 # apt may be busy (another installer, unattended upgrades): wait for the lock
 # instead of failing.
@@ -21,13 +24,13 @@ apt_get() {
 }
 
 missing=()
-for pkg in "${pkgs[@]}"; do
-  command -v "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+for tool in "${tools[@]}"; do
+  command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("${tool#*:}")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "tools/install.sh: installing ${missing[*]}"
   apt_get update
   apt_get install -y "${missing[@]}"
 else
-  echo "tools/install.sh: ${pkgs[*]} present, skipping apt"
+  echo "tools/install.sh: ${tools[*]} present, skipping apt"
 fi
