@@ -304,17 +304,24 @@ fn numbers(stream: &[Token], from: usize, wanted: usize) -> (Vec<&Token>, usize)
     (out, i)
 }
 
+/// Printed text quoted in a message: at most 20 characters, control characters escaped.
+fn quoted(text: &str) -> String {
+    let short: String = text.chars().take(20).collect();
+    crate::diagnostic::terminal_safe(&short).into_owned()
+}
+
 fn reading(token: &Token, kind: CellKind) -> Reading {
     match token {
         Token::Blank => Reading::Read(Read::Blank),
-        Token::Garbled(t) => Reading::unread(&format!("印成了「{t}」，看不出是哪个数")),
-        Token::Text(t) => Reading::unread(&format!("印成了「{t}」")),
+        Token::Garbled(t) => Reading::unread(&format!("印成了「{}」，看不出是哪个数", quoted(t))),
+        Token::Text(t) => Reading::unread(&format!("印成了「{}」", quoted(t))),
         Token::Number(text) => number_reading(text, kind),
     }
 }
 
 /// A printed number checked against the kind of its cell.
 pub fn number_reading(text: &str, kind: CellKind) -> Reading {
+    let text = &quoted(text);
     let Some((value, unit)) = number_value(text) else {
         return Reading::unread(&format!("「{text}」不是数"));
     };

@@ -339,6 +339,10 @@ fn cell_name(row: usize, col: usize) -> String {
     format!("{letters}{}", row + 1)
 }
 
+/// The most cells a sheet may span (the year's tables take a few hundred): a bound on the memory
+/// and time a workbook can cost.
+const MAX_SHEET_CELLS: usize = 100_000;
+
 /// One sheet as a grid of cells from A1.
 struct Sheet {
     name: String,
@@ -371,6 +375,14 @@ pub fn read(path: &Path, bytes: &[u8], year: Option<u16>) -> Result<Report, Impo
         let range = book
             .worksheet_range(&name)
             .map_err(|e| bad(e.to_string()))?;
+        let (height, width) = range.get_size();
+        if height.saturating_mul(width) > MAX_SHEET_CELLS {
+            return Err(ImportError(format!(
+                "工作簿 {} 的工作表「{}」有 {height} 行 {width} 列，远大于年报的表格（最多 {MAX_SHEET_CELLS} 格）：这不是 nianbao xlsx 写出的工作簿，没有导入。",
+                path.display(),
+                crate::diagnostic::terminal_safe(&name)
+            )));
+        }
         let mut grid = Vec::new();
         if let Some((r0, c0)) = range.start() {
             for (i, row) in range.rows().enumerate() {
