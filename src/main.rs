@@ -644,21 +644,27 @@ fn import(
             unread.len()
         );
         for row in report.unread_rows() {
-            let columns = match row.columns.len() {
-                0 => String::new(),
-                n if n == row.width => "（整行）".to_string(),
-                _ => format!("×「{}」", row.columns.join("」「")),
-            };
-            println!("  {}「{}」{columns}：{}", row.path, row.label, row.why);
+            println!(
+                "  {}「{}」{}：{}",
+                row.path,
+                row.label,
+                row.columns_text(),
+                row.why
+            );
         }
     }
+    let source = if report.workbook {
+        "工作簿"
+    } else {
+        "原报告"
+    };
     for (table, group, _) in report.form.deviations() {
-        println!("原报告把 {table}.{group} 印成了一行（与年报格式不符），照原样导入。");
+        println!("{source}把 {table}.{group} 印成了一行（与年报格式不符），照原样导入。");
     }
     match report.published {
         Some(date) => println!("发布日期：{date}（从原报告中读出）。"),
         None => println!(
-            "原报告中没有读到发布日期，这个年度记为草稿（published: draft）；核对后把它改为发布日期（或 unknown）。"
+            "{source}中没有读到发布日期，这个年度记为草稿（published: draft）；核对后把它改为发布日期（已发布但日期不详的写 unknown）。"
         ),
     }
     println!(

@@ -92,6 +92,17 @@ pub struct Unread<'a> {
     pub why: &'a str,
 }
 
+impl Unread<'_> {
+    /// Which cells of the row: 「（整行）」, 「「自然人」「总计」」, or nothing for a single figure.
+    pub fn columns_text(&self) -> String {
+        match self.columns.len() {
+            0 => String::new(),
+            n if n == self.width => "（整行）".to_string(),
+            _ => format!("「{}」", self.columns.join("」「")),
+        }
+    }
+}
+
 impl Report {
     /// The unread cells, a row at a time.
     pub fn unread_rows(&self) -> Vec<Unread<'_>> {
@@ -320,29 +331,23 @@ fn published_in(lines: &[String], year: u16) -> Option<Date> {
 /// a comment above its row.
 pub fn data_yaml(report: &Report, agency_name: &str, source: &str) -> String {
     let form = &report.form;
-    let mut notes: HashMap<String, Vec<String>> = HashMap::new();
     let cells = report
         .cells
         .iter()
-        .enumerate()
-        .map(|(i, reading)| match reading {
+        .map(|reading| match reading {
             Reading::Read(Read::Value(_, text)) => text.clone(),
-            Reading::Read(Read::Blank) => "/".to_string(),
-            Reading::Unread(why) => {
-                let (table, row, column) = form.place(i);
-                let what = if table.columns.len() > 1 {
-                    format!("「{}」", column.label)
-                } else {
-                    String::new()
-                };
-                notes
-                    .entry(format!("{}.{}", table.key, row.key))
-                    .or_default()
-                    .push(format!("未读出{what}：{why}。请对照原报告填写"));
-                "/".to_string()
-            }
+            Reading::Read(Read::Blank) | Reading::Unread(_) => "/".to_string(),
         })
         .collect();
+    // One comment per row and reason, above the row.
+    let mut notes: HashMap<String, Vec<String>> = HashMap::new();
+    for row in report.unread_rows() {
+        let what = row.columns_text();
+        notes
+            .entry(row.path)
+            .or_default()
+            .push(format!("未读出{what}：{}。请对照原报告填写", row.why));
+    }
     let mut header = vec![format!(
         "由 nianbao import 从 {source} 导入，请逐格对照原报告核对。"
     )];

@@ -14,7 +14,10 @@ use std::path::Path;
 use calamine::{Data, Reader, Xlsx};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
-use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{
+    Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
+    XlsxError,
+};
 
 use super::labels::{core, squash};
 use super::{ImportError, Read, Reading, Report};
@@ -53,6 +56,15 @@ pub fn workbook(
     to_fill: bool,
 ) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
+    // A fixed creation date (the day after the report year), so that two builds are identical.
+    let created = ExcelDateTime::from_ymd(year.saturating_add(1), 1, 1)?;
+    book.set_properties(
+        &DocProperties::new()
+            .set_title(format!(
+                "{agency_name} {year}年政府信息公开工作年度报告：表格数据"
+            ))
+            .set_creation_datetime(&created),
+    );
     let border = Format::new().set_border(FormatBorder::Thin);
     let header = border
         .clone()
