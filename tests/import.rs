@@ -270,3 +270,17 @@ fn import_names_what_is_missing() {
     assert_eq!(code, 2);
     assert!(printed.contains("nianbao new-agency nosuch"), "{printed}");
 }
+
+/// A text file saved by Notepad on a Chinese Windows (GBK) is read like UTF-8.
+#[test]
+fn text_saved_in_gbk() {
+    let site = new_site("shili", "某某区示例街道办事处");
+    let (code, printed) = import(&site, &fixture("moumou-2019-gbk.txt"), "shili");
+    assert_eq!(code, 0, "{printed}");
+    assert!(
+        printed.contains("读出 198 格，共 198 格（2019年格式）"),
+        "{printed}"
+    );
+    let report = site.read("content/shili/2019/report.md");
+    assert!(report.contains("主要问题是新《条例》施行后"), "{report}");
+}

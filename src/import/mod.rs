@@ -191,14 +191,22 @@ pub fn read(path: &Path, year: Option<u16>) -> Result<Report, ImportError> {
     }
 }
 
+/// The text of a file: UTF-8, or GB18030 (which covers GBK and GB2312, what Notepad on a
+/// Chinese Windows and many portals save).
 fn decode(path: &Path, bytes: &[u8]) -> Result<String, ImportError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    String::from_utf8(bytes.to_vec()).map_err(|_| {
-        ImportError(format!(
-            "{} 不是 UTF-8 编码的文本。请用记事本或 WPS 另存为 UTF-8 编码后再导入。",
-            path.display()
-        ))
-    })
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Ok(text.to_string());
+    }
+    encoding_rs::GB18030
+        .decode_without_bom_handling_and_without_replacement(bytes)
+        .map(|text| text.into_owned())
+        .ok_or_else(|| {
+            ImportError(format!(
+                "{} 既不是 UTF-8 也不是 GBK 编码的文本。请用记事本或 WPS 另存为 UTF-8 编码后再导入。",
+                path.display()
+            ))
+        })
 }
 
 /// Reads a report from lines of text (plain text, or the text of an HTML page).
