@@ -44,7 +44,7 @@ fn sheet_name(part: u8) -> String {
 }
 
 /// The marker in the top-left cell of every sheet: which report the workbook is for.
-const YEAR_MARK: &str = "年度";
+const YEAR_MARK: &str = "年政府信息公开工作年度报告";
 
 /// Writes the workbook of a year. `cells` gives one start value per cell of `form` (None: empty);
 /// with `to_fill` the number cells are unlocked and the sheets protected.
@@ -103,7 +103,7 @@ pub fn workbook(
             0,
             0,
             format!(
-                "{agency_name} {year}{YEAR_MARK}政府信息公开工作年度报告：{}",
+                "{agency_name} {year}{YEAR_MARK}：{}",
                 crate::template::part(part).heading
             ),
             &formats.title,
