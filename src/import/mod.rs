@@ -17,7 +17,7 @@ use rust_decimal::Decimal;
 
 // What the importer uses of the rest of nianbao.
 use crate::model::Date;
-use crate::scaffold::{YearData, write_data_yaml, write_year, year_template};
+use crate::scaffold::{ScaffoldError, YearData, write_data_yaml, write_year, year_template};
 use crate::template::{Form, GUIDANCE_PREFIX, PARTS, PartKind, TemplateId};
 
 /// A cell read from a report.
@@ -55,8 +55,8 @@ impl std::fmt::Display for ImportError {
 
 impl std::error::Error for ImportError {}
 
-impl From<crate::scaffold::ScaffoldError> for ImportError {
-    fn from(e: crate::scaffold::ScaffoldError) -> Self {
+impl From<ScaffoldError> for ImportError {
+    fn from(e: ScaffoldError) -> Self {
         ImportError(e.0)
     }
 }

@@ -5,7 +5,10 @@ use rust_decimal::Decimal;
 
 use super::labels::{Match, core, has_cjk, matches, squash};
 use super::{Read, Reading};
-use crate::template::{CellKind, Form, Layout, PARTS, Table};
+// What this file uses of the rest of nianbao.
+use crate::diagnostic::terminal_safe;
+use crate::figures;
+use crate::template::{CellKind, Form, Layout, NARRATIVE_FIGURES, PARTS, Table};
 
 /// A piece of a line.
 #[derive(Clone, Debug, PartialEq)]
@@ -307,7 +310,7 @@ fn numbers(stream: &[Token], from: usize, wanted: usize) -> (Vec<&Token>, usize)
 /// Printed text quoted in a message: at most 20 characters, control characters escaped.
 fn quoted(text: &str) -> String {
     let short: String = text.chars().take(20).collect();
-    crate::diagnostic::terminal_safe(&short).into_owned()
+    terminal_safe(&short).into_owned()
 }
 
 fn reading(token: &Token, kind: CellKind) -> Reading {
@@ -373,12 +376,12 @@ fn read_fees(
             continue;
         };
         cells[index] = Reading::unread("第六部分没有写出这个数");
-        let figure = crate::template::NARRATIVE_FIGURES
+        let figure = NARRATIVE_FIGURES
             .iter()
             .find(|f| matches!(f.readings, [[only]] if *only == id));
         let stated = figure.and_then(|f| {
             text.iter()
-                .find_map(|l| crate::figures::find(l, f, year).into_iter().next())
+                .find_map(|l| figures::find(l, f, year).into_iter().next())
         });
         if let Some(stated) = stated {
             let value = match (stated.unit, form.kind(index).unit()) {

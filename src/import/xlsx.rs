@@ -21,7 +21,13 @@ use rust_xlsxwriter::{
 
 use super::labels::{core, squash};
 use super::{ImportError, Read, Reading, Report};
-use crate::template::{CellKind, Form, Layout, PARTS, Table, TemplateId, label_with_unit};
+// What this file uses of the rest of nianbao.
+use crate::diagnostic::terminal_safe;
+use crate::model::{Cell, Year};
+use crate::scaffold::carried_values;
+use crate::template::{
+    CellKind, Form, Layout, PARTS, Table, TemplateId, label_with_unit, part as template_part,
+};
 
 /// What a number cell of the workbook starts with.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -40,7 +46,7 @@ fn sheet_name(part: u8) -> String {
         6 => "信息处理费",
         _ => "",
     };
-    format!("{}{short}", crate::template::part(part).numeral())
+    format!("{}{short}", template_part(part).numeral())
 }
 
 /// The marker in the top-left cell of every sheet: which report the workbook is for.
@@ -104,7 +110,7 @@ pub fn workbook(
             0,
             format!(
                 "{agency_name} {year}{YEAR_MARK}：{}",
-                crate::template::part(part).heading
+                template_part(part).heading
             ),
             &formats.title,
         )?;
@@ -392,7 +398,7 @@ pub fn read(path: &Path, bytes: &[u8], year: Option<u16>) -> Result<Report, Impo
             return Err(ImportError(format!(
                 "工作簿 {} 的工作表「{}」有 {height} 行 {width} 列，远大于年报的表格（最多 {MAX_SHEET_CELLS} 格）：这不是 nianbao xlsx 写出的工作簿，没有导入。",
                 path.display(),
-                crate::diagnostic::terminal_safe(&name)
+                terminal_safe(&name)
             )));
         }
         let mut grid = Vec::new();
@@ -615,15 +621,15 @@ fn squash_number(text: &str) -> String {
 pub fn fill_in(
     agency_name: &str,
     year: u16,
-    existing: Option<&crate::model::Year>,
-    previous: Option<&crate::model::Year>,
+    existing: Option<&Year>,
+    previous: Option<&Year>,
 ) -> Result<Vec<u8>, ImportError> {
     let template = super::template_of(year)?;
     let written = match existing {
         Some(y) => workbook(&y.form, agency_name, year, &year_values(y), true),
         None => {
             let form = &template.get().form;
-            let carried: Vec<Option<Value>> = crate::scaffold::carried_values(form, previous)
+            let carried: Vec<Option<Value>> = carried_values(form, previous)
                 .into_iter()
                 .map(|v| v.map(Value::Number))
                 .collect();
@@ -634,19 +640,19 @@ pub fn fill_in(
 }
 
 /// A year's figures as workbook values.
-pub fn year_values(year: &crate::model::Year) -> Vec<Option<Value>> {
+pub fn year_values(year: &Year) -> Vec<Option<Value>> {
     year.cells
         .iter()
         .map(|c| match c {
-            crate::model::Cell::Value(v) => Some(Value::Number(*v)),
-            crate::model::Cell::NotReported => Some(Value::Blank),
-            crate::model::Cell::Missing => None,
+            Cell::Value(v) => Some(Value::Number(*v)),
+            Cell::NotReported => Some(Value::Blank),
+            Cell::Missing => None,
         })
         .collect()
 }
 
 /// The workbook of a published year, for the year page's downloads (not protected).
-pub fn export(agency_name: &str, year: &crate::model::Year) -> Result<Vec<u8>, XlsxError> {
+pub fn export(agency_name: &str, year: &Year) -> Result<Vec<u8>, XlsxError> {
     workbook(
         &year.form,
         agency_name,
