@@ -402,6 +402,9 @@ fn is_chrome(line: &str) -> bool {
 }
 
 pub fn report_md(report: &Report, agency_name: &str, source: &str) -> String {
+    // The names go into an HTML comment, which `--` would end early.
+    let agency_name = agency_name.replace("--", "－－");
+    let source = source.replace("--", "－－");
     let mut out = format!(
         "<!-- {agency_name} {}年政府信息公开工作年度报告：正文，由 nianbao import 从 {source} 导入。\n     第二、三、四部分的表格在 data.yaml 中。请对照原报告核对分段。 -->\n\n",
         report.year
