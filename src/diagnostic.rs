@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
-use crate::yaml::Pos;
+use crate::model::Pos;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -622,8 +622,7 @@ impl Diagnostic {
 /// bidirectional overrides (which reorder what is shown) become visible escapes like `\u{1b}`.
 pub fn terminal_safe(text: &str) -> Cow<'_, str> {
     let unsafe_char = |c: char| {
-        crate::load::is_forbidden_char(c)
-            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        is_forbidden_char(c) || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
     };
     if !text.chars().any(unsafe_char) {
         return Cow::Borrowed(text);
@@ -768,6 +767,13 @@ pub fn did_you_mean<'a>(
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)
+}
+
+/// A character that must never reach a page, a feed or a terminal: control characters (NUL, tab,
+/// line breaks, vertical tab, form feed, ESC…) and Unicode noncharacters (U+FFFE…).
+pub fn is_forbidden_char(c: char) -> bool {
+    let n = u32::from(c);
+    c.is_control() || (0xFDD0..=0xFDEF).contains(&n) || n & 0xFFFE == 0xFFFE
 }
 
 #[cfg(test)]

@@ -4,44 +4,25 @@
 //! The pipeline: `load` reads content/ into the `model`, `check` applies the rules of the
 //! `template` definitions, and every problem becomes a `diagnostic`.
 
-pub mod build;
-pub mod chart;
 pub mod check;
-pub mod compare;
+pub mod definition;
 pub mod diagnostic;
-pub mod figures;
-pub mod format;
 pub mod import;
 pub mod load;
 pub mod model;
-pub mod narrative;
+pub mod output;
+pub mod render;
 pub mod scaffold;
 pub mod serve;
-pub mod template;
-pub mod textdiff;
-pub mod typing;
-pub mod yaml;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use diagnostic::{Diagnostic, Summary};
 use model::Site;
 
-/// A loaded and checked site.
-#[derive(Debug)]
-pub struct Checked {
-    pub site: Site,
-    pub diagnostics: Vec<Diagnostic>,
-    pub summary: Summary,
-}
-
-impl Checked {
-    /// True when an unacknowledged error remains.
-    pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(Diagnostic::is_blocking)
-    }
-}
+pub use check::Checked;
 
 /// Loads the site under `root` and runs every check.
 pub fn load_and_check(root: &Path) -> Result<Checked, load::Fatal> {
@@ -93,4 +74,67 @@ fn mark_drafts(root: &Path, site: &Site, diagnostics: &mut [Diagnostic]) {
             d.severity = diagnostic::Severity::Warning;
         }
     }
+}
+
+/// What `build` did.
+pub struct BuildReport {
+    /// The site as built (without drafts unless `--drafts`) and every diagnostic of the check.
+    pub checked: Checked,
+    pub files: usize,
+    pub pages: usize,
+    pub elapsed: Duration,
+    /// Draft years left out (without `--drafts`).
+    pub drafts_left_out: Vec<(String, u16)>,
+    /// Staging folders of killed builds that were removed.
+    pub stale_removed: Vec<PathBuf>,
+    /// What the user should know about the output (a file left out and why).
+    pub notices: Vec<String>,
+}
+
+/// Loads, checks, renders and writes the site under `root` into `output`. The output folder is
+/// checked first (`output::guard_output`): a folder that is not nianbao's is refused before
+/// anything is read or touched.
+pub fn build(
+    root: &Path,
+    output: &Path,
+    options: &render::Options,
+) -> Result<BuildReport, render::BuildError> {
+    let start = Instant::now();
+    if !root.join("content/site.yaml").is_file() {
+        return Err(render::BuildError::Fatal(load::Fatal::NotASite(
+            root.to_path_buf(),
+        )));
+    }
+    let output = output::guard_output(root, output, options.force)?;
+    let mut checked =
+        load_and_check_agencies(root, &options.agencies).map_err(render::BuildError::Fatal)?;
+    if checked.has_errors() {
+        return Err(render::BuildError::Check(Box::new(checked)));
+    }
+    let mut drafts_left_out = Vec::new();
+    if !options.drafts {
+        drafts_left_out = checked
+            .site
+            .draft_years()
+            .map(|(a, y)| (a.slug.clone(), y.year))
+            .collect();
+        checked.site = checked.site.without_drafts();
+    }
+    let stale_removed = output::remove_stale_staging(&output);
+    let paths = output::write_swapped(&output, |out| {
+        render::render_site(root, &checked, options, out)
+    })?;
+    let mut notices = Vec::new();
+    if options.absolute_base_url(&checked.site.config).is_none() {
+        notices.push(render::NO_SITEMAP_NOTICE.to_string());
+    }
+    Ok(BuildReport {
+        notices,
+        pages: paths.iter().filter(|p| p.ends_with(".html")).count(),
+        files: paths.len(),
+        checked,
+        elapsed: start.elapsed(),
+        drafts_left_out,
+        stale_removed,
+    })
 }

@@ -303,7 +303,7 @@ fn main() -> ExitCode {
             base_url,
         } => {
             let output = output.unwrap_or_else(|| root.join("output"));
-            let options = nianbao::build::Options {
+            let options = nianbao::render::Options {
                 base_url,
                 agencies,
                 drafts,
@@ -392,7 +392,7 @@ fn check(root: &std::path::Path, agencies: &[String], format: Format) -> ExitCod
 fn build(
     root: &std::path::Path,
     output: &std::path::Path,
-    options: &nianbao::build::Options,
+    options: &nianbao::render::Options,
 ) -> ExitCode {
     if let Some(url) = &options.base_url
         && let Some(problem) = nianbao::load::base_url_problem(url)
@@ -403,7 +403,7 @@ fn build(
         );
         return ExitCode::from(2);
     }
-    match nianbao::build::build(root, output, options) {
+    match nianbao::build(root, output, options) {
         Ok(report) => {
             let warnings: Vec<_> = report
                 .checked
@@ -455,7 +455,7 @@ fn build(
             }
             ExitCode::SUCCESS
         }
-        Err(nianbao::build::BuildError::Check(checked)) => {
+        Err(nianbao::render::BuildError::Check(checked)) => {
             let shown: Vec<_> = checked
                 .diagnostics
                 .iter()
@@ -469,7 +469,7 @@ fn build(
             );
             ExitCode::from(1)
         }
-        Err(err @ nianbao::build::BuildError::Theme(_)) => {
+        Err(err @ nianbao::render::BuildError::Theme(_)) => {
             eprintln!("错误：{err}；{} 保持原样。", output.display());
             ExitCode::from(1)
         }

@@ -1,14 +1,13 @@
 //! The domain model: a site of agencies, each with its report years.
 
 use std::fmt;
+use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use crate::narrative::Narrative;
-use crate::template::{Form, TemplateId};
-use crate::yaml::Pos;
+use crate::definition::{Form, TemplateId};
 
 /// The whole site as loaded from content/.
 #[derive(Debug)]
@@ -311,5 +310,102 @@ impl Year {
             .binary_search_by_key(&cell, |(c, _)| *c)
             .ok()
             .map(|i| self.cell_notes[i].1.as_str())
+    }
+}
+
+/// A position in a source file: 1-based line and column (column counted in characters).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Pos {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// A part heading found in report.md and the text under it.
+#[derive(Clone, Debug)]
+pub struct Section {
+    /// The official part (1–6) the heading stands for, by its numeral.
+    pub part: u8,
+    /// The heading as written.
+    pub heading: String,
+    /// The Markdown heading level (1 for `#`, 2 for `##`…).
+    pub level: u8,
+    /// 1-based line of the heading.
+    pub line: usize,
+    /// The body under the heading (byte range in the source), up to the next part heading.
+    pub body: Range<usize>,
+    /// Whether the body has any text.
+    pub has_text: bool,
+}
+
+impl Section {
+    pub fn is_official(&self) -> bool {
+        crate::definition::PARTS[usize::from(self.part) - 1].heading == self.heading
+    }
+}
+
+/// The narrative of one year.
+#[derive(Clone, Debug, Default)]
+pub struct Narrative {
+    pub source: Arc<str>,
+    /// Text before the first part heading.
+    pub preamble: Range<usize>,
+    /// Part headings in the order written.
+    pub sections: Vec<Section>,
+    /// Lines that still hold the scaffold's guidance text.
+    pub guidance_lines: Vec<usize>,
+    /// The Markdown level the part headings are written at (the one most of them use).
+    pub part_level: Option<u8>,
+    /// Lines that read as a part heading but are not written as a heading (no `##`, or `#` with
+    /// no space after it, or indented into a code block): the part they name and the text.
+    pub unmarked_headings: Vec<UnmarkedHeading>,
+    /// The line where the Markdown first nests deeper than [`MAX_NESTING`], if it does.
+    pub too_deep: Option<usize>,
+}
+
+/// A line that reads like a part heading but is plain text.
+#[derive(Clone, Debug)]
+pub struct UnmarkedHeading {
+    pub part: u8,
+    pub line: usize,
+    pub text: String,
+}
+
+/// The deepest nesting of Markdown elements (quotes in quotes, lists in lists, emphasis in links…)
+/// nianbao renders. A report needs a handful of levels; the HTML sanitiser's parser slows down
+/// with the square of the depth, so deeper text is refused by `check` before it reaches it.
+pub const MAX_NESTING: usize = 32;
+
+impl Narrative {
+    pub fn section(&self, part: u8) -> Option<&Section> {
+        self.sections.iter().find(|s| s.part == part)
+    }
+
+    pub fn body(&self, section: &Section) -> &str {
+        &self.source[section.body.clone()]
+    }
+
+    pub fn preamble_text(&self) -> &str {
+        &self.source[self.preamble.clone()]
+    }
+
+    pub fn line_of(&self, offset: usize) -> usize {
+        LineIndex::new(&self.source).line_of(offset)
+    }
+}
+
+/// The byte offsets where lines start, to turn many offsets into line numbers in linear time.
+pub struct LineIndex(Vec<usize>);
+
+impl LineIndex {
+    pub fn new(source: &str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(source.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex(starts)
+    }
+
+    /// The 1-based line of a byte offset.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.0.partition_point(|&start| start <= offset).max(1)
     }
 }

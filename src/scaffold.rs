@@ -8,10 +8,10 @@ use std::path::{Path, PathBuf};
 use rust_decimal::Decimal;
 use unicode_width::UnicodeWidthStr;
 
-use crate::model::{AgencyKind, Year};
-use crate::template::{
+use crate::definition::{
     CellKind, Form, GUIDANCE_PREFIX, PARTS, PartKind, Table, TemplateId, YearRef, label_with_unit,
 };
+use crate::model::{AgencyKind, Year};
 
 /// A problem that stops `init` or `new`.
 #[derive(Debug)]
@@ -148,7 +148,7 @@ pub fn yaml_text(text: &str) -> String {
             matches!(
                 c,
                 ':' | '#' | '\'' | '"' | '[' | ']' | '{' | '}' | ',' | '\\'
-            ) || crate::load::is_forbidden_char(c)
+            ) || crate::diagnostic::is_forbidden_char(c)
         })
         && !matches!(
             text,
@@ -199,8 +199,9 @@ pub fn year_template(year: u16) -> Result<TemplateId, ScaffoldError> {
     TemplateId::for_year(year).ok_or_else(|| {
         ScaffoldError(format!(
             "{year} 不是有效的报告年度：nianbao 支持 {} 至 {} 年度的年报（2019、2020 年度用2019年格式，以后用2021年格式）。",
-            crate::template::REPORT_YEARS.start(),
-            crate::template::REPORT_YEARS.end()
+<<<<<<< HEAD
+            crate::definition::REPORT_YEARS.start(),
+            crate::definition::REPORT_YEARS.end()
         ))
     })
 }
@@ -212,6 +213,12 @@ pub fn write_year(
     data: &str,
     report: &str,
 ) -> Result<Vec<PathBuf>, ScaffoldError> {
+=======
+            crate::definition::REPORT_YEARS.start(),
+            crate::definition::REPORT_YEARS.end()
+        )));
+    };
+>>>>>>> 0b56442 (Source tree as the pipeline: definition/, load/ (yaml, narrative, slips), check/ (figures, repetition), render/ (pages, tables, charts, comparison, formatting, feeds), output.rs; Pos and Narrative in the model; build orchestrated in lib.rs; output errors separate from render errors)
     let dir = agency_dir.join(year.to_string());
     if dir.exists() {
         return Err(ScaffoldError(format!(
@@ -363,7 +370,7 @@ pub fn write_data_yaml(agency_name: &str, year: u16, data: &YearData) -> String 
         let mut path: Vec<&str> = table.key.split('.').collect();
         let leaf = path.pop().unwrap_or(table.key);
         if table.part != last_part {
-            let heading = crate::template::part(table.part).heading;
+            let heading = crate::definition::part(table.part).heading;
             let _ = writeln!(out);
             if table.part == 6 {
                 let _ = writeln!(out, "# {heading}：{}", table.caption);

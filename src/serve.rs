@@ -26,8 +26,8 @@ use tokio::sync::{Semaphore, broadcast};
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::BroadcastStream;
 
-use crate::build::{self, BuildError, Files};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::render::{self, BuildError, Files};
 
 /// Prints a line to standard output; a closed terminal or pipe never stops the server.
 macro_rules! say {
@@ -239,7 +239,7 @@ const PANEL_LIMIT: usize = 50;
 /// page (closed until clicked), so that guidance text left in report.md is seen in the browser.
 /// Errors stop the build and get the overlay of the reload script instead.
 pub fn warnings_panel(warnings: &[&Diagnostic]) -> String {
-    use crate::build::theme::escape_html as esc;
+    use crate::render::theme::escape_html as esc;
     use std::fmt::Write as _;
     if warnings.is_empty() {
         return String::new();
@@ -288,7 +288,7 @@ pub fn build_in_memory(
     base: &str,
     agencies: &[String],
 ) -> Result<(Files, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let options = build::Options {
+    let options = render::Options {
         not_found_root: Some(base.to_string()),
         ..Default::default()
     };
@@ -317,7 +317,7 @@ pub fn build_in_memory(
         .filter(|d| d.severity == Severity::Warning && d.acknowledged.is_none())
         .cloned()
         .collect();
-    match build::render_to_memory(root, &checked, &options) {
+    match render::render_to_memory(root, &checked, &options) {
         Ok(files) => Ok((
             with_reload_script(files, &reload_script(base), &warnings),
             draft_errors,
@@ -356,7 +356,7 @@ fn problems_json(problems: &[Diagnostic]) -> String {
 fn first_build_failed_page(base: &str, problems: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>构建失败</title></head>\n<body><h1>构建失败</h1><p>网站还没有成功生成过。改正错误后，页面会自动刷新。</p>\n<pre id=\"nianbao-problems\">{}</pre>\n{}</body></html>\n",
-        crate::build::theme::escape_html(problems),
+        crate::render::theme::escape_html(problems),
         reload_script(base)
     )
 }
@@ -629,7 +629,7 @@ async fn guard(State(hosts): State<Arc<AllowedHosts>>, request: Request, next: N
             format!(
                 "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>拒绝访问</title></head>\n<body><h1>拒绝访问</h1><p>预览服务只接受通过 {} 打开的页面，收到的主机名是 {}。这样其他网站无法读取尚未发布的年报。请在地址栏中使用 nianbao serve 显示的地址。</p></body></html>\n",
                 hosts.names().join("、"),
-                crate::build::theme::escape_html(&host)
+                crate::render::theme::escape_html(&host)
             )
             .into_bytes(),
         )

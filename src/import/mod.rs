@@ -18,7 +18,7 @@ use rust_decimal::Decimal;
 // What the importer uses of the rest of nianbao.
 use crate::model::Date;
 use crate::scaffold::{ScaffoldError, YearData, write_data_yaml, write_year, year_template};
-use crate::template::{Form, GUIDANCE_PREFIX, PARTS, PartKind, TemplateId};
+use crate::definition::{Form, GUIDANCE_PREFIX, PARTS, PartKind, TemplateId};
 
 /// A cell read from a report.
 #[derive(Clone, Debug, PartialEq)]

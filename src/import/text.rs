@@ -7,8 +7,8 @@ use super::labels::{Match, core, has_cjk, matches, squash};
 use super::{Read, Reading};
 // What this file uses of the rest of nianbao.
 use crate::diagnostic::terminal_safe;
-use crate::figures;
-use crate::template::{CellKind, Form, Layout, NARRATIVE_FIGURES, PARTS, Table};
+use crate::check::figures;
+use crate::definition::{CellKind, Form, Layout, NARRATIVE_FIGURES, PARTS, Table};
 
 /// A piece of a line.
 #[derive(Clone, Debug, PartialEq)]

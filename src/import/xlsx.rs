@@ -25,7 +25,7 @@ use super::{ImportError, Read, Reading, Report};
 use crate::diagnostic::terminal_safe;
 use crate::model::{Cell, Year};
 use crate::scaffold::carried_values;
-use crate::template::{
+use crate::definition::{
     CellKind, Form, Layout, PARTS, Table, TemplateId, label_with_unit, part as template_part,
 };
 

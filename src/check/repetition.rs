@@ -7,7 +7,7 @@ use std::collections::HashSet;
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
-use crate::narrative::markdown_options;
+use crate::load::narrative::markdown_options;
 
 /// A sentence of this year's text and whether last year's text has it too.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]

@@ -1,11 +1,11 @@
 //! report.md: the narrative, split into the official parts by their headings.
 
-use std::ops::Range;
 use std::sync::Arc;
 
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-use crate::template::{GUIDANCE_PREFIX, PARTS};
+use crate::definition::{GUIDANCE_PREFIX, PARTS};
+use crate::model::{LineIndex, MAX_NESTING, Narrative, Section, UnmarkedHeading};
 
 /// The Markdown extensions nianbao enables everywhere (checks and rendering agree on them).
 pub fn markdown_options() -> Options {
@@ -13,95 +13,6 @@ pub fn markdown_options() -> Options {
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_HEADING_ATTRIBUTES
-}
-
-/// A part heading found in report.md and the text under it.
-#[derive(Clone, Debug)]
-pub struct Section {
-    /// The official part (1–6) the heading stands for, by its numeral.
-    pub part: u8,
-    /// The heading as written.
-    pub heading: String,
-    pub level: HeadingLevel,
-    /// 1-based line of the heading.
-    pub line: usize,
-    /// The body under the heading (byte range in the source), up to the next part heading.
-    pub body: Range<usize>,
-    /// Whether the body has any text.
-    pub has_text: bool,
-}
-
-impl Section {
-    pub fn is_official(&self) -> bool {
-        PARTS[usize::from(self.part) - 1].heading == self.heading
-    }
-}
-
-/// The narrative of one year.
-#[derive(Clone, Debug, Default)]
-pub struct Narrative {
-    pub source: Arc<str>,
-    /// Text before the first part heading.
-    pub preamble: Range<usize>,
-    /// Part headings in the order written.
-    pub sections: Vec<Section>,
-    /// Lines that still hold the scaffold's guidance text.
-    pub guidance_lines: Vec<usize>,
-    /// The Markdown level the part headings are written at (the one most of them use).
-    pub part_level: Option<HeadingLevel>,
-    /// Lines that read as a part heading but are not written as a heading (no `##`, or `#` with
-    /// no space after it, or indented into a code block): the part they name and the text.
-    pub unmarked_headings: Vec<UnmarkedHeading>,
-    /// The line where the Markdown first nests deeper than [`MAX_NESTING`], if it does.
-    pub too_deep: Option<usize>,
-}
-
-/// A line that reads like a part heading but is plain text.
-#[derive(Clone, Debug)]
-pub struct UnmarkedHeading {
-    pub part: u8,
-    pub line: usize,
-    pub text: String,
-}
-
-/// The deepest nesting of Markdown elements (quotes in quotes, lists in lists, emphasis in links…)
-/// nianbao renders. A report needs a handful of levels; the HTML sanitiser's parser slows down
-/// with the square of the depth, so deeper text is refused by `check` before it reaches it.
-pub const MAX_NESTING: usize = 32;
-
-impl Narrative {
-    pub fn section(&self, part: u8) -> Option<&Section> {
-        self.sections.iter().find(|s| s.part == part)
-    }
-
-    pub fn body(&self, section: &Section) -> &str {
-        &self.source[section.body.clone()]
-    }
-
-    pub fn preamble_text(&self) -> &str {
-        &self.source[self.preamble.clone()]
-    }
-
-    pub fn line_of(&self, offset: usize) -> usize {
-        LineIndex::new(&self.source).line_of(offset)
-    }
-}
-
-/// The byte offsets where lines start, to turn many offsets into line numbers in linear time.
-pub struct LineIndex(Vec<usize>);
-
-impl LineIndex {
-    pub fn new(source: &str) -> Self {
-        let starts = std::iter::once(0)
-            .chain(source.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        LineIndex(starts)
-    }
-
-    /// The 1-based line of a byte offset.
-    pub fn line_of(&self, offset: usize) -> usize {
-        self.0.partition_point(|&start| start <= offset).max(1)
-    }
 }
 
 /// The part number a heading text claims by its leading numeral (「五、…」 → 5).
@@ -136,7 +47,7 @@ fn heading_like(line: &str) -> Option<u8> {
     };
     // The parts of tables need no text, so a numbered point of the prose that happens to say
     // 「二、主动公开情况」 is not one of them: only their exact heading counts.
-    if PARTS[usize::from(part) - 1].kind == crate::template::PartKind::Tables {
+    if PARTS[usize::from(part) - 1].kind == crate::definition::PartKind::Tables {
         return (rest == official_rest).then_some(part);
     }
     let close = rest.starts_with(official_rest)
@@ -328,7 +239,7 @@ pub fn parse(source: Arc<str>) -> Narrative {
         sections.push(Section {
             part: claimed_part(h.text.trim()).unwrap_or(1),
             heading: h.text.trim().to_string(),
-            level: h.level,
+            level: h.level as u8,
             line: lines.line_of(h.start),
             // `texts` is in source order: the first text at or after the body's start.
             has_text: texts
@@ -345,7 +256,7 @@ pub fn parse(source: Arc<str>) -> Narrative {
         preamble: 0..preamble_end,
         sections,
         guidance_lines,
-        part_level: level,
+        part_level: level.map(|l| l as u8),
         unmarked_headings,
         too_deep,
         source,
@@ -394,8 +305,8 @@ mod tests {
         let src = "# 一、总体情况\n\n正文。\n\n## 五、存在的主要问题及改进情况\n\n问题。\n\n## 六、其他需要报告的事项\n\n无。\n";
         let n = parse(src.into());
         assert_eq!(n.sections.len(), 3);
-        assert_eq!(n.part_level, Some(HeadingLevel::H2));
-        assert_eq!(n.sections[0].level, HeadingLevel::H1);
+        assert_eq!(n.part_level, Some(2));
+        assert_eq!(n.sections[0].level, 1);
         assert!(n.unmarked_headings.is_empty());
     }
 

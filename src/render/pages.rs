@@ -8,16 +8,16 @@ use tera::Context;
 use super::markdown;
 use super::table::{GridCell, grid, grid_html, insert_extra_rows};
 use super::{BuildError, Options, Output};
-use crate::chart::{self, Point, ValueFormat};
-use crate::compare::{Change, cell_of, has_cell, indicator_value};
-use crate::diagnostic::{Diagnostic, code_info};
-use crate::format::{cell_text, indicator_text};
-use crate::model::{Agency, Site, Year};
-use crate::template::{
+use crate::check::repetition;
+use crate::definition::{
     CellKind, Column, INDICATORS, Indicator, IndicatorKind, PARTS, PartKind, Row, Table,
     label_with_unit, part,
 };
-use crate::textdiff;
+use crate::diagnostic::{Diagnostic, code_info};
+use crate::model::{Agency, Site, Year};
+use crate::render::chart::{self, Point, ValueFormat};
+use crate::render::compare::{Change, cell_of, has_cell, indicator_value};
+use crate::render::format::{cell_text, indicator_text};
 
 // ---- paths -------------------------------------------------------------------------------
 
@@ -700,7 +700,7 @@ impl Renderer<'_> {
                                     )
                                 }
                             }
-                            (Some(now), Some(before)) => crate::format::signed(
+                            (Some(now), Some(before)) => crate::render::format::signed(
                                 Decimal::try_from(now - before).unwrap_or_default(),
                             ),
                             _ => "无法比较".to_string(),
@@ -853,7 +853,7 @@ impl Renderer<'_> {
         struct TextView {
             heading: &'static str,
             summary: String,
-            sentences: Vec<textdiff::Sentence>,
+            sentences: Vec<repetition::Sentence>,
             removed: Vec<String>,
         }
         let form = &year.form;
@@ -982,7 +982,7 @@ impl Renderer<'_> {
                 let now = year.narrative.section(p.number)?;
                 let before = previous.narrative.section(p.number)?;
                 let c =
-                    textdiff::compare(previous.narrative.body(before), year.narrative.body(now));
+                    repetition::compare(previous.narrative.body(before), year.narrative.body(now));
                 Some(TextView {
                     heading: p.heading,
                     summary: format!(
@@ -1170,7 +1170,7 @@ impl Renderer<'_> {
 // ---- helpers ---------------------------------------------------------------------------------
 
 /// The index of a table's first cell in its form.
-fn first_cell(form: &crate::template::Form, table: usize) -> Option<usize> {
+fn first_cell(form: &crate::definition::Form, table: usize) -> Option<usize> {
     form.places.iter().position(|p| p.table == table)
 }
 

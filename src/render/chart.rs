@@ -25,7 +25,7 @@ pub struct Point {
     pub label: String,
     /// The figure, or `None` when there is no comparable figure for this year.
     pub value: Option<f64>,
-    /// The figure as the page prints it (`crate::format`), with the ※ mark of an acknowledged
+    /// The figure as the page prints it (`crate::render::format`), with the ※ mark of an acknowledged
     /// problem when it has one; `None` lets the chart print the value in `format`.
     pub text: Option<String>,
 }

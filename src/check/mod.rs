@@ -1,17 +1,35 @@
 //! The checks: identities inside a year, rules across consecutive years, the document, and the
 //! matching of acknowledged problems.
 
+pub mod figures;
+pub mod repetition;
+
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rust_decimal::Decimal;
 
-use crate::diagnostic::{Diagnostic, Severity, SourceLines, code_info};
-use crate::model::{Agency, Cell, Site, Year};
-use crate::template::{
+use crate::definition::{
     CellKind, Equation, Form, PARTS, PartKind, REPEATED_TEXT_LIMIT, TemplateId, UNIT_SLIP_FACTOR,
     YearRef,
 };
+use crate::diagnostic::{Diagnostic, Severity, SourceLines, code_info};
+use crate::model::{Agency, Cell, Site, Year};
+
+/// A loaded and checked site.
+#[derive(Debug)]
+pub struct Checked {
+    pub site: Site,
+    pub diagnostics: Vec<Diagnostic>,
+    pub summary: crate::diagnostic::Summary,
+}
+
+impl Checked {
+    /// True when an unacknowledged error remains.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_blocking)
+    }
+}
 
 /// Runs every check over the site and marks the acknowledged problems. `diagnostics` holds the
 /// problems found while loading; the result is sorted by file and line.
@@ -41,7 +59,7 @@ pub fn check_year(
 ) {
     check_identities(year, previous, out);
     check_document(agency, year, out);
-    crate::figures::check(year, out);
+    crate::check::figures::check(year, out);
     if let Some(previous) = previous {
         check_repeated_text(year, previous, out);
         check_unit_slips(year, previous, out);
@@ -407,7 +425,7 @@ fn check_narrative(year: &Year, out: &mut Vec<Diagnostic>) {
     let lines = SourceLines::new(&narrative.source);
     let at = |code: &'static str, line: usize| {
         Diagnostic::new(code, file)
-            .at(crate::yaml::Pos { line, column: 1 })
+            .at(crate::model::Pos { line, column: 1 })
             .with_lines(&lines)
     };
     let mut last = 0;
@@ -428,7 +446,9 @@ fn check_narrative(year: &Year, out: &mut Vec<Diagnostic>) {
                     .cell(anchor.clone())
                     .message(format!(
                         "「{official}」出现在第{}部分之后或重复出现",
-                        crate::template::part(last).numeral().trim_end_matches('、')
+                        crate::definition::part(last)
+                            .numeral()
+                            .trim_end_matches('、')
                     ))
                     .expected("一、二、三、四、五、六 的顺序，各一次"),
             );
@@ -459,7 +479,7 @@ fn check_narrative(year: &Year, out: &mut Vec<Diagnostic>) {
         if let Some(level) = narrative.part_level
             && section.level != level
         {
-            let marks = |l: pulldown_cmark::HeadingLevel| "#".repeat(l as usize);
+            let marks = |l: u8| "#".repeat(usize::from(l));
             out.push(
                 at("D013", section.line)
                     .cell(format!("part{}", section.part))
@@ -502,12 +522,14 @@ fn check_repeated_text(year: &Year, previous: &Year, out: &mut Vec<Diagnostic>) 
         ) else {
             continue;
         };
-        let comparison =
-            crate::textdiff::compare(previous.narrative.body(before), year.narrative.body(now));
+        let comparison = crate::check::repetition::compare(
+            previous.narrative.body(before),
+            year.narrative.body(now),
+        );
         if comparison.share > REPEATED_TEXT_LIMIT {
             out.push(
                 Diagnostic::new("D010", &year.report_file)
-                    .at(crate::yaml::Pos {
+                    .at(crate::model::Pos {
                         line: now.line,
                         column: 1,
                     })

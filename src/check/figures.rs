@@ -10,13 +10,13 @@ use std::collections::HashSet;
 
 use rust_decimal::Decimal;
 
-use crate::diagnostic::Diagnostic;
-use crate::model::{Cell, Year};
-use crate::template::{
+use crate::definition::{
     FIGURE_COUNT_WORDS, FIGURE_FILLER, FIGURE_OTHER_YEAR, FigureUnit, NARRATIVE_FIGURES,
     NarrativeFigure, Unit,
 };
-use crate::yaml::Pos;
+use crate::diagnostic::Diagnostic;
+use crate::model::Pos;
+use crate::model::{Cell, Year};
 
 /// The most filler characters between a cue and its number.
 const MAX_FILLER: usize = 4;

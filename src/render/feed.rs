@@ -16,7 +16,7 @@ fn escape(text: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
-            c if crate::load::is_forbidden_char(c) => out.push('\u{fffd}'),
+            c if crate::diagnostic::is_forbidden_char(c) => out.push('\u{fffd}'),
             c => out.push(c),
         }
     }

@@ -7,9 +7,9 @@
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
-use crate::format::signed;
+use crate::definition::{Indicator, IndicatorKind};
 use crate::model::{Cell, Year};
-use crate::template::{Indicator, IndicatorKind};
+use crate::render::format::signed;
 
 /// The value of a cell id in a year: the cell itself, or the sum of a group's items when the year
 /// splits the group that the id names as one row.

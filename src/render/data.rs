@@ -3,9 +3,9 @@
 use serde::Serialize;
 
 use super::BuildError;
-use crate::format::cell_text;
+use crate::definition::CellKind;
 use crate::model::{Agency, Cell, Year};
-use crate::template::CellKind;
+use crate::render::format::cell_text;
 
 /// One cell of one year: the row of the CSV and the object of the JSON.
 #[derive(Serialize)]
@@ -60,7 +60,7 @@ fn records<'a>(agency: &'a Agency, year: &'a Year) -> impl Iterator<Item = Recor
             agency: &agency.name,
             year: year.year,
             template: year.template.key(),
-            part: crate::template::part(table.part).heading,
+            part: crate::definition::part(table.part).heading,
             row: table.row_label(row),
             column: column.label,
             cell: id,
@@ -77,7 +77,7 @@ fn records<'a>(agency: &'a Agency, year: &'a Year) -> impl Iterator<Item = Recor
                 agency: &agency.name,
                 year: year.year,
                 template: year.template.key(),
-                part: crate::template::part(table.part).heading,
+                part: crate::definition::part(table.part).heading,
                 row: format!("{} {}", table.caption, x.label),
                 column: column.label,
                 cell: "",

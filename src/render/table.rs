@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::template::{Layout, Table};
+use crate::definition::{Layout, Table};
 
 /// One cell of the grid, as the templates draw it.
 #[derive(Clone, Debug, Default, Serialize)]
@@ -142,7 +142,7 @@ pub fn grid(
             let labels: Vec<String> = table
                 .columns
                 .iter()
-                .map(|c| crate::template::label_with_unit(c.label, c.kind))
+                .map(|c| crate::definition::label_with_unit(c.label, c.kind))
                 .collect();
             let leaves: Vec<Leaf<'_>> = table
                 .columns
@@ -471,7 +471,7 @@ fn data_cell(cell: usize, headers: String, cell_anchor: &dyn Fn(usize) -> String
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::template::TemplateId;
+    use crate::definition::TemplateId;
 
     fn grid_of(template: TemplateId, key: &str) -> Grid {
         let form = &template.get().form;

@@ -1,6 +1,10 @@
 //! Loading content/: site.yaml, agencies, years, data.yaml and report.md, with a diagnostic for
 //! every problem a person can cause.
 
+pub mod narrative;
+pub mod slips;
+pub mod yaml;
+
 use std::collections::HashSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -13,9 +17,11 @@ use crate::diagnostic::{Diagnostic, SourceLines, code_info, did_you_mean};
 use crate::model::{
     Acknowledgement, Agency, AgencyKind, Cell, Date, ExtraRow, Footer, Site, SiteConfig, Year,
 };
-use crate::narrative;
-use crate::template::{CellKind, Form, Template, TemplateId, Unit, YearRef};
-use crate::yaml::{self, Key, Node, Pos, Value, YamlErrorKind};
+
+use crate::definition::{CellKind, Form, Template, TemplateId, Unit, YearRef};
+use crate::diagnostic::is_forbidden_char;
+use crate::model::Pos;
+use yaml::{Key, Node, Value, YamlErrorKind};
 
 /// The largest content file nianbao reads. A year's data.yaml is a few KB.
 pub const MAX_FILE_BYTES: u64 = 2 * 1024 * 1024;
@@ -63,13 +69,6 @@ impl TextProblem {
             }
         }
     }
-}
-
-/// A character that must never reach a page, a feed or a terminal: control characters (NUL, tab,
-/// line breaks, vertical tab, form feed, ESC…) and Unicode noncharacters (U+FFFE…).
-pub fn is_forbidden_char(c: char) -> bool {
-    let n = u32::from(c);
-    c.is_control() || (0xFDD0..=0xFDEF).contains(&n) || n & 0xFFFE == 0xFFFE
 }
 
 /// A control character's name for a clerk: 「垂直制表符（U+000B）」.
@@ -391,7 +390,7 @@ fn read_yaml(
             return None;
         }
     };
-    let slips = crate::typing::slips(&text);
+    let slips = crate::load::slips::slips(&text);
     let parsed = if slips.iter().any(|s| s.certain) {
         None
     } else {
@@ -893,8 +892,8 @@ fn load_year(root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Opti
                     .found(name)
                     .expected(format!(
                         "四位数字的年份，{} 至 {}",
-                        crate::template::REPORT_YEARS.start(),
-                        crate::template::REPORT_YEARS.end()
+                        crate::definition::REPORT_YEARS.start(),
+                        crate::definition::REPORT_YEARS.end()
                     )),
             );
             return None;
@@ -959,7 +958,7 @@ fn load_year(root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Opti
                 .at(Pos { line, column: 1 })
                 .message(format!(
                     "正文从这一行起嵌套超过 {} 层（引用、列表、强调等层层套叠），无法生成网页",
-                    narrative::MAX_NESTING
+                    crate::model::MAX_NESTING
                 ))
                 .with_source(&narrative.source),
         );
@@ -1209,7 +1208,9 @@ fn read_published(f: &mut Fields<'_>, node: &Node) -> Published {
         return Published::Unknown;
     }
     match Date::parse(text) {
-        Some(date) if crate::template::PUBLISHED_YEARS.contains(&date.year) => Published::On(date),
+        Some(date) if crate::definition::PUBLISHED_YEARS.contains(&date.year) => {
+            Published::On(date)
+        }
         Some(_) => {
             let d = f
                 .diag("L015", value.pos)
@@ -1218,8 +1219,8 @@ fn read_published(f: &mut Fields<'_>, node: &Node) -> Published {
                 .found(text.to_string())
                 .expected(format!(
                     "{} 年至 {} 年之间的日期；尚未发布写 draft；早年的报告日期不详写 unknown",
-                    crate::template::PUBLISHED_YEARS.start(),
-                    crate::template::PUBLISHED_YEARS.end()
+                    crate::definition::PUBLISHED_YEARS.start(),
+                    crate::definition::PUBLISHED_YEARS.end()
                 ));
             f.push(d);
             Published::Unknown
@@ -1302,7 +1303,7 @@ impl CellReader<'_, '_> {
                         let what = format!(
                             "{}年格式的{}",
                             definition.id.key(),
-                            crate::template::part(table.part).heading
+                            crate::definition::part(table.part).heading
                         );
                         self.f.unknown_keys(map, &children, &parent, &what);
                     }
@@ -1313,7 +1314,7 @@ impl CellReader<'_, '_> {
                         .diag("L006", root.pos)
                         .message(format!(
                             "缺少「{}」（{parent}）",
-                            crate::template::part(table.part).heading
+                            crate::definition::part(table.part).heading
                         ))
                         .path(parent.clone());
                     self.f.push(d);
@@ -1977,7 +1978,10 @@ fn read_acknowledgements(f: &mut Fields<'_>, node: &Node, form: &Form) -> Vec<Ac
         return Vec::new();
     };
     let mut targets: Option<HashSet<String>> = None;
-    let parts: Vec<String> = crate::template::PARTS.iter().map(|p| p.anchor()).collect();
+    let parts: Vec<String> = crate::definition::PARTS
+        .iter()
+        .map(|p| p.anchor())
+        .collect();
     let mut out = Vec::new();
     'items: for (i, item) in items.iter().enumerate() {
         let path = format!("acknowledged[{i}]");

@@ -4,8 +4,8 @@
 
 use rust_decimal::Decimal;
 
+use crate::definition::{CellKind, Indicator, IndicatorKind};
 use crate::model::Cell;
-use crate::template::{CellKind, Indicator, IndicatorKind};
 
 /// A cell's value as printed: counts as integers, signed counts with their sign (「+3」, 「-2」),
 /// money as written (its unit is named in the column header), 「/」 for a cell the report left
@@ -64,7 +64,7 @@ mod tests {
         assert_eq!(cell_text(Cell::Value(Decimal::ZERO), signed_count), "0");
         assert_eq!(cell_text(Cell::NotReported, CellKind::Count), "/");
         assert_eq!(cell_text(Cell::Missing, CellKind::Count), "—");
-        let money = CellKind::Money(crate::template::Unit::TenThousandYuan);
+        let money = CellKind::Money(crate::definition::Unit::TenThousandYuan);
         let amount = Decimal::from_str_exact("1090.90").unwrap_or_default();
         assert_eq!(cell_text(Cell::Value(amount), money), "1090.90");
     }

@@ -13,7 +13,24 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, mpsc};
 
-use super::BuildError;
+/// Why the output could not be written.
+#[derive(Debug)]
+pub enum OutputError {
+    /// The output folder is not one `build` may replace (nothing was touched).
+    Refused(String),
+    Io(PathBuf, io::Error),
+}
+
+impl std::fmt::Display for OutputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OutputError::Refused(message) => f.write_str(message),
+            OutputError::Io(path, err) => write!(f, "无法读写 {}：{err}", path.display()),
+        }
+    }
+}
+
+impl std::error::Error for OutputError {}
 
 /// Receives the output files of a build, from several rendering threads at once.
 pub struct Output {
@@ -109,7 +126,7 @@ impl Output {
     }
 
     /// Writes one output file (`jiahe/2020/index.html`).
-    pub fn put(&self, path: &str, bytes: Vec<u8>) -> Result<(), BuildError> {
+    pub fn put(&self, path: &str, bytes: Vec<u8>) -> Result<(), OutputError> {
         match &self.target {
             Target::Memory(files) => {
                 lock(files).add(path, bytes);
@@ -120,7 +137,7 @@ impl Output {
                     let new = lock(&writers.made).insert(parent.to_path_buf());
                     if new {
                         std::fs::create_dir_all(parent)
-                            .map_err(|e| BuildError::Io(parent.to_path_buf(), e))?;
+                            .map_err(|e| OutputError::Io(parent.to_path_buf(), e))?;
                     }
                 }
                 let sent = lock(&writers.queue)
@@ -129,7 +146,7 @@ impl Output {
                     .and_then(|q| q.send((target.clone(), bytes)).ok());
                 if sent.is_none() {
                     // A writer failed and the pool stopped: its error is reported by `finish`.
-                    return self.finish().map_err(|e| BuildError::Io(target, e));
+                    return self.finish().map_err(|e| OutputError::Io(target, e));
                 }
             }
         }
@@ -285,13 +302,13 @@ pub fn resolve(path: &Path) -> io::Result<PathBuf> {
 }
 
 /// Why `build` will not write into a folder.
-fn refusal(shown: &Path, resolved: &Path, why: &str) -> BuildError {
+fn refusal(shown: &Path, resolved: &Path, why: &str) -> OutputError {
     let named = if shown.as_os_str() == resolved.as_os_str() {
         shown.display().to_string()
     } else {
         format!("{}（即 {}）", shown.display(), resolved.display())
     };
-    BuildError::Refused(format!("不能把网站写入 {named}：{why}。没有改动任何文件。"))
+    OutputError::Refused(format!("不能把网站写入 {named}：{why}。没有改动任何文件。"))
 }
 
 /// Up to five files of `dir` that its marker does not list (any file when unmarked), and whether
@@ -337,10 +354,10 @@ fn foreign_files(dir: &Path) -> (Vec<String>, bool) {
 /// contains it, content/, templates/, themes/ or anything inside them, a file. Allowed: a folder
 /// that does not exist, an empty folder, a folder nianbao wrote (its marker lists every file in
 /// it). Any other folder only with `force`.
-pub fn guard_output(root: &Path, output: &Path, force: bool) -> Result<PathBuf, BuildError> {
+pub fn guard_output(root: &Path, output: &Path, force: bool) -> Result<PathBuf, OutputError> {
     let io = |path: &Path| {
         let path = path.to_path_buf();
-        move |e| BuildError::Io(path, e)
+        move |e| OutputError::Io(path, e)
     };
     let resolved = resolve(output).map_err(io(output))?;
     let site = resolve(root).map_err(io(root))?;
@@ -374,7 +391,7 @@ pub fn guard_output(root: &Path, output: &Path, force: bool) -> Result<PathBuf, 
     let metadata = match std::fs::metadata(&resolved) {
         Ok(metadata) => metadata,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(resolved),
-        Err(e) => return Err(BuildError::Io(resolved, e)),
+        Err(e) => return Err(OutputError::Io(resolved, e)),
     };
     if !metadata.is_dir() {
         return refuse("这是一个文件，不是文件夹；请用 --output 指定一个文件夹");
@@ -425,14 +442,16 @@ impl Files {
 /// Runs `write` against a fresh staging folder beside `output` and swaps it in only when
 /// `write` and every queued file succeeded; on failure the staging folder goes and `output` is
 /// untouched. Returns the paths written.
-pub fn write_swapped(
+pub fn write_swapped<E: From<OutputError>>(
     output: &Path,
-    write: impl FnOnce(&Output) -> Result<(), BuildError>,
-) -> Result<Vec<String>, BuildError> {
+    write: impl FnOnce(&Output) -> Result<(), E>,
+) -> Result<Vec<String>, E> {
     let (staging, retired) = staging_paths(output);
-    let out = Output::disk(&staging).map_err(|e| BuildError::Io(staging.clone(), e))?;
+    let out = Output::disk(&staging).map_err(|e| OutputError::Io(staging.clone(), e))?;
     let written = write(&out);
-    let finished = out.finish().map_err(|e| BuildError::Io(staging.clone(), e));
+    let finished = out
+        .finish()
+        .map_err(|e| E::from(OutputError::Io(staging.clone(), e)));
     let paths = out.paths();
     let result = written
         .and(finished)
@@ -443,10 +462,11 @@ pub fn write_swapped(
                 manifest.push('\n');
             }
             let marker = staging.join(MARKER);
-            std::fs::write(&marker, manifest).map_err(|e| BuildError::Io(marker, e))
+            std::fs::write(&marker, manifest).map_err(|e| OutputError::Io(marker, e).into())
         })
         .and_then(|()| {
-            swap(&staging, output, &retired).map_err(|e| BuildError::Io(output.to_path_buf(), e))
+            swap(&staging, output, &retired)
+                .map_err(|e| OutputError::Io(output.to_path_buf(), e).into())
         });
     if let Err(err) = result {
         let _ = std::fs::remove_dir_all(&staging);

@@ -3,7 +3,7 @@
 //! parser runs, so the message is in Chinese and names the line and column where the slip is
 //! (the parser would report it on a later line, in English, or not at all).
 
-use crate::yaml::Pos;
+use crate::model::Pos;
 
 /// A typing slip: where it is, what it is, and what to type instead.
 #[derive(Clone, Debug, PartialEq, Eq)]

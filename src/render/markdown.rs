@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Parser, Tag, TagEnd, html};
 
-use crate::narrative::markdown_options;
+use crate::load::narrative::markdown_options;
 
 /// An id from a heading's text: letters, digits and CJK characters kept, the rest dropped.
 pub fn slug(text: &str) -> String {
@@ -139,7 +139,12 @@ fn as_paragraphs<'a>(
                         _ => {}
                     }
                 }
-                let html = render(&crate::narrative::dedent(&text), allow_html, shift, ids);
+                let html = render(
+                    &crate::load::narrative::dedent(&text),
+                    allow_html,
+                    shift,
+                    ids,
+                );
                 out.push(Event::Html(CowStr::from(html)));
             }
             Event::Start(Tag::Paragraph) => {

@@ -1,9 +1,11 @@
 //! `nianbao build`: check, render, write. `render_site` makes every output file in memory (used by
 //! `serve` too); `build` writes them to disk in one swap.
 
+pub mod chart;
+pub mod compare;
 pub mod data;
 pub mod feed;
-pub mod files;
+pub mod format;
 pub mod markdown;
 pub mod pages;
 pub mod table;
@@ -12,11 +14,10 @@ pub mod theme;
 use std::collections::HashSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
-pub use files::{Files, Output};
+pub use crate::output::{Files, Output};
 
-use crate::Checked;
+use crate::check::Checked;
 use crate::load::Fatal;
 
 /// What a build needs besides the site.
@@ -99,6 +100,15 @@ impl fmt::Display for BuildError {
 
 impl std::error::Error for BuildError {}
 
+impl From<crate::output::OutputError> for BuildError {
+    fn from(err: crate::output::OutputError) -> Self {
+        match err {
+            crate::output::OutputError::Refused(message) => BuildError::Refused(message),
+            crate::output::OutputError::Io(path, err) => BuildError::Io(path, err),
+        }
+    }
+}
+
 /// Renders every output file of a checked site into `out`.
 pub fn render_site(
     root: &Path,
@@ -167,61 +177,6 @@ pub fn render_to_memory(
     let out = Output::memory();
     render_site(root, checked, options, &out)?;
     Ok(out.into_files())
-}
-
-/// What `build` did.
-pub struct BuildReport {
-    /// The site as built (without drafts unless `--drafts`) and every diagnostic of the check.
-    pub checked: Checked,
-    pub files: usize,
-    pub pages: usize,
-    pub elapsed: Duration,
-    /// Draft years left out (without `--drafts`).
-    pub drafts_left_out: Vec<(String, u16)>,
-    /// Staging folders of killed builds that were removed.
-    pub stale_removed: Vec<PathBuf>,
-    /// What the user should know about the output (a file left out and why).
-    pub notices: Vec<String>,
-}
-
-/// Loads, checks, renders and writes the site under `root` into `output`. The output folder is
-/// checked first (`files::guard_output`): a folder that is not nianbao's is refused before
-/// anything is read or touched.
-pub fn build(root: &Path, output: &Path, options: &Options) -> Result<BuildReport, BuildError> {
-    let start = Instant::now();
-    if !root.join("content/site.yaml").is_file() {
-        return Err(BuildError::Fatal(Fatal::NotASite(root.to_path_buf())));
-    }
-    let output = files::guard_output(root, output, options.force)?;
-    let mut checked =
-        crate::load_and_check_agencies(root, &options.agencies).map_err(BuildError::Fatal)?;
-    if checked.has_errors() {
-        return Err(BuildError::Check(Box::new(checked)));
-    }
-    let mut drafts_left_out = Vec::new();
-    if !options.drafts {
-        drafts_left_out = checked
-            .site
-            .draft_years()
-            .map(|(a, y)| (a.slug.clone(), y.year))
-            .collect();
-        checked.site = checked.site.without_drafts();
-    }
-    let stale_removed = files::remove_stale_staging(&output);
-    let paths = files::write_swapped(&output, |out| render_site(root, &checked, options, out))?;
-    let mut notices = Vec::new();
-    if options.absolute_base_url(&checked.site.config).is_none() {
-        notices.push(NO_SITEMAP_NOTICE.to_string());
-    }
-    Ok(BuildReport {
-        notices,
-        pages: paths.iter().filter(|p| p.ends_with(".html")).count(),
-        files: paths.len(),
-        checked,
-        elapsed: start.elapsed(),
-        drafts_left_out,
-        stale_removed,
-    })
 }
 
 #[cfg(test)]

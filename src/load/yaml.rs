@@ -5,17 +5,11 @@
 //! position of a value, so this module builds a small positioned tree from the events of
 //! yaml-rust2's parser. Nothing outside this module knows which YAML library is used.
 
+use crate::model::Pos;
 use std::collections::HashMap;
 
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
-
-/// A position in a source file: 1-based line and column (column counted in characters).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct Pos {
-    pub line: usize,
-    pub column: usize,
-}
 
 /// A YAML node with its position.
 #[derive(Clone, Debug)]
