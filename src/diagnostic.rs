@@ -417,7 +417,7 @@ pub const CODES: &[CodeInfo] = &[
     ),
 ];
 
-pub fn code_info(code: &str) -> Option<&'static CodeInfo> {
+pub(crate) fn code_info(code: &str) -> Option<&'static CodeInfo> {
     CODES.iter().find(|c| c.code == code)
 }
 
@@ -757,7 +757,7 @@ pub fn render_json(diagnostics: &[Diagnostic], summary: &Summary) -> String {
 }
 
 /// The closest candidate to a misspelt key, if one is close enough to suggest.
-pub fn did_you_mean<'a>(
+pub(crate) fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
@@ -771,7 +771,7 @@ pub fn did_you_mean<'a>(
 
 /// A character that must never reach a page, a feed or a terminal: control characters (NUL, tab,
 /// line breaks, vertical tab, form feed, ESC…) and Unicode noncharacters (U+FFFE…).
-pub fn is_forbidden_char(c: char) -> bool {
+pub(crate) fn is_forbidden_char(c: char) -> bool {
     let n = u32::from(c);
     c.is_control() || (0xFDD0..=0xFDEF).contains(&n) || n & 0xFFFE == 0xFFFE
 }

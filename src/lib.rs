@@ -4,22 +4,29 @@
 //! The pipeline: `load` reads content/ into the `model`, `check` applies the rules of the
 //! `template` definitions, and every problem becomes a `diagnostic`.
 
-pub mod check;
-pub mod definition;
-pub mod diagnostic;
+#![warn(unreachable_pub)]
+
+mod check;
+mod definition;
+mod diagnostic;
+mod load;
+mod model;
+mod output;
+mod render;
 pub mod import;
-pub mod load;
-pub mod model;
-pub mod output;
-pub mod render;
 pub mod scaffold;
 pub mod serve;
+
+pub use diagnostic::{CODES, Diagnostic, Severity, render_all, render_json, terminal_safe};
+pub use load::{Fatal, Loaded, base_url_problem, load_site};
+pub use model::AgencyKind;
+pub use render::{BuildError, Options};
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use diagnostic::{Diagnostic, Summary};
+use diagnostic::Summary;
 use model::Site;
 
 pub use check::Checked;

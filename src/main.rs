@@ -4,9 +4,8 @@ use std::process::ExitCode;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{ArgAction, Parser, Subcommand, ValueEnum};
 
-use nianbao::diagnostic::{render_all, render_json};
-use nianbao::model::AgencyKind;
 use nianbao::scaffold::{self, InitOptions};
+use nianbao::{AgencyKind, render_all, render_json};
 
 /// The help layout, in Chinese.
 const MAIN_HELP: &str =
@@ -303,7 +302,7 @@ fn main() -> ExitCode {
             base_url,
         } => {
             let output = output.unwrap_or_else(|| root.join("output"));
-            let options = nianbao::render::Options {
+            let options = nianbao::Options {
                 base_url,
                 agencies,
                 drafts,
@@ -389,17 +388,13 @@ fn check(root: &std::path::Path, agencies: &[String], format: Format) -> ExitCod
     }
 }
 
-fn build(
-    root: &std::path::Path,
-    output: &std::path::Path,
-    options: &nianbao::render::Options,
-) -> ExitCode {
+fn build(root: &std::path::Path, output: &std::path::Path, options: &nianbao::Options) -> ExitCode {
     if let Some(url) = &options.base_url
-        && let Some(problem) = nianbao::load::base_url_problem(url)
+        && let Some(problem) = nianbao::base_url_problem(url)
     {
         eprintln!(
             "错误：--base-url 的值 {} 无效：网站地址{problem}。\n用法：nianbao build [--output 目录] [--base-url 网址]，如 --base-url https://www.example.gov.cn/zwgk/ndbg/",
-            nianbao::diagnostic::terminal_safe(url)
+            nianbao::terminal_safe(url)
         );
         return ExitCode::from(2);
     }
@@ -455,7 +450,7 @@ fn build(
             }
             ExitCode::SUCCESS
         }
-        Err(nianbao::render::BuildError::Check(checked)) => {
+        Err(nianbao::BuildError::Check(checked)) => {
             let shown: Vec<_> = checked
                 .diagnostics
                 .iter()
@@ -469,7 +464,7 @@ fn build(
             );
             ExitCode::from(1)
         }
-        Err(err @ nianbao::render::BuildError::Theme(_)) => {
+        Err(err @ nianbao::BuildError::Theme(_)) => {
             eprintln!("错误：{err}；{} 保持原样。", output.display());
             ExitCode::from(1)
         }
@@ -552,8 +547,8 @@ fn init(dir: PathBuf, slug: String, name: String, kind: &str) -> ExitCode {
 fn site_agency(
     root: &std::path::Path,
     slug: &str,
-) -> Result<(nianbao::load::Loaded, usize), ExitCode> {
-    let loaded = match nianbao::load::load_site(root) {
+) -> Result<(nianbao::Loaded, usize), ExitCode> {
+    let loaded = match nianbao::load_site(root) {
         Ok(loaded) => loaded,
         Err(fatal) => {
             eprintln!("错误：{fatal}");
@@ -693,7 +688,7 @@ fn import(
         .cloned()
         .collect();
     let summary =
-        nianbao::diagnostic::Summary::count(&shown, 1, 1, usize::from(report.published.is_none()));
+        nianbao::Summary::count(&shown, 1, 1, usize::from(report.published.is_none()));
     eprint!("{}", render_all(&shown, &summary));
     if shown.iter().any(|d| d.is_blocking()) {
         ExitCode::from(1)

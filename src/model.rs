@@ -373,7 +373,7 @@ pub struct UnmarkedHeading {
 /// The deepest nesting of Markdown elements (quotes in quotes, lists in lists, emphasis in links…)
 /// nianbao renders. A report needs a handful of levels; the HTML sanitiser's parser slows down
 /// with the square of the depth, so deeper text is refused by `check` before it reaches it.
-pub const MAX_NESTING: usize = 32;
+pub(crate) const MAX_NESTING: usize = 32;
 
 impl Narrative {
     pub fn section(&self, part: u8) -> Option<&Section> {
@@ -394,10 +394,10 @@ impl Narrative {
 }
 
 /// The byte offsets where lines start, to turn many offsets into line numbers in linear time.
-pub struct LineIndex(Vec<usize>);
+pub(crate) struct LineIndex(Vec<usize>);
 
 impl LineIndex {
-    pub fn new(source: &str) -> Self {
+    pub(crate) fn new(source: &str) -> Self {
         let starts = std::iter::once(0)
             .chain(source.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
@@ -405,7 +405,7 @@ impl LineIndex {
     }
 
     /// The 1-based line of a byte offset.
-    pub fn line_of(&self, offset: usize) -> usize {
+    pub(crate) fn line_of(&self, offset: usize) -> usize {
         self.0.partition_point(|&start| start <= offset).max(1)
     }
 }

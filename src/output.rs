@@ -33,7 +33,7 @@ impl std::fmt::Display for OutputError {
 impl std::error::Error for OutputError {}
 
 /// Receives the output files of a build, from several rendering threads at once.
-pub struct Output {
+pub(crate) struct Output {
     target: Target,
     /// Paths written so far (for the sitemap), in no particular order.
     paths: Mutex<Vec<String>>,
@@ -98,7 +98,7 @@ impl Writers {
 }
 
 impl Output {
-    pub fn memory() -> Output {
+    pub(crate) fn memory() -> Output {
         Output {
             target: Target::Memory(Mutex::new(Files::default())),
             paths: Mutex::new(Vec::new()),
@@ -107,7 +107,7 @@ impl Output {
 
     /// Files written straight into `dir` (a staging folder, created here and marked at once, so
     /// that the staging folder of a killed build is recognised and removed by the next one).
-    pub fn disk(dir: &Path) -> io::Result<Output> {
+    pub(crate) fn disk(dir: &Path) -> io::Result<Output> {
         if dir.exists() {
             if !is_marked(dir) {
                 return Err(io::Error::new(
@@ -126,7 +126,7 @@ impl Output {
     }
 
     /// Writes one output file (`jiahe/2020/index.html`).
-    pub fn put(&self, path: &str, bytes: Vec<u8>) -> Result<(), OutputError> {
+    pub(crate) fn put(&self, path: &str, bytes: Vec<u8>) -> Result<(), OutputError> {
         match &self.target {
             Target::Memory(files) => {
                 lock(files).add(path, bytes);
@@ -155,7 +155,7 @@ impl Output {
     }
 
     /// Waits until every file is on disk; the first write error, if any.
-    pub fn finish(&self) -> io::Result<()> {
+    pub(crate) fn finish(&self) -> io::Result<()> {
         match &self.target {
             Target::Memory(_) => Ok(()),
             Target::Disk(writers) => writers.finish(),
@@ -163,14 +163,14 @@ impl Output {
     }
 
     /// Every path written, sorted.
-    pub fn paths(&self) -> Vec<String> {
+    pub(crate) fn paths(&self) -> Vec<String> {
         let mut paths = lock(&self.paths).clone();
         paths.sort();
         paths
     }
 
     /// The files of a memory output.
-    pub fn into_files(self) -> Files {
+    pub(crate) fn into_files(self) -> Files {
         match self.target {
             Target::Memory(files) => files.into_inner().unwrap_or_else(|p| p.into_inner()),
             Target::Disk(..) => Files::default(),
@@ -186,7 +186,7 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 /// The file at the root of every folder `build` writes. Its first line says what the folder is;
 /// the other lines list the files the build wrote.
-pub const MARKER: &str = ".nianbao-output";
+pub(crate) const MARKER: &str = ".nianbao-output";
 const MARKER_HEADER: &str =
     "# nianbao 生成的网站文件夹：nianbao build 每次整体替换它，请不要在这里存放其他文件。";
 
@@ -244,7 +244,7 @@ fn process_alive(pid: u32) -> bool {
 
 /// Removes the staging and retired folders that killed builds left beside `output`: only folders
 /// with the staging name pattern, nianbao's marker and no running build. Returns those removed.
-pub fn remove_stale_staging(output: &Path) -> Vec<PathBuf> {
+pub(crate) fn remove_stale_staging(output: &Path) -> Vec<PathBuf> {
     let (parent, name) = staging_parts(output);
     let Ok(entries) = std::fs::read_dir(parent) else {
         return Vec::new();
@@ -271,7 +271,7 @@ pub fn remove_stale_staging(output: &Path) -> Vec<PathBuf> {
 
 /// Resolves `path` the way the file system will: absolute, `.` and `..` applied, symbolic links
 /// followed, for as much of it as exists.
-pub fn resolve(path: &Path) -> io::Result<PathBuf> {
+pub(crate) fn resolve(path: &Path) -> io::Result<PathBuf> {
     use std::path::Component;
     let absolute = if path.is_absolute() {
         path.to_path_buf()
@@ -354,7 +354,11 @@ fn foreign_files(dir: &Path) -> (Vec<String>, bool) {
 /// contains it, content/, templates/, themes/ or anything inside them, a file. Allowed: a folder
 /// that does not exist, an empty folder, a folder nianbao wrote (its marker lists every file in
 /// it). Any other folder only with `force`.
-pub fn guard_output(root: &Path, output: &Path, force: bool) -> Result<PathBuf, OutputError> {
+pub(crate) fn guard_output(
+    root: &Path,
+    output: &Path,
+    force: bool,
+) -> Result<PathBuf, OutputError> {
     let io = |path: &Path| {
         let path = path.to_path_buf();
         move |e| OutputError::Io(path, e)
@@ -442,7 +446,7 @@ impl Files {
 /// Runs `write` against a fresh staging folder beside `output` and swaps it in only when
 /// `write` and every queued file succeeded; on failure the staging folder goes and `output` is
 /// untouched. Returns the paths written.
-pub fn write_swapped<E: From<OutputError>>(
+pub(crate) fn write_swapped<E: From<OutputError>>(
     output: &Path,
     write: impl FnOnce(&Output) -> Result<(), E>,
 ) -> Result<Vec<String>, E> {
@@ -476,7 +480,7 @@ pub fn write_swapped<E: From<OutputError>>(
 }
 
 /// Puts `staging` where `output` is, removing the old output only after the swap.
-pub fn swap(staging: &Path, output: &Path, retired: &Path) -> io::Result<()> {
+pub(crate) fn swap(staging: &Path, output: &Path, retired: &Path) -> io::Result<()> {
     if output.exists() {
         if retired.exists() {
             if !is_marked(retired) {

@@ -80,7 +80,10 @@ fn no_module_uses_a_later_stage() {
             continue;
         };
         let Some(own) = rank(&module) else {
-            problems.push(format!("{}: module {module} has no place in LAYERS", rel.display()));
+            problems.push(format!(
+                "{}: module {module} has no place in LAYERS",
+                rel.display()
+            ));
             continue;
         };
         let text = std::fs::read_to_string(entry.path()).unwrap();
@@ -113,7 +116,9 @@ fn no_module_uses_a_later_stage() {
 #[test]
 fn the_scan_sees_forward_uses() {
     assert_eq!(
-        used_modules("use crate::render::format;\n// crate::serve\nlet x = crate::{check, model::Pos};"),
+        used_modules(
+            "use crate::render::format;\n// crate::serve\nlet x = crate::{check, model::Pos};"
+        ),
         ["render", "check", "model"]
     );
 }

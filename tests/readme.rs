@@ -1,6 +1,6 @@
 //! README.md stays true: its code table lists every check code, and it names the two commands.
 
-use nianbao::diagnostic::{CODES, Severity};
+use nianbao::{CODES, Severity};
 
 fn readme() -> String {
     std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap()

@@ -23,7 +23,7 @@ const MAX_FILLER: usize = 4;
 
 /// A figure found in the text.
 #[derive(Debug, PartialEq, Eq)]
-pub struct Stated {
+pub(crate) struct Stated {
     /// Byte offset of the cue in the line.
     pub cue_at: usize,
     /// Byte offset of the number in the line.
@@ -98,7 +98,7 @@ fn other_year(clause: &str, year: u16) -> bool {
 }
 
 /// The figures of one figure definition stated in one line.
-pub fn find(line: &str, figure: &NarrativeFigure, year: u16) -> Vec<Stated> {
+pub(crate) fn find(line: &str, figure: &NarrativeFigure, year: u16) -> Vec<Stated> {
     let mut out = Vec::new();
     for cue in figure.cues {
         for (at, _) in line.match_indices(cue) {
@@ -157,7 +157,7 @@ fn reading_value(year: &Year, cells: &[&str]) -> Option<Decimal> {
 }
 
 /// Compares the figures stated in report.md with the cells (warning D011).
-pub fn check(year: &Year, out: &mut Vec<Diagnostic>) {
+pub(crate) fn check(year: &Year, out: &mut Vec<Diagnostic>) {
     let narrative = &year.narrative;
     let source = &*narrative.source;
     // Part 五 tells of problems and often of other years; the rest is this year's account.

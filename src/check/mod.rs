@@ -1,8 +1,8 @@
 //! The checks: identities inside a year, rules across consecutive years, the document, and the
 //! matching of acknowledged problems.
 
-pub mod figures;
-pub mod repetition;
+pub(crate) mod figures;
+pub(crate) mod repetition;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -33,7 +33,7 @@ impl Checked {
 
 /// Runs every check over the site and marks the acknowledged problems. `diagnostics` holds the
 /// problems found while loading; the result is sorted by file and line.
-pub fn check_site(site: &Site, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+pub(crate) fn check_site(site: &Site, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
     for agency in &site.agencies {
         for (i, year) in agency.years.iter().enumerate() {
             let previous = i
@@ -51,7 +51,7 @@ pub fn check_site(site: &Site, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnost
 }
 
 /// The checks of one year, pushed onto `out`.
-pub fn check_year(
+pub(crate) fn check_year(
     agency: &Agency,
     year: &Year,
     previous: Option<&Year>,
@@ -769,6 +769,6 @@ fn unmatched(
 }
 
 /// Whether a path is one of the files of `year` (for grouping diagnostics by year).
-pub fn belongs_to(year: &Year, file: &Path) -> bool {
+pub(crate) fn belongs_to(year: &Year, file: &Path) -> bool {
     file == year.data_file || file == year.report_file
 }

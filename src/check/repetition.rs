@@ -11,14 +11,14 @@ use crate::load::narrative::markdown_options;
 
 /// A sentence of this year's text and whether last year's text has it too.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct Sentence {
+pub(crate) struct Sentence {
     pub text: String,
     pub repeated: bool,
 }
 
 /// This year's part against last year's.
 #[derive(Clone, Debug, Default, serde::Serialize)]
-pub struct TextComparison {
+pub(crate) struct TextComparison {
     /// This year's sentences in order, each marked.
     pub sentences: Vec<Sentence>,
     /// Last year's sentences that this year's text no longer has.
@@ -57,7 +57,7 @@ fn plain_text(markdown: &str) -> String {
 }
 
 /// Splits Markdown into sentences: at 。！？；!? and line ends, white space removed.
-pub fn sentences(markdown: &str) -> Vec<String> {
+pub(crate) fn sentences(markdown: &str) -> Vec<String> {
     let text = plain_text(markdown);
     let mut out = Vec::new();
     let mut current = String::new();
@@ -82,7 +82,7 @@ pub fn sentences(markdown: &str) -> Vec<String> {
 }
 
 /// Compares this year's text of a part with last year's.
-pub fn compare(previous: &str, current: &str) -> TextComparison {
+pub(crate) fn compare(previous: &str, current: &str) -> TextComparison {
     let before = sentences(previous);
     let now = sentences(current);
     let before_set: HashSet<&str> = before.iter().map(String::as_str).collect();

@@ -16,11 +16,11 @@ use std::sync::{Arc, OnceLock};
 /// The report years nianbao accepts, the one rule for the loader (year folders) and `new`: the
 /// 2019 format is the first national template; the upper bound keeps every year four digits and
 /// arithmetic on years far from overflow.
-pub const REPORT_YEARS: std::ops::RangeInclusive<u16> = 2019..=2099;
+pub(crate) const REPORT_YEARS: std::ops::RangeInclusive<u16> = 2019..=2099;
 
 /// The years a publication date may have: annual reports exist since the Regulations on Open
 /// Government Information took effect (2008), and a report is published the year after it ends.
-pub const PUBLISHED_YEARS: std::ops::RangeInclusive<u16> = 2008..=2100;
+pub(crate) const PUBLISHED_YEARS: std::ops::RangeInclusive<u16> = 2008..=2100;
 
 /// A version of the national template.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -108,7 +108,7 @@ impl Unit {
 
 /// A label with its unit note appended when the cell is money and the label does not already
 /// say its unit (「采购总金额」 → 「采购总金额（单位：万元）」).
-pub fn label_with_unit(label: &str, kind: CellKind) -> String {
+pub(crate) fn label_with_unit(label: &str, kind: CellKind) -> String {
     match kind.unit() {
         Some(unit) if !label.contains("单位") => format!("{label}{}", unit.note()),
         _ => label.to_string(),
@@ -136,7 +136,7 @@ impl CellKind {
 
 /// What a part of the report is made of.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PartKind {
+pub(crate) enum PartKind {
     /// Prose that report.md must contain.
     Prose,
     /// Statistical tables from data.yaml; report.md may add notes under the heading.
@@ -145,7 +145,7 @@ pub enum PartKind {
 
 /// One of the six parts of the report.
 #[derive(Debug)]
-pub struct Part {
+pub(crate) struct Part {
     /// 1 to 6.
     pub number: u8,
     /// The official heading, e.g. 「一、总体情况」.
@@ -157,7 +157,7 @@ pub struct Part {
 
 impl Part {
     /// The leading numeral with its mark, e.g. 「一、」.
-    pub fn numeral(&self) -> &'static str {
+    pub(crate) fn numeral(&self) -> &'static str {
         let end = self
             .heading
             .find('、')
@@ -167,13 +167,13 @@ impl Part {
     }
 
     /// An id for anchors and file names: `part1` … `part6`.
-    pub fn anchor(&self) -> String {
+    pub(crate) fn anchor(&self) -> String {
         format!("part{}", self.number)
     }
 }
 
 /// The six parts, the same in both templates, in the official order.
-pub const PARTS: [Part; 6] = [
+pub(crate) const PARTS: [Part; 6] = [
     Part {
         number: 1,
         heading: "一、总体情况",
@@ -213,9 +213,9 @@ pub const PARTS: [Part; 6] = [
 ];
 
 /// The prefix that marks scaffold guidance left in report.md.
-pub const GUIDANCE_PREFIX: &str = "（填写说明：";
+pub(crate) const GUIDANCE_PREFIX: &str = "（填写说明：";
 
-pub fn part(number: u8) -> &'static Part {
+pub(crate) fn part(number: u8) -> &'static Part {
     &PARTS[usize::from(number.clamp(1, 6)) - 1]
 }
 
@@ -775,7 +775,7 @@ fn proactive_table(
 }
 
 /// The note printed in the top-left header cell of part 三 (both templates).
-pub const REQUESTS_NOTE: &str =
+pub(crate) const REQUESTS_NOTE: &str =
     "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）";
 
 fn requests_table(other_handling: RowSpec) -> Table {
@@ -1374,7 +1374,7 @@ fn make_form(
 
 /// How a derived indicator is computed from cells.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum IndicatorKind {
+pub(crate) enum IndicatorKind {
     /// The sum of the cells.
     Sum,
     /// The sum of `numerator` over the sum of `denominator`, as a percentage.
@@ -1385,7 +1385,7 @@ pub enum IndicatorKind {
 
 /// A derived indicator, defined on cell ids that both templates share.
 #[derive(Debug)]
-pub struct Indicator {
+pub(crate) struct Indicator {
     pub key: &'static str,
     pub label: &'static str,
     /// The definition, as shown beside the figure.
@@ -1398,7 +1398,7 @@ pub struct Indicator {
 }
 
 /// The derived indicators of the year pages, the comparisons and the agency charts.
-pub const INDICATORS: &[Indicator] = &[
+pub(crate) const INDICATORS: &[Indicator] = &[
     Indicator {
         key: "received",
         label: "本年新收申请数量",
@@ -1476,7 +1476,7 @@ pub const INDICATORS: &[Indicator] = &[
 /// A figure that narratives state in words for a table item: the phrases that introduce it
 /// and the cells it may stand for.
 #[derive(Debug)]
-pub struct NarrativeFigure {
+pub(crate) struct NarrativeFigure {
     /// Phrases that come right before the number, e.g. 「收到政府信息公开申请」.
     pub cues: &'static [&'static str],
     /// The sums of cells the figure may state (a count with or without 上年结转, or the column
@@ -1489,7 +1489,7 @@ pub struct NarrativeFigure {
 
 /// What follows the number of a narrative figure.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FigureUnit {
+pub(crate) enum FigureUnit {
     /// A count of cases or decisions: 件, 宗, 起, 个, 份.
     Count,
     /// Money; the cells are in this unit, the text may say 元 or 万元.
@@ -1497,20 +1497,21 @@ pub enum FigureUnit {
 }
 
 /// Count words that may follow the number of a counted figure.
-pub const FIGURE_COUNT_WORDS: &[&str] = &["件", "宗", "起", "个", "份"];
+pub(crate) const FIGURE_COUNT_WORDS: &[&str] = &["件", "宗", "起", "个", "份"];
 
 /// Characters allowed between a cue and its number (「共计」「为」「案件」「：」), so that
 /// 「行政处罚信息2428条」 or 「申请人电话」 never reads as a figure.
-pub const FIGURE_FILLER: &str = "共计合总为达了有：:案件数量 ";
+pub(crate) const FIGURE_FILLER: &str = "共计合总为达了有：:案件数量 ";
 
 /// Words that, before a cue in the same clause, make the figure another year's.
-pub const FIGURE_OTHER_YEAR: &[&str] = &["上年度", "上一年", "去年", "同比", "较上年", "上年同期"];
+pub(crate) const FIGURE_OTHER_YEAR: &[&str] =
+    &["上年度", "上一年", "去年", "同比", "较上年", "上年同期"];
 
 const RECEIVED: &[&str] = &["requests.received.total"];
 const RECEIVED_AND_CARRIED: &[&str] = &["requests.received.total", "requests.carried_in.total"];
 
 /// The figures a narrative states for table items (parts 二, 三, 四 and the fees of 六).
-pub const NARRATIVE_FIGURES: &[NarrativeFigure] = &[
+pub(crate) const NARRATIVE_FIGURES: &[NarrativeFigure] = &[
     NarrativeFigure {
         cues: &[
             "收到政府信息公开申请",
@@ -1644,10 +1645,10 @@ pub const NARRATIVE_FIGURES: &[NarrativeFigure] = &[
 
 /// A money or count cell this many times larger or smaller than last year's is a likely unit
 /// slip (Y004): 元 typed into a 万元 cell.
-pub const UNIT_SLIP_FACTOR: u32 = 1000;
+pub(crate) const UNIT_SLIP_FACTOR: u32 = 1000;
 
 /// Above this share of sentences repeated from last year's text, a prose part is flagged (D010).
-pub const REPEATED_TEXT_LIMIT: f64 = 0.5;
+pub(crate) const REPEATED_TEXT_LIMIT: f64 = 0.5;
 
 #[cfg(test)]
 mod tests {

@@ -1,9 +1,9 @@
 //! Loading content/: site.yaml, agencies, years, data.yaml and report.md, with a diagnostic for
 //! every problem a person can cause.
 
-pub mod narrative;
-pub mod slips;
-pub mod yaml;
+pub(crate) mod narrative;
+pub(crate) mod slips;
+pub(crate) mod yaml;
 
 use std::collections::HashSet;
 use std::fmt;
@@ -24,19 +24,19 @@ use crate::model::Pos;
 use yaml::{Key, Node, Value, YamlErrorKind};
 
 /// The largest content file nianbao reads. A year's data.yaml is a few KB.
-pub const MAX_FILE_BYTES: u64 = 2 * 1024 * 1024;
+pub(crate) const MAX_FILE_BYTES: u64 = 2 * 1024 * 1024;
 
 /// The longest one-line text (a name, a title, a footer line) nianbao accepts, in characters:
 /// the longest official agency names are under 50; a 400 KB name once made 599 MB of pages.
-pub const MAX_TEXT_CHARS: usize = 200;
+pub(crate) const MAX_TEXT_CHARS: usize = 200;
 
 /// The longest reason of an acknowledgement, in characters (a few sentences).
-pub const MAX_REASON_CHARS: usize = 2000;
+pub(crate) const MAX_REASON_CHARS: usize = 2000;
 
 /// What is wrong with a one-line text, if anything. The one rule for names and titles, shared
 /// by the loader and `init`.
 #[derive(Debug, PartialEq, Eq)]
-pub enum TextProblem {
+pub(crate) enum TextProblem {
     /// A control character or a Unicode noncharacter (which XML and terminals cannot take), at
     /// a 1-based character position.
     Control {
@@ -50,7 +50,7 @@ pub enum TextProblem {
 }
 
 impl TextProblem {
-    pub fn code(&self) -> &'static str {
+    pub(crate) fn code(&self) -> &'static str {
         match self {
             TextProblem::Control { .. } => "L019",
             TextProblem::TooLong { .. } => "L020",
@@ -58,7 +58,7 @@ impl TextProblem {
     }
 
     /// The problem in words, after the name of the field.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             TextProblem::Control { ch, position } => format!(
                 "第 {position} 个字是看不见的控制字符 {}",
@@ -72,7 +72,7 @@ impl TextProblem {
 }
 
 /// A control character's name for a clerk: 「垂直制表符（U+000B）」.
-pub fn character_name(c: char) -> String {
+pub(crate) fn character_name(c: char) -> String {
     let name = match c {
         '\0' => "空字符 NUL",
         '\t' => "制表符 Tab",
@@ -91,7 +91,7 @@ pub fn character_name(c: char) -> String {
 }
 
 /// Checks a one-line text against the rule: no forbidden characters, at most `max` characters.
-pub fn text_problem(text: &str, max: usize) -> Option<TextProblem> {
+pub(crate) fn text_problem(text: &str, max: usize) -> Option<TextProblem> {
     let mut chars = 0;
     for (i, c) in text.chars().enumerate() {
         if is_forbidden_char(c) {
@@ -153,7 +153,7 @@ pub fn load_site(root: &Path) -> Result<Loaded, Fatal> {
 
 /// Loads the site under `root` with only the agencies named (`--agency`; all when empty): the
 /// others are not read at all, so one office's check stays fast in a portal of many.
-pub fn load_agencies(root: &Path, only: &[String]) -> Result<Loaded, Fatal> {
+pub(crate) fn load_agencies(root: &Path, only: &[String]) -> Result<Loaded, Fatal> {
     let content = root.join("content");
     let site_file = content.join("site.yaml");
     if !site_file.is_file() {
@@ -181,7 +181,7 @@ pub fn load_agencies(root: &Path, only: &[String]) -> Result<Loaded, Fatal> {
 /// The agency folders of the site, only those named when `only` is not empty; an error naming
 /// the codes that content/ does not have. Problems with the folders (links out of the site,
 /// unreadable folders) go to `diagnostics`, for the agencies named only.
-pub fn agency_dirs(
+pub(crate) fn agency_dirs(
     root: &Path,
     only: &[String],
     diagnostics: &mut Vec<Diagnostic>,
@@ -259,7 +259,7 @@ fn sorted_dirs(root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Ve
 }
 
 /// The path as diagnostics print it: relative to the site root.
-pub fn relative(root: &Path, path: &Path) -> PathBuf {
+pub(crate) fn relative(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
@@ -292,7 +292,7 @@ fn exists(path: &Path) -> std::io::Result<bool> {
 /// The one rule for links in a site, shared by the loader and serve's watcher: nothing whose
 /// real path is outside the site root is read or watched (L021). Links that stay inside the site
 /// are followed.
-pub fn inside_site(root: &Path, path: &Path) -> Result<(), Box<Diagnostic>> {
+pub(crate) fn inside_site(root: &Path, path: &Path) -> Result<(), Box<Diagnostic>> {
     let real = match std::fs::canonicalize(path) {
         // Most sites are given by their real path: one lookup per file then.
         Ok(real) if root.is_absolute() && real.starts_with(root) => return Ok(()),
@@ -318,7 +318,7 @@ pub fn inside_site(root: &Path, path: &Path) -> Result<(), Box<Diagnostic>> {
 
 /// Reads a content file as UTF-8 text, with a diagnostic for an oversized, non-UTF-8 or empty file,
 /// or one that is a link to somewhere outside the site.
-pub fn read_text(root: &Path, path: &Path) -> Result<String, Box<Diagnostic>> {
+pub(crate) fn read_text(root: &Path, path: &Path) -> Result<String, Box<Diagnostic>> {
     let shown = relative(root, path);
     inside_site(root, path)?;
     let io_error = |err: std::io::Error| Box::new(unreadable(root, path, &err));
@@ -1177,11 +1177,11 @@ enum Published {
 }
 
 /// The values of `published:` that mean a draft.
-pub const DRAFT_WORDS: [&str; 2] = ["draft", "草稿"];
+pub(crate) const DRAFT_WORDS: [&str; 2] = ["draft", "草稿"];
 
 /// Whether the text of a data.yaml declares a draft, read line by line: for a file whose YAML
 /// cannot be parsed, so that its problems are still known to belong to a draft.
-pub fn declares_draft(source: &str) -> bool {
+pub(crate) fn declares_draft(source: &str) -> bool {
     source.lines().any(|line| {
         line.strip_prefix("published:").is_some_and(|rest| {
             let value = rest.split('#').next().unwrap_or("").trim();
@@ -1251,7 +1251,7 @@ struct CellReader<'a, 'f> {
 }
 
 /// The key of a part 二 table under which a province's extra rows are written.
-pub const EXTRA_ROWS_KEY: &str = "extra_rows";
+pub(crate) const EXTRA_ROWS_KEY: &str = "extra_rows";
 
 /// The keys of a cell written as a value with its note: `{值: 12, 注: 其中修订5件}`.
 const VALUE_KEY: &str = "值";
@@ -1259,7 +1259,7 @@ const NOTE_KEY: &str = "注";
 
 /// Splits a cell printed with a note, 「12（其中修订5件）」 (or with half-width brackets), into
 /// the value and the note.
-pub fn split_note(text: &str) -> Option<(&str, &str)> {
+pub(crate) fn split_note(text: &str) -> Option<(&str, &str)> {
     let open = text.find(['（', '('])?;
     let inner = &text[open..];
     let inner = inner
@@ -1806,7 +1806,7 @@ fn key_pos(root: &Node, path: &str) -> Pos {
 }
 
 /// Parses a cell's text as the kind of value it must hold.
-pub fn parse_number(text: &str, kind: CellKind) -> Result<Decimal, (&'static str, String)> {
+pub(crate) fn parse_number(text: &str, kind: CellKind) -> Result<Decimal, (&'static str, String)> {
     let full_width = text.chars().any(|c| ('０'..='９').contains(&c));
     if full_width {
         return Err(("L010", "数字是全角字符，请改用半角数字（0-9）".to_string()));
@@ -1951,7 +1951,7 @@ fn read_codes(f: &mut Fields<'_>, item: &Node, path: &str) -> Option<Vec<(String
 
 /// Whether a target pattern (`requests.*.total`) covers a cell id: `*` stands for one or more
 /// whole segments of the id.
-pub fn pattern_covers(pattern: &str, id: &str) -> bool {
+pub(crate) fn pattern_covers(pattern: &str, id: &str) -> bool {
     fn walk(pattern: &[&str], id: &[&str]) -> bool {
         match (pattern.split_first(), id.split_first()) {
             (None, None) => true,

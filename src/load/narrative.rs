@@ -8,7 +8,7 @@ use crate::definition::{GUIDANCE_PREFIX, PARTS};
 use crate::model::{LineIndex, MAX_NESTING, Narrative, Section, UnmarkedHeading};
 
 /// The Markdown extensions nianbao enables everywhere (checks and rendering agree on them).
-pub fn markdown_options() -> Options {
+pub(crate) fn markdown_options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -72,7 +72,7 @@ fn usual_level(levels: impl Iterator<Item = HeadingLevel>) -> Option<HeadingLeve
 
 /// The lines of an indented block without their indentation (spaces, tabs, full-width spaces):
 /// how a block indented like a paragraph in a word processor is read.
-pub fn dedent(text: &str) -> String {
+pub(crate) fn dedent(text: &str) -> String {
     let indent: &[char] = &['\u{3000}', ' ', '\t'];
     text.lines()
         .map(|l| l.trim_start_matches(indent))
@@ -98,7 +98,7 @@ fn max_depth(markdown: &str) -> usize {
 }
 
 /// Splits report.md into its parts.
-pub fn parse(source: Arc<str>) -> Narrative {
+pub(crate) fn parse(source: Arc<str>) -> Narrative {
     let mut headings = Vec::new();
     let mut texts = Vec::new();
     let mut current: Option<Heading> = None;

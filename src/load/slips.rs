@@ -7,7 +7,7 @@ use crate::model::Pos;
 
 /// A typing slip: where it is, what it is, and what to type instead.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Slip {
+pub(crate) struct Slip {
     pub pos: Pos,
     pub message: String,
     pub found: String,
@@ -57,7 +57,7 @@ fn is_key(text: &str) -> bool {
 }
 
 /// The slips of a data file, at most one per line, in line order.
-pub fn slips(source: &str) -> Vec<Slip> {
+pub(crate) fn slips(source: &str) -> Vec<Slip> {
     let mut out = Vec::new();
     for (n, line) in source.lines().enumerate() {
         if let Some(slip) = line_slip(line, n + 1) {

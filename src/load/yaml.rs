@@ -13,13 +13,13 @@ use yaml_rust2::scanner::{Marker, TScalarStyle};
 
 /// A YAML node with its position.
 #[derive(Clone, Debug)]
-pub struct Node {
+pub(crate) struct Node {
     pub pos: Pos,
     pub value: Value,
 }
 
 #[derive(Clone, Debug)]
-pub enum Value {
+pub(crate) enum Value {
     /// A scalar exactly as written (quoted scalars are marked so "0" is not a number).
     Scalar {
         text: String,
@@ -31,20 +31,20 @@ pub enum Value {
 }
 
 #[derive(Clone, Debug)]
-pub struct Key {
+pub(crate) struct Key {
     pub name: String,
     pub pos: Pos,
 }
 
 /// A YAML problem with its position.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct YamlError {
+pub(crate) struct YamlError {
     pub pos: Pos,
     pub kind: YamlErrorKind,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum YamlErrorKind {
+pub(crate) enum YamlErrorKind {
     /// The text is not YAML; the parser's own message is kept for the hint.
     Syntax(String),
     /// The same key appears twice in one mapping; `first` is the line of the first one.
@@ -58,14 +58,14 @@ pub enum YamlErrorKind {
 }
 
 impl Node {
-    pub fn as_map(&self) -> Option<&[(Key, Node)]> {
+    pub(crate) fn as_map(&self) -> Option<&[(Key, Node)]> {
         match &self.value {
             Value::Map(entries) => Some(entries),
             _ => None,
         }
     }
 
-    pub fn as_seq(&self) -> Option<&[Node]> {
+    pub(crate) fn as_seq(&self) -> Option<&[Node]> {
         match &self.value {
             Value::Seq(items) => Some(items),
             _ => None,
@@ -73,7 +73,7 @@ impl Node {
     }
 
     /// The scalar's text, if this is a scalar.
-    pub fn as_scalar(&self) -> Option<&str> {
+    pub(crate) fn as_scalar(&self) -> Option<&str> {
         match &self.value {
             Value::Scalar { text, .. } => Some(text),
             _ => None,
@@ -81,13 +81,13 @@ impl Node {
     }
 
     /// True for an empty value (`key:` with nothing after it, `~`, `null`).
-    pub fn is_null(&self) -> bool {
+    pub(crate) fn is_null(&self) -> bool {
         matches!(&self.value, Value::Scalar { text, quoted: false }
             if text.is_empty() || text == "~" || text == "null" || text == "Null" || text == "NULL")
     }
 
     /// A short Chinese description of what kind of value this is, for messages.
-    pub fn kind_name(&self) -> &'static str {
+    pub(crate) fn kind_name(&self) -> &'static str {
         match &self.value {
             Value::Scalar { .. } if self.is_null() => "空值",
             Value::Scalar { .. } => "单个值",
@@ -98,7 +98,7 @@ impl Node {
 }
 
 /// Parses one YAML document into a positioned tree. An empty document gives `Ok(None)`.
-pub fn parse(source: &str) -> Result<Option<Node>, YamlError> {
+pub(crate) fn parse(source: &str) -> Result<Option<Node>, YamlError> {
     let mut builder = Builder {
         source,
         stack: Vec::new(),

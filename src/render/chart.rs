@@ -20,7 +20,7 @@ use std::fmt::Write;
 ///
 /// A value that is not finite (NaN or infinite) is treated like `None`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Point {
+pub(crate) struct Point {
     /// The label below the bar, usually a four-digit report year such as "2023".
     pub label: String,
     /// The figure, or `None` when there is no comparable figure for this year.
@@ -32,13 +32,11 @@ pub struct Point {
 
 /// How values are printed on the chart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ValueFormat {
+pub(crate) enum ValueFormat {
     /// A whole number, rounded half away from zero and printed without separators ("1136").
     Count,
     /// A ratio 0.0..=1.0 printed as a percentage with one digit after the point ("62.1%").
     Percent,
-    /// A number with exactly this many digits after the point, rounded half away from zero.
-    Decimal(u8),
 }
 
 /// The text shown (and read out) in place of a missing value.
@@ -91,7 +89,7 @@ const LABEL_PADDING: f64 = 10.0;
 /// values are drawn as an empty bar on the baseline but printed as they are. An empty `points`
 /// slice gives an empty chart (a baseline only); the intended use is 1 to 10 points, and with more
 /// points or long labels the viewBox grows wider so that labels never overlap.
-pub fn bar_chart(
+pub(crate) fn bar_chart(
     id: &str,
     title: &str,
     description: &str,
@@ -289,7 +287,6 @@ fn format_value(value: f64, format: ValueFormat) -> String {
             s.push('%');
             s
         }
-        ValueFormat::Decimal(digits) => fixed(value, digits),
     }
 }
 
@@ -637,11 +634,7 @@ mod tests {
 
     #[test]
     fn all_zero_series_does_not_divide_by_zero() {
-        for format in [
-            ValueFormat::Count,
-            ValueFormat::Percent,
-            ValueFormat::Decimal(2),
-        ] {
+        for format in [ValueFormat::Count, ValueFormat::Percent] {
             let svg = bar_chart("z", "t", "d", &years(&[Some(0.0); 6]), format);
             assert_well_formed(&svg);
             assert!(!svg.contains("NaN") && !svg.contains("inf"));
@@ -686,7 +679,7 @@ mod tests {
         assert_eq!(c(-3.0), "-3");
         assert_eq!(c(-0.2), "0");
         assert_eq!(c(1e20), "100000000000000000000");
-        let d = |v, n| format_value(v, ValueFormat::Decimal(n));
+        let d = |v, n| fixed(v, n);
         assert_eq!(d(1.0, 2), "1.00");
         assert_eq!(d(0.1 + 0.2, 2), "0.30");
         assert_eq!(d(2.675, 2), "2.68");
@@ -742,11 +735,7 @@ mod tests {
     #[test]
     fn labels_never_overlap() {
         for n in 1..=12 {
-            for format in [
-                ValueFormat::Count,
-                ValueFormat::Percent,
-                ValueFormat::Decimal(3),
-            ] {
+            for format in [ValueFormat::Count, ValueFormat::Percent] {
                 let points: Vec<Point> = (0..n)
                     .map(|i| p(&format!("{}年", 2015 + i), Some(1234567.0 + i as f64)))
                     .collect();

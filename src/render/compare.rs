@@ -13,13 +13,13 @@ use crate::render::format::signed;
 
 /// The value of a cell id in a year: the cell itself, or the sum of a group's items when the year
 /// splits the group that the id names as one row.
-pub fn value_of(year: &Year, id: &str) -> Option<Decimal> {
+pub(crate) fn value_of(year: &Year, id: &str) -> Option<Decimal> {
     cell_of(year, id).value()
 }
 
 /// The cell of an id in a year, as `value_of` finds it: a group's items summed, 「/」 when an
 /// item was left blank, missing when the year has no such cell or an item is missing.
-pub fn cell_of(year: &Year, id: &str) -> Cell {
+pub(crate) fn cell_of(year: &Year, id: &str) -> Cell {
     if let Some(i) = year.form.cell_index(id) {
         return year.cells[i];
     }
@@ -50,7 +50,7 @@ pub fn cell_of(year: &Year, id: &str) -> Cell {
 }
 
 /// Whether a year has a cell id at all (as a cell or as a group of items).
-pub fn has_cell(year: &Year, id: &str) -> bool {
+pub(crate) fn has_cell(year: &Year, id: &str) -> bool {
     if year.form.cell_index(id).is_some() {
         return true;
     }
@@ -67,7 +67,7 @@ pub fn has_cell(year: &Year, id: &str) -> bool {
 
 /// A cell against the previous year.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Change {
+pub(crate) enum Change {
     /// There is no previous year in the site.
     NoPrevious,
     /// The previous year's template has no such cell (口径不同).
@@ -81,7 +81,7 @@ pub enum Change {
 }
 
 impl Change {
-    pub fn of(current: &Year, previous: Option<&Year>, id: &str) -> Change {
+    pub(crate) fn of(current: &Year, previous: Option<&Year>, id: &str) -> Change {
         let Some(previous) = previous else {
             return Change::NoPrevious;
         };
@@ -95,7 +95,7 @@ impl Change {
     }
 
     /// The change in words and signs: 「+3」「−2」「持平」「口径不同」.
-    pub fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         match self {
             Change::NoPrevious => String::new(),
             Change::NotComparable => "口径不同".to_string(),
@@ -107,7 +107,7 @@ impl Change {
     }
 
     /// The relative change: 「+12.5%」, 「—」 when last year was zero.
-    pub fn percent(&self) -> String {
+    pub(crate) fn percent(&self) -> String {
         match self {
             Change::Values { previous, current } if !previous.is_zero() => {
                 // Checked: a tiny last year and a huge this year overflow a decimal.
@@ -127,7 +127,7 @@ impl Change {
     }
 
     /// A class for styling (never the only carrier of meaning).
-    pub fn class(&self) -> &'static str {
+    pub(crate) fn class(&self) -> &'static str {
         match self {
             Change::Values { previous, current } if current > previous => "up",
             Change::Values { previous, current } if current < previous => "down",
@@ -166,7 +166,11 @@ fn sum(year: &Year, ids: &[&str]) -> Option<Decimal> {
 
 /// The value of an indicator for a year (percentages as fractions), None when it cannot be
 /// computed (a missing cell, a zero denominator, no previous year).
-pub fn indicator_value(indicator: &Indicator, year: &Year, previous: Option<&Year>) -> Option<f64> {
+pub(crate) fn indicator_value(
+    indicator: &Indicator,
+    year: &Year,
+    previous: Option<&Year>,
+) -> Option<f64> {
     match indicator.kind {
         IndicatorKind::Sum => sum(year, indicator.numerator)?.to_f64(),
         IndicatorKind::Ratio => {

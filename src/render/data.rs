@@ -141,7 +141,7 @@ fn json_of<'a>(rows: impl Iterator<Item = Record<'a>>) -> Vec<u8> {
 }
 
 /// The CSV and JSON of one year.
-pub fn year_files(agency: &Agency, year: &Year) -> Result<(Vec<u8>, Vec<u8>), BuildError> {
+pub(crate) fn year_files(agency: &Agency, year: &Year) -> Result<(Vec<u8>, Vec<u8>), BuildError> {
     Ok((
         csv_of(records(agency, year))?,
         json_of(records(agency, year)),
@@ -149,7 +149,7 @@ pub fn year_files(agency: &Agency, year: &Year) -> Result<(Vec<u8>, Vec<u8>), Bu
 }
 
 /// The CSV and JSON of all years of an agency.
-pub fn agency_files(agency: &Agency) -> Result<(Vec<u8>, Vec<u8>), BuildError> {
+pub(crate) fn agency_files(agency: &Agency) -> Result<(Vec<u8>, Vec<u8>), BuildError> {
     let all = || agency.years.iter().flat_map(|y| records(agency, y));
     Ok((csv_of(all())?, json_of(all())))
 }

@@ -25,7 +25,7 @@ fn escape(text: &str) -> String {
 
 /// sitemap.xml: every page, at the site's absolute base URL (the protocol forbids relative
 /// addresses, so the build leaves the file out without one).
-pub fn sitemap(paths: &[String], base: &str) -> String {
+pub(crate) fn sitemap(paths: &[String], base: &str) -> String {
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
@@ -55,7 +55,7 @@ fn report_date(published: Option<Date>, year: u16) -> String {
 /// atom.xml: one entry per published report year (never a draft), newest first. The feed's id
 /// is its own address when the base URL is absolute; otherwise a URN from the site title's bytes
 /// in hex, which has no spaces and stays the same from build to build.
-pub fn atom(site: &Site, base: &str, absolute: bool) -> String {
+pub(crate) fn atom(site: &Site, base: &str, absolute: bool) -> String {
     let mut entries: Vec<(String, String, String, String)> = Vec::new();
     for agency in &site.agencies {
         for year in agency.years.iter().filter(|y| !y.draft) {

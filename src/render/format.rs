@@ -10,7 +10,7 @@ use crate::model::Cell;
 /// A cell's value as printed: counts as integers, signed counts with their sign (「+3」, 「-2」),
 /// money as written (its unit is named in the column header), 「/」 for a cell the report left
 /// blank, 「—」 for a value that is missing.
-pub fn cell_text(cell: Cell, kind: CellKind) -> String {
+pub(crate) fn cell_text(cell: Cell, kind: CellKind) -> String {
     match cell {
         Cell::Value(v) if kind == CellKind::SignedCount && v > Decimal::ZERO => format!("+{v}"),
         Cell::Value(v) => v.to_string(),
@@ -20,7 +20,7 @@ pub fn cell_text(cell: Cell, kind: CellKind) -> String {
 }
 
 /// A number with its sign: 「+3」, 「−2」 (a true minus sign), 「持平」 for zero.
-pub fn signed(value: Decimal) -> String {
+pub(crate) fn signed(value: Decimal) -> String {
     if value.is_zero() {
         "持平".to_string()
     } else if value.is_sign_negative() {
@@ -31,7 +31,7 @@ pub fn signed(value: Decimal) -> String {
 }
 
 /// An indicator's value as text: counts as integers, ratios as percentages.
-pub fn indicator_text(indicator: &Indicator, value: Option<f64>) -> String {
+pub(crate) fn indicator_text(indicator: &Indicator, value: Option<f64>) -> String {
     match (indicator.kind, value) {
         (_, None) => "—".to_string(),
         (IndicatorKind::Sum, Some(v)) => format!("{}", v.round()),

@@ -7,7 +7,7 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Parser, Tag, Ta
 use crate::load::narrative::markdown_options;
 
 /// An id from a heading's text: letters, digits and CJK characters kept, the rest dropped.
-pub fn slug(text: &str) -> String {
+pub(crate) fn slug(text: &str) -> String {
     let mut out = String::new();
     for c in text.chars() {
         if c.is_alphanumeric() {
@@ -26,14 +26,14 @@ pub fn slug(text: &str) -> String {
 
 /// The prefix of every id the narrative gives a heading, so a heading can never take an id the
 /// page itself uses (`main`, `indicators`, `part1`, a cell's `c-…`) and send links astray.
-pub const HEADING_ID_PREFIX: &str = "s-";
+pub(crate) const HEADING_ID_PREFIX: &str = "s-";
 
 /// The prefix of footnote ids, for the same reason.
-pub const FOOTNOTE_ID_PREFIX: &str = "fn-";
+pub(crate) const FOOTNOTE_ID_PREFIX: &str = "fn-";
 
 /// The heading ids already given on one page.
 #[derive(Default)]
-pub struct HeadingIds {
+pub(crate) struct HeadingIds {
     used: HashSet<String>,
     /// For each base id, the next number to try, so that many equal headings stay linear.
     next: HashMap<String, usize>,
@@ -58,7 +58,7 @@ impl HeadingIds {
 
 /// Renders a Markdown fragment. Headings are shifted so that `##` becomes the page's `h3` when
 /// `shift` is 1 (the part headings are the page's `h2`); every heading gets an id unique in `ids`.
-pub fn render(markdown: &str, allow_html: bool, shift: u8, ids: &mut HeadingIds) -> String {
+pub(crate) fn render(markdown: &str, allow_html: bool, shift: u8, ids: &mut HeadingIds) -> String {
     let events: Vec<Event<'_>> = Parser::new_ext(markdown, markdown_options())
         .map(|event| match event {
             Event::FootnoteReference(label) => {
@@ -192,7 +192,7 @@ fn shifted(level: HeadingLevel, shift: u8) -> HeadingLevel {
 
 /// Removes scripts, event handlers and anything else unsafe from HTML (ammonia's defaults),
 /// keeping ids and classes for anchors and footnotes.
-pub fn sanitise(html: &str) -> String {
+pub(crate) fn sanitise(html: &str) -> String {
     ammonia::Builder::default()
         .add_generic_attributes(["id", "class"])
         .clean(html)

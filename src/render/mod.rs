@@ -1,21 +1,21 @@
 //! `nianbao build`: check, render, write. `render_site` makes every output file in memory (used by
 //! `serve` too); `build` writes them to disk in one swap.
 
-pub mod chart;
-pub mod compare;
-pub mod data;
-pub mod feed;
-pub mod format;
-pub mod markdown;
-pub mod pages;
-pub mod table;
-pub mod theme;
+pub(crate) mod chart;
+pub(crate) mod compare;
+pub(crate) mod data;
+pub(crate) mod feed;
+pub(crate) mod format;
+pub(crate) mod markdown;
+pub(crate) mod pages;
+pub(crate) mod table;
+pub(crate) mod theme;
 
 use std::collections::HashSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-pub use crate::output::{Files, Output};
+pub(crate) use crate::output::{Files, Output};
 
 use crate::check::Checked;
 use crate::load::Fatal;
@@ -53,7 +53,7 @@ impl Options {
 }
 
 /// Why sitemap.xml was left out, for build's output and README.
-pub const NO_SITEMAP_NOTICE: &str = "没有生成 sitemap.xml：网站地图中的地址必须是完整网址，而站点没有设置以 http:// 或 https:// 开头的网站地址。发布前在 content/site.yaml 中写 base_url，或运行 nianbao build --base-url https://…/。";
+pub(crate) const NO_SITEMAP_NOTICE: &str = "没有生成 sitemap.xml：网站地图中的地址必须是完整网址，而站点没有设置以 http:// 或 https:// 开头的网站地址。发布前在 content/site.yaml 中写 base_url，或运行 nianbao build --base-url https://…/。";
 
 /// Why a build stopped.
 #[derive(Debug)]
@@ -71,7 +71,7 @@ pub enum BuildError {
 }
 
 /// The message of a panic caught from a thread, so it can be reported instead of a guess.
-pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     payload
         .downcast_ref::<&str>()
         .map(|s| s.to_string())
@@ -110,7 +110,7 @@ impl From<crate::output::OutputError> for BuildError {
 }
 
 /// Renders every output file of a checked site into `out`.
-pub fn render_site(
+pub(crate) fn render_site(
     root: &Path,
     checked: &Checked,
     options: &Options,
@@ -169,7 +169,7 @@ pub fn render_site(
 }
 
 /// Renders a checked site into memory (for `serve` and tests).
-pub fn render_to_memory(
+pub(crate) fn render_to_memory(
     root: &Path,
     checked: &Checked,
     options: &Options,

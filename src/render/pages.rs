@@ -21,25 +21,25 @@ use crate::render::format::{cell_text, indicator_text};
 
 // ---- paths -------------------------------------------------------------------------------
 
-pub fn agency_path(agency: &Agency) -> String {
+pub(crate) fn agency_path(agency: &Agency) -> String {
     format!("{}/index.html", agency.slug)
 }
 
-pub fn year_path(agency: &Agency, year: u16) -> String {
+pub(crate) fn year_path(agency: &Agency, year: u16) -> String {
     format!("{}/{year}/index.html", agency.slug)
 }
 
-pub fn compare_path(agency: &Agency, year: u16) -> String {
+pub(crate) fn compare_path(agency: &Agency, year: u16) -> String {
     format!("{}/{year}/compare.html", agency.slug)
 }
 
 /// A metric page shows the rows of one table over all years (`metrics/requests.html`).
-pub fn metric_path(agency: &Agency, table_key: &str) -> String {
+pub(crate) fn metric_path(agency: &Agency, table_key: &str) -> String {
     format!("{}/metrics/{table_key}.html", agency.slug)
 }
 
 /// The anchor of a row on its metric page, and of one year of it.
-pub fn row_anchor(row_key: &str, year: Option<u16>) -> String {
+pub(crate) fn row_anchor(row_key: &str, year: Option<u16>) -> String {
     let base = format!("r-{}", row_key.replace('.', "-"));
     match year {
         Some(year) => format!("{base}-y{year}"),
@@ -48,7 +48,7 @@ pub fn row_anchor(row_key: &str, year: Option<u16>) -> String {
 }
 
 /// The anchor of a cell on its year page.
-pub fn cell_anchor(cell_id: &str) -> String {
+pub(crate) fn cell_anchor(cell_id: &str) -> String {
     format!("c-{}", cell_id.replace('.', "-"))
 }
 
@@ -97,7 +97,7 @@ struct PageView {
 }
 
 /// Renders pages into `files`.
-pub struct Renderer<'a> {
+pub(crate) struct Renderer<'a> {
     pub site: &'a Site,
     pub diagnostics: &'a [Diagnostic],
     pub options: &'a Options,
@@ -174,7 +174,7 @@ impl Renderer<'_> {
     }
 
     /// Renders every page of the site into `out`, the agencies in parallel.
-    pub fn render_all(&self, out: &Output) -> Result<(), BuildError> {
+    pub(crate) fn render_all(&self, out: &Output) -> Result<(), BuildError> {
         self.front_page(out)?;
         self.not_found_page(out)?;
         let agencies = &self.site.agencies;
@@ -1230,7 +1230,7 @@ fn timeliness(agency: &Agency, year: &Year) -> String {
 }
 
 /// A row of some table in some year of an agency: the subject of a metric page.
-pub struct MetricRow {
+pub(crate) struct MetricRow {
     /// `table.row`, e.g. `requests.withheld.state_secret`.
     pub id: String,
     /// The table key and the row key within it.
@@ -1240,7 +1240,6 @@ pub struct MetricRow {
     pub table_title: String,
     pub label: String,
     pub group: String,
-    pub caption: String,
     pub part: u8,
     /// Column keys and labels (with the unit of money cells), the union over the years in order
     /// of appearance.
@@ -1248,7 +1247,7 @@ pub struct MetricRow {
 }
 
 /// The rows of all years of an agency, newest template first, each once.
-pub fn metric_rows(agency: &Agency) -> Vec<MetricRow> {
+pub(crate) fn metric_rows(agency: &Agency) -> Vec<MetricRow> {
     let mut out: Vec<MetricRow> = Vec::new();
     for year in agency.years.iter().rev() {
         for table in &year.form.tables {
@@ -1266,11 +1265,6 @@ pub fn metric_rows(agency: &Agency) -> Vec<MetricRow> {
                             table_title: table.title(),
                             label,
                             group: part(table.part).heading.to_string(),
-                            caption: if table.is_sub_table() {
-                                table.caption.to_string()
-                            } else {
-                                String::new()
-                            },
                             part: table.part,
                             columns: Vec::new(),
                         });

@@ -7,7 +7,7 @@ use crate::definition::{Layout, Table};
 
 /// One cell of the grid, as the templates draw it.
 #[derive(Clone, Debug, Default, Serialize)]
-pub struct GridCell {
+pub(crate) struct GridCell {
     /// `th` or `td`.
     pub tag: &'static str,
     pub text: String,
@@ -43,7 +43,7 @@ pub struct GridCell {
 
 /// A table's grid: header rows and body rows.
 #[derive(Clone, Debug, Default, Serialize)]
-pub struct Grid {
+pub(crate) struct Grid {
     pub head: Vec<Vec<GridCell>>,
     pub body: Vec<Vec<GridCell>>,
 }
@@ -129,7 +129,7 @@ fn header_rows(
 
 /// Builds the grid of a table. `prefix` makes the header ids unique on the page; `cell_id`
 /// gives the anchor of a form cell.
-pub fn grid(
+pub(crate) fn grid(
     table: &Table,
     first_cell: usize,
     prefix: &str,
@@ -267,7 +267,7 @@ pub fn grid(
 
 /// The `<thead>` and `<tbody>` of a grid as HTML (written here rather than in a template loop:
 /// the tables are most of a year page, and this is the hot path of a build).
-pub fn grid_html(grid: &Grid, root: &str) -> String {
+pub(crate) fn grid_html(grid: &Grid, root: &str) -> String {
     use super::theme::escape_html as esc;
     use std::fmt::Write as _;
     let mut out = String::with_capacity(64 * 1024);
@@ -373,14 +373,14 @@ pub fn grid_html(grid: &Grid, root: &str) -> String {
 }
 
 /// The class of the label of a row that is not part of the national template.
-pub const EXTRA_CLASS: &str = "extra";
+pub(crate) const EXTRA_CLASS: &str = "extra";
 /// What the label of such a row says after the label as printed.
 const EXTRA_TAG: &str = "<span class=\"extra-tag\">（本地增加，非全国统一格式）</span>";
 
 /// Inserts rows that are not part of the national template into a `Layout::Rows` grid, each
 /// after the template row it follows (`after`, None: before the first). Each row is its label
 /// and its data cells (text, class and notes filled in); the header associations are made here.
-pub fn insert_extra_rows(
+pub(crate) fn insert_extra_rows(
     grid: &mut Grid,
     prefix: &str,
     rows: Vec<(Option<usize>, String, Vec<GridCell>)>,

@@ -50,7 +50,7 @@ const DEFAULT_STATIC: &[(&str, &[u8])] = &[(
 )];
 
 /// The templates every theme must provide.
-pub const PAGE_TEMPLATES: [&str; 6] = [
+pub(crate) const PAGE_TEMPLATES: [&str; 6] = [
     "index.html",
     "agency.html",
     "year.html",
@@ -60,7 +60,7 @@ pub const PAGE_TEMPLATES: [&str; 6] = [
 ];
 
 /// A loaded theme.
-pub struct Theme {
+pub(crate) struct Theme {
     pub tera: Tera,
     /// Static files by output path (`static/style.css`).
     pub statics: Vec<(String, Vec<u8>)>,
@@ -93,7 +93,7 @@ fn read_dir_files(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
 }
 
 /// Loads the theme named in site.yaml, then the site's own template overrides.
-pub fn load(root: &Path, name: &str) -> Result<Theme, BuildError> {
+pub(crate) fn load(root: &Path, name: &str) -> Result<Theme, BuildError> {
     let theme_dir = root.join("themes").join(name);
     let mut templates: Vec<(String, String)> = Vec::new();
     let mut statics: Vec<(String, Vec<u8>)> = Vec::new();
@@ -143,7 +143,7 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, BuildError> {
 
 /// Escapes text for HTML: `& < > " '`. (Tera's own escaping also turns `/` into `&#x2F;`,
 /// which makes every relative link unreadable in the page source.)
-pub fn escape_html(input: &str) -> String {
+pub(crate) fn escape_html(input: &str) -> String {
     let special = |b: &u8| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'');
     let Some(first) = input.bytes().position(|b| special(&b)) else {
         return input.to_string();
@@ -169,7 +169,7 @@ fn text(path: &Path, bytes: Vec<u8>) -> Result<String, BuildError> {
 }
 
 /// Tera's error with its causes, on one line.
-pub fn tera_message(err: &tera::Error) -> String {
+pub(crate) fn tera_message(err: &tera::Error) -> String {
     let mut message = err.to_string();
     let mut source = std::error::Error::source(err);
     while let Some(cause) = source {
