@@ -1,0 +1,329 @@
+//! The pages of the site: template data made from the model (a view for templates, separate from
+//! the domain model), rendered with the theme. One file per page kind; this one holds the paths,
+//! the views every page shares and the renderer that makes them all.
+
+mod agency;
+mod compare;
+mod front;
+mod metric;
+mod notes;
+mod year;
+
+use metric::metric_rows;
+use notes::{AgencyNotes, Mark, Note, YearNotes};
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+use tera::Context;
+
+use super::markdown;
+use super::table::{GridCell, grid, grid_html, insert_extra_rows};
+use super::{BuildError, Options, Output};
+use crate::check::repetition;
+use crate::definition::{
+    CellKind, Column, INDICATORS, Indicator, IndicatorKind, PARTS, PartKind, Row, Table,
+    label_with_unit, part,
+};
+use crate::diagnostic::{Diagnostic, code_info};
+use crate::model::{Agency, Site, Year};
+use crate::render::chart::{self, Point, ValueFormat};
+use crate::render::compare::{Change, cell_of, has_cell, indicator_value};
+use crate::render::format::{cell_text, indicator_text};
+
+// ---- paths -------------------------------------------------------------------------------
+
+pub(crate) fn agency_path(agency: &Agency) -> String {
+    format!("{}/index.html", agency.slug)
+}
+
+pub(crate) fn year_path(agency: &Agency, year: u16) -> String {
+    format!("{}/{year}/index.html", agency.slug)
+}
+
+pub(crate) fn compare_path(agency: &Agency, year: u16) -> String {
+    format!("{}/{year}/compare.html", agency.slug)
+}
+
+/// A metric page shows the rows of one table over all years (`metrics/requests.html`).
+pub(crate) fn metric_path(agency: &Agency, table_key: &str) -> String {
+    format!("{}/metrics/{table_key}.html", agency.slug)
+}
+
+/// The anchor of a row on its metric page, and of one year of it.
+pub(crate) fn row_anchor(row_key: &str, year: Option<u16>) -> String {
+    let base = format!("r-{}", row_key.replace('.', "-"));
+    match year {
+        Some(year) => format!("{base}-y{year}"),
+        None => base,
+    }
+}
+
+/// The anchor of a cell on its year page.
+pub(crate) fn cell_anchor(cell_id: &str) -> String {
+    format!("c-{}", cell_id.replace('.', "-"))
+}
+
+/// The relative prefix from a page to the site root.
+fn root_of(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}
+
+// ---- common view types ---------------------------------------------------------------------
+
+#[derive(Serialize)]
+struct Link {
+    label: String,
+    href: String,
+}
+
+#[derive(Serialize)]
+struct Crumb {
+    label: String,
+    href: Option<String>,
+}
+
+#[derive(Serialize)]
+struct FooterView<'a> {
+    sponsor: &'a Option<String>,
+    site_code: &'a Option<String>,
+    icp: &'a Option<String>,
+    police_record: &'a Option<String>,
+    contact: &'a Option<String>,
+    generator: bool,
+}
+
+#[derive(Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    base_url: &'a Option<String>,
+    footer: FooterView<'a>,
+    change_marks: bool,
+}
+
+#[derive(Serialize)]
+struct PageView {
+    title: String,
+    path: String,
+    canonical: Option<String>,
+}
+
+/// Renders pages into `files`.
+pub(crate) struct Renderer<'a> {
+    pub site: &'a Site,
+    pub diagnostics: &'a [Diagnostic],
+    pub options: &'a Options,
+    pub tera: &'a tera::Tera,
+}
+
+impl Renderer<'_> {
+    fn base_url(&self) -> Option<String> {
+        self.options.base_url(&self.site.config)
+    }
+
+    fn context(&self, path: &str, title: String, breadcrumbs: Vec<Crumb>) -> Context {
+        let config = &self.site.config;
+        let mut ctx = Context::new();
+        ctx.insert("root", &root_of(path));
+        ctx.insert(
+            "site",
+            &SiteView {
+                title: &config.title,
+                base_url: &config.base_url,
+                footer: FooterView {
+                    sponsor: &config.footer.sponsor,
+                    site_code: &config.footer.site_code,
+                    icp: &config.footer.icp,
+                    police_record: &config.footer.police_record,
+                    contact: &config.footer.contact,
+                    generator: config.footer.generator,
+                },
+                change_marks: config.change_marks,
+            },
+        );
+        ctx.insert(
+            "page",
+            &PageView {
+                title,
+                path: path.to_string(),
+                canonical: self.base_url().map(|b| format!("{b}{path}")),
+            },
+        );
+        ctx.insert("breadcrumbs", &breadcrumbs);
+        ctx.insert("draft_banner", &None::<String>);
+        ctx.insert(
+            "sitemap",
+            &self.options.absolute_base_url(&self.site.config).is_some(),
+        );
+        ctx
+    }
+
+    fn render(&self, template: &str, ctx: &Context) -> Result<String, BuildError> {
+        self.tera.render(template, ctx).map_err(|e| {
+            BuildError::Theme(format!(
+                "渲染模板 {template} 时出错：{}",
+                super::theme::tera_message(&e)
+            ))
+        })
+    }
+
+    fn crumbs(&self, agency: Option<&Agency>, rest: Vec<(String, Option<String>)>) -> Vec<Crumb> {
+        let mut out = vec![Crumb {
+            label: "首页".to_string(),
+            href: Some("index.html".to_string()),
+        }];
+        if let Some(agency) = agency {
+            out.push(Crumb {
+                label: agency.short_name.clone(),
+                href: Some(agency_path(agency)),
+            });
+        }
+        out.extend(rest.into_iter().map(|(label, href)| Crumb { label, href }));
+        if let Some(last) = out.last_mut() {
+            last.href = None;
+        }
+        out
+    }
+
+    /// Renders every page of the site into `out`, the agencies in parallel.
+    pub(crate) fn render_all(&self, out: &Output) -> Result<(), BuildError> {
+        self.front_page(out)?;
+        self.not_found_page(out)?;
+        let agencies = &self.site.agencies;
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let workers = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(agencies.len().max(1));
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..workers)
+                .map(|_| {
+                    scope.spawn(|| -> Result<(), BuildError> {
+                        loop {
+                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(agency) = agencies.get(i) else {
+                                return Ok(());
+                            };
+                            self.agency_pages(agency, out)?;
+                        }
+                    })
+                })
+                .collect();
+            handles.into_iter().try_for_each(|h| {
+                h.join().unwrap_or_else(|payload| {
+                    Err(BuildError::Panic(super::panic_message(&*payload)))
+                })
+            })
+        })
+    }
+
+    /// Every page and data file of one agency.
+    fn agency_pages(&self, agency: &Agency, out: &Output) -> Result<(), BuildError> {
+        // The acknowledged problems of each year, marked wherever its cells appear.
+        let notes = AgencyNotes(
+            agency
+                .years
+                .iter()
+                .map(|y| YearNotes::new(self.diagnostics, y))
+                .collect(),
+        );
+        self.agency_page(agency, &notes, out)?;
+        for (i, year) in agency.years.iter().enumerate() {
+            let previous = i
+                .checked_sub(1)
+                .map(|p| &agency.years[p])
+                .filter(|p| p.year + 1 == year.year);
+            self.year_page(agency, i, &notes, out)?;
+            if let Some(previous) = previous {
+                self.compare_page(agency, previous, year, &notes, out)?;
+            }
+            let (csv, json) = super::data::year_files(agency, year)?;
+            out.put(&format!("{}/{}/data.csv", agency.slug, year.year), csv)?;
+            out.put(&format!("{}/{}/data.json", agency.slug, year.year), json)?;
+            let xlsx = crate::import::xlsx::export(&agency.name, year)
+                .map_err(|e| BuildError::Theme(format!("无法生成 Excel 工作簿：{e}")))?;
+            out.put(&format!("{}/{}/data.xlsx", agency.slug, year.year), xlsx)?;
+        }
+        let (csv, json) = super::data::agency_files(agency)?;
+        out.put(&format!("{}/data.csv", agency.slug), csv)?;
+        out.put(&format!("{}/data.json", agency.slug), json)?;
+        self.metric_pages(agency, &notes, out)?;
+        Ok(())
+    }
+
+    fn not_found_page(&self, out: &Output) -> Result<(), BuildError> {
+        let path = "404.html".to_string();
+        let mut ctx = self.context(&path, "页面不存在".to_string(), Vec::new());
+        // The 404 page is served at any depth: link by the site's address when known.
+        let root = self
+            .options
+            .not_found_root
+            .clone()
+            .or_else(|| self.base_url())
+            .unwrap_or_default();
+        ctx.insert("root", &root);
+        ctx.insert("home", &format!("{root}index.html"));
+        out.put(&path, self.render("404.html", &ctx)?.into_bytes())?;
+        Ok(())
+    }
+}
+
+// ---- helpers ---------------------------------------------------------------------------------
+
+/// The index of a table's first cell in its form.
+fn first_cell(form: &crate::definition::Form, table: usize) -> Option<usize> {
+    form.places.iter().position(|p| p.table == table)
+}
+
+/// A column's label with the unit of the cell when neither the column nor the row names it
+/// (「采购总金额（万元）」; the fee rows of 六 say 「（单位：元）」 themselves).
+fn column_label(row: &Row, column: &Column, kind: CellKind) -> String {
+    if row.labels.iter().any(|l| l.contains("单位")) {
+        column.label.to_string()
+    } else {
+        label_with_unit(column.label, kind)
+    }
+}
+
+/// The text of the 草稿（未发布） banner of a page that shows these years, if any is a draft.
+fn draft_banner<'y>(years: impl Iterator<Item = &'y Year>) -> Option<String> {
+    let drafts: Vec<String> = years
+        .filter(|y| y.draft)
+        .map(|y| format!("{}年度", y.year))
+        .collect();
+    (!drafts.is_empty()).then(|| {
+        format!(
+            "本页含{}的草稿：数字和文字尚未定稿，不是正式发布的年报。",
+            drafts.join("、")
+        )
+    })
+}
+
+/// The publication date in words: the date, 草稿（未发布）, or 不详.
+fn published_text(year: &Year) -> String {
+    match year.published {
+        Some(date) => date.chinese(),
+        None if year.draft => "草稿（未发布）".to_string(),
+        None => "不详".to_string(),
+    }
+}
+
+/// A note printed with a cell in the report, listed under its table.
+#[derive(Serialize)]
+struct PrintedNote {
+    id: String,
+    mark: String,
+    label: String,
+    text: String,
+}
+
+/// Whether the report was published on time, in words.
+fn timeliness(agency: &Agency, year: &Year) -> String {
+    match year.published {
+        None if year.draft => "尚未发布".to_string(),
+        None => "发布日期不详".to_string(),
+        Some(date) if date <= agency.kind.deadline(year.year) => "按时发布".to_string(),
+        Some(_) => format!(
+            "逾期发布（期限 {}）",
+            agency.kind.deadline(year.year).chinese()
+        ),
+    }
+}
