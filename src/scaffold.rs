@@ -503,7 +503,7 @@ fn row_values(table: &Table, form: &Form, row_key: &str, cells: &[String]) -> St
         .columns
         .iter()
         .map(|c| {
-            let id = format!("{}.{row_key}.{}", table.key, c.key);
+            let id = crate::definition::cell_id(table.key, row_key, c.key);
             form.cell_index(&id)
                 .and_then(|i| cells.get(i).cloned())
                 .unwrap_or_else(|| "/".to_string())

@@ -106,6 +106,17 @@ impl Unit {
     pub const TYPED: [(&'static str, u32); 3] = [("万元", 10_000), ("元", 1), ("万", 10_000)];
 }
 
+/// The id of a cell, `table.row.column` (`requests.withheld.state_secret.natural_person`): the
+/// one place it is built; acknowledgements, diagnostics, anchors and exports all use it.
+pub(crate) fn cell_id(table: &str, row: &str, column: &str) -> String {
+    format!("{table}.{row}.{column}")
+}
+
+/// The id of a row, `table.row`, the prefix of its cells' ids.
+pub(crate) fn row_id(table: &str, row: &str) -> String {
+    format!("{table}.{row}")
+}
+
 /// A label with its unit note appended when the cell is money and the label does not already
 /// say its unit (「采购总金额」 → 「采购总金额（单位：万元）」).
 pub(crate) fn label_with_unit(label: &str, kind: CellKind) -> String {
@@ -1180,7 +1191,7 @@ fn make_form(
     for (t, table) in tables.iter().enumerate() {
         for (r, row) in table.rows.iter().enumerate() {
             for (c, column) in table.columns.iter().enumerate() {
-                cells.push(format!("{}.{}.{}", table.key, row.key, column.key));
+                cells.push(cell_id(table.key, &row.key, column.key));
                 places.push(CellPlace {
                     table: t,
                     row: r,
@@ -1195,7 +1206,7 @@ fn make_form(
         .enumerate()
         .map(|(i, c)| (c, i))
         .collect();
-    let id = |table: &str, row: &str, column: &str| format!("{table}.{row}.{column}");
+    let id = cell_id;
     let cur = |cell: String| Term {
         year: YearRef::Current,
         cell,

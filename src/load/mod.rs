@@ -18,7 +18,7 @@ use crate::model::{
     Acknowledgement, Agency, AgencyKind, Cell, Date, ExtraRow, Footer, Site, SiteConfig, Year,
 };
 
-use crate::definition::{CellKind, Form, Template, TemplateId, Unit, YearRef};
+use crate::definition::{CellKind, Form, Template, TemplateId, Unit, YearRef, cell_id, row_id};
 use crate::diagnostic::is_forbidden_char;
 use crate::model::Pos;
 use yaml::{Key, Node, Value, YamlErrorKind};
@@ -1434,12 +1434,9 @@ impl CellReader<'_, '_> {
         let Some(r) = table.row(row_key) else { return };
         let row = &table.rows[r];
         let first_cell = form
-            .cell_index(&format!(
-                "{}.{}.{}",
-                table.key, row_key, table.columns[0].key
-            ))
+            .cell_index(&cell_id(table.key, row_key, table.columns[0].key))
             .unwrap_or(0);
-        let path = format!("{}.{}", table.key, row_key);
+        let path = row_id(table.key, row_key);
         let n = table.columns.len();
         let has_optional_total = table.columns.last().is_some_and(|c| c.optional_total);
         let items: Vec<&Node> = match (&node.value, n) {

@@ -478,9 +478,10 @@ mod tests {
         let t = form.tables.iter().position(|t| t.key == key).unwrap();
         let table = &form.tables[t];
         let first = form
-            .cell_index(&format!(
-                "{}.{}.{}",
-                table.key, table.rows[0].key, table.columns[0].key
+            .cell_index(&crate::definition::cell_id(
+                table.key,
+                &table.rows[0].key,
+                table.columns[0].key,
             ))
             .unwrap();
         grid(table, first, "t", &|c| format!("c{c}"))

@@ -1,6 +1,7 @@
 //! The metric pages: one table of an agency across all its years.
 
 use super::*;
+use crate::definition::{cell_id, row_id};
 
 impl Renderer<'_> {
     // ---- metric pages ------------------------------------------------------------------
@@ -64,7 +65,7 @@ impl Renderer<'_> {
                             .columns
                             .iter()
                             .map(|(key, _)| {
-                                let id = format!("{}.{key}", row.id);
+                                let id = cell_id(row.table, &row.row, key);
                                 match y.form.cell_index(&id) {
                                     Some(i) => MetricCell {
                                         text: cell_text(y.cells[i], y.form.kind(i)),
@@ -142,7 +143,7 @@ pub(crate) fn metric_rows(agency: &Agency) -> Vec<MetricRow> {
     for year in agency.years.iter().rev() {
         for table in &year.form.tables {
             for row in &table.rows {
-                let id = format!("{}.{}", table.key, row.key);
+                let id = row_id(table.key, &row.key);
                 let existing = out.iter().position(|m| m.id == id);
                 let index = match existing {
                     Some(i) => i,
