@@ -49,16 +49,6 @@ const DEFAULT_STATIC: &[(&str, &[u8])] = &[(
     include_bytes!("../../themes/default/static/style.css"),
 )];
 
-/// The templates every theme must provide.
-pub(crate) const PAGE_TEMPLATES: [&str; 6] = [
-    "index.html",
-    "agency.html",
-    "year.html",
-    "compare.html",
-    "metric.html",
-    "404.html",
-];
-
 /// A loaded theme.
 pub(crate) struct Theme {
     pub tera: Tera,
@@ -92,31 +82,29 @@ fn read_dir_files(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
     Ok(out)
 }
 
-/// Loads the theme named in site.yaml, then the site's own template overrides.
+/// Loads the theme named in site.yaml, file by file over the embedded default theme, then the
+/// site's own template overrides: a theme or a site supplies only the files it changes (one
+/// template, one extra stylesheet) and everything else comes from the built-in theme.
 pub(crate) fn load(root: &Path, name: &str) -> Result<Theme, BuildError> {
+    let mut templates: Vec<(String, String)> = DEFAULT_TEMPLATES
+        .iter()
+        .map(|(n, t)| (n.to_string(), t.to_string()))
+        .collect();
+    let mut statics: Vec<(String, Vec<u8>)> = DEFAULT_STATIC
+        .iter()
+        .map(|(n, b)| (n.to_string(), b.to_vec()))
+        .collect();
     let theme_dir = root.join("themes").join(name);
-    let mut templates: Vec<(String, String)> = Vec::new();
-    let mut statics: Vec<(String, Vec<u8>)> = Vec::new();
     if theme_dir.is_dir() {
-        for (rel, bytes) in read_dir_files(&theme_dir.join("templates"))? {
-            templates.push((
-                rel.clone(),
-                text(&theme_dir.join("templates").join(&rel), bytes)?,
-            ));
+        let dir = theme_dir.join("templates");
+        for (rel, bytes) in read_dir_files(&dir)? {
+            let body = text(&dir.join(&rel), bytes)?;
+            put(&mut templates, rel, body);
         }
         for (rel, bytes) in read_dir_files(&theme_dir.join("static"))? {
-            statics.push((format!("static/{rel}"), bytes));
+            put(&mut statics, format!("static/{rel}"), bytes);
         }
-    } else if name == "default" {
-        templates = DEFAULT_TEMPLATES
-            .iter()
-            .map(|(n, t)| (n.to_string(), t.to_string()))
-            .collect();
-        statics = DEFAULT_STATIC
-            .iter()
-            .map(|(n, b)| (n.to_string(), b.to_vec()))
-            .collect();
-    } else {
+    } else if name != "default" {
         return Err(BuildError::Theme(format!(
             "找不到主题 {name}：site.yaml 中的 theme 应是 themes/ 下的文件夹名，或写 default 使用内置主题"
         )));
@@ -125,13 +113,7 @@ pub(crate) fn load(root: &Path, name: &str) -> Result<Theme, BuildError> {
     let overrides = root.join("templates");
     for (rel, bytes) in read_dir_files(&overrides)? {
         let body = text(&overrides.join(&rel), bytes)?;
-        templates.retain(|(n, _)| *n != rel);
-        templates.push((rel, body));
-    }
-    for page in PAGE_TEMPLATES {
-        if !templates.iter().any(|(n, _)| n == page) {
-            return Err(BuildError::Theme(format!("主题 {name} 缺少模板 {page}")));
-        }
+        put(&mut templates, rel, body);
     }
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
@@ -139,6 +121,15 @@ pub(crate) fn load(root: &Path, name: &str) -> Result<Theme, BuildError> {
     tera.add_raw_templates(templates)
         .map_err(|e| BuildError::Theme(format!("模板有错误：{}", tera_message(&e))))?;
     Ok(Theme { tera, statics })
+}
+
+/// Puts a file in place of the one with the same path, or adds it, keeping the order the files
+/// were first seen in (the built-in ones first).
+fn put<T>(files: &mut Vec<(String, T)>, path: String, body: T) {
+    match files.iter_mut().find(|(p, _)| *p == path) {
+        Some(slot) => slot.1 = body,
+        None => files.push((path, body)),
+    }
 }
 
 /// Escapes text for HTML: `& < > " '`. (Tera's own escaping also turns `/` into `&#x2F;`,

@@ -1,0 +1,105 @@
+//! Themes fall back file by file to the built-in theme: a site may add one static file, override one
+//! template in a theme of its own or in templates/, and keeps every other file of the built-in
+//! theme (README「主题与模板」).
+
+mod common;
+
+use common::Site;
+
+fn build(site: &Site) {
+    let out = site.run(&["build"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The built-in stylesheet, as the plain fixture gets it.
+fn builtin_css() -> Vec<u8> {
+    std::fs::read(common::repo().join("themes/default/static/style.css")).unwrap()
+}
+
+#[test]
+fn one_added_static_file_keeps_the_built_in_theme() {
+    let plain = Site::fixture("valid");
+    build(&plain);
+    let site = Site::fixture("valid");
+    site.write("themes/default/static/extra.css", "body { color: #123; }\n");
+    build(&site);
+    assert_eq!(
+        site.read("output/static/extra.css"),
+        "body { color: #123; }\n"
+    );
+    assert_eq!(
+        std::fs::read(site.path("output/static/style.css")).unwrap(),
+        builtin_css()
+    );
+    // Every page is the built-in one.
+    for page in ["index.html", "404.html"] {
+        assert_eq!(
+            site.read(&format!("output/{page}")),
+            plain.read(&format!("output/{page}"))
+        );
+    }
+}
+
+#[test]
+fn a_theme_of_one_template_takes_the_rest_from_the_built_in_theme() {
+    let plain = Site::fixture("valid");
+    build(&plain);
+    let site = Site::fixture("valid");
+    site.write(
+        "themes/plain/templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}<p>本主题的404页</p>{% endblock %}",
+    );
+    site.write("themes/plain/static/style.css", "/* plain */\n");
+    site.replace("content/site.yaml", "theme: default", "theme: plain");
+    build(&site);
+    assert!(
+        site.read("output/404.html")
+            .contains("<p>本主题的404页</p>")
+    );
+    // The theme's own stylesheet replaces the built-in one; the other pages are built-in.
+    assert_eq!(site.read("output/static/style.css"), "/* plain */\n");
+    assert_eq!(
+        site.read("output/index.html"),
+        plain.read("output/index.html")
+    );
+}
+
+#[test]
+fn a_site_template_overrides_one_page_only() {
+    let plain = Site::fixture("valid");
+    build(&plain);
+    let site = Site::fixture("valid");
+    site.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}<p>找不到这一页</p>{% endblock %}",
+    );
+    build(&site);
+    assert!(site.read("output/404.html").contains("<p>找不到这一页</p>"));
+    assert_eq!(
+        site.read("output/index.html"),
+        plain.read("output/index.html")
+    );
+    assert_eq!(
+        std::fs::read(site.path("output/static/style.css")).unwrap(),
+        builtin_css()
+    );
+}
+
+#[test]
+fn a_theme_that_is_not_there_is_named() {
+    let site = Site::fixture("valid");
+    site.replace("content/site.yaml", "theme: default", "theme: 不存在的主题");
+    let out = site.run(&["build"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a missing theme stops the build"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("找不到主题 不存在的主题"), "{stderr}");
+}
