@@ -46,15 +46,16 @@ impl TemplateId {
         TemplateId::ALL.into_iter().find(|t| t.key() == key)
     }
 
-    /// The template that applies to a report year (none outside `REPORT_YEARS`).
+    /// The template that applies to a report year (none outside `REPORT_YEARS`): the newest
+    /// whose definition's `first_year` the year has reached.
     pub fn for_year(year: u16) -> Option<TemplateId> {
         if !REPORT_YEARS.contains(&year) {
             return None;
         }
-        match year {
-            2019..=2020 => Some(TemplateId::F2019),
-            _ => Some(TemplateId::F2021),
-        }
+        TemplateId::ALL
+            .into_iter()
+            .rev()
+            .find(|t| t.get().first_year <= year)
     }
 
     pub fn get(self) -> &'static Template {
@@ -733,7 +734,9 @@ pub struct Template {
 }
 
 impl Template {
-    /// The form with the given groups (as "table.group") printed as one row.
+    /// The form with the given groups (as "table.group") printed as one row. A template defines
+    /// at most one mergeable group (a test holds every definition to it), so a list of two is
+    /// no form of this template.
     pub fn form_with(&self, merged: &[String]) -> Option<Arc<Form>> {
         match merged {
             [] => Some(self.form.clone()),
@@ -1664,6 +1667,51 @@ pub(crate) const REPEATED_TEXT_LIMIT: f64 = 0.5;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_indicator_cell_exists_in_every_template_and_variant() {
+        for id in TemplateId::ALL {
+            let template = id.get();
+            let forms = std::iter::once(&template.form).chain(template.variants.values());
+            for form in forms {
+                for indicator in INDICATORS {
+                    for cell in indicator.numerator.iter().chain(indicator.denominator) {
+                        assert!(
+                            form.cell_index(cell).is_some(),
+                            "indicator {} names {cell}, not a cell of template {}",
+                            indicator.key,
+                            template.name
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_template_has_at_most_one_mergeable_group() {
+        // `Template::form_with` knows one merged group at a time; a second one in a definition
+        // would be read as unmerged without a word.
+        for id in TemplateId::ALL {
+            let template = id.get();
+            let groups: Vec<String> = template
+                .form
+                .tables
+                .iter()
+                .flat_map(|t| t.mergeable_groups().into_iter().map(|g| row_id(t.key, g.0)))
+                .collect();
+            assert!(groups.len() <= 1, "{}: {groups:?}", template.name);
+            assert_eq!(template.variants.len(), groups.len());
+        }
+    }
+
+    #[test]
+    fn each_template_starts_at_its_first_year() {
+        for id in TemplateId::ALL {
+            let first = id.get().first_year;
+            assert_eq!(TemplateId::for_year(first), Some(id));
+        }
+    }
 
     #[test]
     fn templates_by_year() {
