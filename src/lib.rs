@@ -7,6 +7,7 @@
 #![warn(unreachable_pub)]
 
 mod check;
+mod codes;
 mod definition;
 mod diagnostic;
 mod load;
@@ -17,7 +18,7 @@ pub mod import;
 pub mod scaffold;
 pub mod serve;
 
-pub use diagnostic::{CODES, Diagnostic, Severity, render_all, render_json, terminal_safe};
+pub use diagnostic::{CODES, Code, Diagnostic, Severity, render_all, render_json, terminal_safe};
 pub use load::{Fatal, Loaded, base_url_problem, load_site};
 pub use model::AgencyKind;
 pub use render::{BuildError, Options};
@@ -77,7 +78,7 @@ fn mark_drafts(root: &Path, site: &Site, diagnostics: &mut [Diagnostic]) {
                     .is_ok_and(|text| load::declares_draft(&text))
             }),
         };
-        if d.draft && d.code == "D007" {
+        if d.draft && d.code == Code::D007 {
             d.severity = diagnostic::Severity::Warning;
         }
     }

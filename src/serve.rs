@@ -5,6 +5,7 @@
 //! the complete old site or the complete new one. One server-sent-events endpoint under the base
 //! path tells open pages to reload or to show the diagnostics.
 
+use crate::codes::Code;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -256,7 +257,7 @@ pub fn warnings_panel(warnings: &[&Diagnostic]) -> String {
         let _ = write!(
             out,
             "<li style=\"margin:6px 0\"><strong>警告[{}]</strong>：{}<br><span style=\"font-family:monospace\">{}</span>",
-            esc(d.code),
+            esc(d.code.as_str()),
             esc(&d.message),
             esc(&d.location())
         );
@@ -325,7 +326,7 @@ pub fn build_in_memory(
         Err(BuildError::Check(checked)) => Err(checked.diagnostics),
         // nianbao's own failure: not blamed on the templates.
         Err(err @ BuildError::Panic(_)) => Err(vec![
-            Diagnostic::new("B003", Path::new("content")).message(err.to_string()),
+            Diagnostic::new(Code::B003, Path::new("content")).message(err.to_string()),
         ]),
         Err(BuildError::Io(path, err) | BuildError::Fatal(crate::load::Fatal::Io(path, err))) => {
             Err(vec![io_problem(root, &path, &err)])
@@ -337,7 +338,7 @@ pub fn build_in_memory(
 /// A file that could not be read or written: named, with the system's reason, never blamed on
 /// the templates.
 fn io_problem(root: &Path, path: &Path, err: &std::io::Error) -> Diagnostic {
-    Diagnostic::new("B002", &crate::load::relative(root, path)).message(format!(
+    Diagnostic::new(Code::B002, &crate::load::relative(root, path)).message(format!(
         "无法读写 {}：{err}",
         crate::load::relative(root, path).display()
     ))
@@ -345,7 +346,7 @@ fn io_problem(root: &Path, path: &Path, err: &std::io::Error) -> Diagnostic {
 
 /// A problem that is not about one file of content (a template error, a missing site.yaml).
 fn general_problem(message: String) -> Diagnostic {
-    Diagnostic::new("B001", Path::new("templates")).message(message)
+    Diagnostic::new(Code::B001, Path::new("templates")).message(message)
 }
 
 fn problems_json(problems: &[Diagnostic]) -> String {
@@ -1042,7 +1043,7 @@ mod tests {
         files.add("index.html", "<body></body>");
         files.add("a/index.html", "<body></body>");
         files.add("b/index.html", "<body></body>");
-        let warning = Diagnostic::new("D007", Path::new("content/a/2024/report.md"));
+        let warning = Diagnostic::new(Code::D007, Path::new("content/a/2024/report.md"));
         let files = with_reload_script(files, "", &[warning]);
         let page = |p: &str| String::from_utf8_lossy(files.get(p).unwrap()).to_string();
         assert!(page("a/index.html").contains("警告[D007]"));
@@ -1100,7 +1101,7 @@ mod tests {
             Path::new("/site/themes/default/static/style.css"),
             &err,
         );
-        assert_eq!(problem.code, "B002");
+        assert_eq!(problem.code, Code::B002);
         assert_eq!(problem.file, Path::new("themes/default/static/style.css"));
         assert!(problem.message.contains("themes/default/static/style.css"));
         assert!(

@@ -1,7 +1,7 @@
 //! The source tree reads as the pipeline, and no module reaches forward: every `crate::…` path in
 //! a file under src/ names its own module or one of an earlier layer.
 //!
-//! Layers, first to last: the template definitions; the model; diagnostics; the output sink (which
+//! Layers, first to last: the check codes; the template definitions; the model; diagnostics; the output sink (which
 //! knows nothing of what is written into it); loading content/; importing published reports into
 //! content/; the checks; rendering; then the commands that drive the pipeline (scaffold, serve, the
 //! crate root and main.rs).
@@ -10,6 +10,7 @@ use std::path::Path;
 
 /// Top-level modules in pipeline order. A module may use only itself and those before it.
 const LAYERS: &[&str] = &[
+    "codes",
     "definition",
     "model",
     "diagnostic",

@@ -6,6 +6,7 @@
 //! when its number follows its cue closely and carries the right unit word, so dates, phone
 //! numbers, counts of meetings and 「信息2428条」 are never compared.
 
+use crate::codes::Code;
 use std::collections::HashSet;
 
 use rust_decimal::Decimal;
@@ -232,7 +233,7 @@ fn compare(
         FigureUnit::Count => "",
     };
     Some(
-        Diagnostic::new("D011", &year.report_file)
+        Diagnostic::new(Code::D011, &year.report_file)
             .at(Pos {
                 line: line_no,
                 column,

@@ -4,6 +4,7 @@
 pub(crate) mod figures;
 pub(crate) mod repetition;
 
+use crate::codes::Code;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -96,7 +97,7 @@ fn check_unit_slips(year: &Year, previous: &Year, out: &mut Vec<Diagnostic>) {
             .map(|r| r.round().normalize().to_string())
             .unwrap_or_else(|| "10 的 28 次方以上".to_string());
         let unit = kind.unit().map(|u| u.label()).unwrap_or("");
-        let mut d = Diagnostic::new("Y004", &year.data_file)
+        let mut d = Diagnostic::new(Code::Y004, &year.data_file)
             .path(form.yaml_path(i))
             .cell(id.clone())
             .label(form.cell_label(i))
@@ -376,7 +377,7 @@ fn check_document(agency: &Agency, year: &Year, out: &mut Vec<Diagnostic>) {
     if let Some(expected) = TemplateId::for_year(year.year)
         && expected != year.template
     {
-        let mut d = Diagnostic::new("D005", &year.data_file)
+        let mut d = Diagnostic::new(Code::D005, &year.data_file)
             .path("template")
             .found(format!("{}年格式", year.template.key()))
             .expected(format!(
@@ -398,7 +399,7 @@ fn check_document(agency: &Agency, year: &Year, out: &mut Vec<Diagnostic>) {
         };
         if published > deadline {
             out.push(place(
-                Diagnostic::new("D006", &year.data_file)
+                Diagnostic::new(Code::D006, &year.data_file)
                     .message(format!(
                         "发布日期 {} 晚于法定期限 {}（{}）",
                         published.chinese(),
@@ -410,7 +411,7 @@ fn check_document(agency: &Agency, year: &Year, out: &mut Vec<Diagnostic>) {
             ));
         } else if published.year <= year.year {
             out.push(place(
-                Diagnostic::new("D008", &year.data_file)
+                Diagnostic::new(Code::D008, &year.data_file)
                     .found(published.to_string())
                     .expected(format!("{} 年或以后", year.year + 1)),
             ));
@@ -423,7 +424,7 @@ fn check_narrative(year: &Year, out: &mut Vec<Diagnostic>) {
     let file = &year.report_file;
     let narrative = &year.narrative;
     let lines = SourceLines::new(&narrative.source);
-    let at = |code: &'static str, line: usize| {
+    let at = |code: Code, line: usize| {
         Diagnostic::new(code, file)
             .at(crate::model::Pos { line, column: 1 })
             .with_lines(&lines)
@@ -434,7 +435,7 @@ fn check_narrative(year: &Year, out: &mut Vec<Diagnostic>) {
         let anchor = format!("part{}", section.part);
         if !section.is_official() {
             out.push(
-                at("D001", section.line)
+                at(Code::D001, section.line)
                     .cell(anchor.clone())
                     .found(section.heading.clone())
                     .expected(official),
@@ -442,7 +443,7 @@ fn check_narrative(year: &Year, out: &mut Vec<Diagnostic>) {
         }
         if section.part <= last {
             out.push(
-                at("D002", section.line)
+                at(Code::D002, section.line)
                     .cell(anchor.clone())
                     .message(format!(
                         "「{official}」出现在第{}部分之后或重复出现",
@@ -456,7 +457,7 @@ fn check_narrative(year: &Year, out: &mut Vec<Diagnostic>) {
         last = last.max(section.part);
         if !section.has_text {
             out.push(
-                at("D004", section.line)
+                at(Code::D004, section.line)
                     .cell(anchor)
                     .message(format!("「{official}」下没有内容")),
             );
@@ -465,7 +466,7 @@ fn check_narrative(year: &Year, out: &mut Vec<Diagnostic>) {
     for unmarked in &narrative.unmarked_headings {
         let official = PARTS[usize::from(unmarked.part) - 1].heading;
         out.push(
-            at("D012", unmarked.line)
+            at(Code::D012, unmarked.line)
                 .cell(format!("part{}", unmarked.part))
                 .message(format!(
                     "第 {} 行「{}」像是部分标题，但没有写成标题",
@@ -481,7 +482,7 @@ fn check_narrative(year: &Year, out: &mut Vec<Diagnostic>) {
         {
             let marks = |l: u8| "#".repeat(usize::from(l));
             out.push(
-                at("D013", section.line)
+                at(Code::D013, section.line)
                     .cell(format!("part{}", section.part))
                     .message(format!(
                         "「{}」写成了 {}，其他部分标题写的是 {}",
@@ -501,7 +502,7 @@ fn check_narrative(year: &Year, out: &mut Vec<Diagnostic>) {
             .any(|u| u.part == part.number);
         if narrative.section(part.number).is_none() && !unmarked {
             out.push(
-                Diagnostic::new("D003", file)
+                Diagnostic::new(Code::D003, file)
                     .cell(part.anchor())
                     .message(format!("正文缺少「{}」", part.heading))
                     .expected(format!("## {}", part.heading)),
@@ -509,7 +510,7 @@ fn check_narrative(year: &Year, out: &mut Vec<Diagnostic>) {
         }
     }
     for &line in &narrative.guidance_lines {
-        out.push(at("D007", line));
+        out.push(at(Code::D007, line));
     }
 }
 
@@ -528,7 +529,7 @@ fn check_repeated_text(year: &Year, previous: &Year, out: &mut Vec<Diagnostic>) 
         );
         if comparison.share > REPEATED_TEXT_LIMIT {
             out.push(
-                Diagnostic::new("D010", &year.report_file)
+                Diagnostic::new(Code::D010, &year.report_file)
                     .at(crate::model::Pos {
                         line: now.line,
                         column: 1,
@@ -628,11 +629,14 @@ fn acknowledge(
             continue;
         }
         let candidates: Vec<usize> = match d.cell.as_deref() {
-            None => exact.get(&(d.code, None)).cloned().unwrap_or_default(),
+            None => exact
+                .get(&(d.code.as_str(), None))
+                .cloned()
+                .unwrap_or_default(),
             Some(cell) => {
                 let mut found = Vec::new();
                 for target in covering_targets(form, cell) {
-                    if let Some(list) = exact.get(&(d.code, Some(target.as_str()))) {
+                    if let Some(list) = exact.get(&(d.code.as_str(), Some(target.as_str()))) {
                         found.extend(list);
                     }
                 }
@@ -640,7 +644,7 @@ fn acknowledge(
                     patterns
                         .iter()
                         .filter(|(code, a)| {
-                            *code == d.code
+                            *code == d.code.as_str()
                                 && acks[*a]
                                     .cell
                                     .as_deref()
@@ -694,7 +698,7 @@ fn unmatched(
         Some(cell) => format!("{codes} @ {cell}"),
         None => codes.clone(),
     };
-    let at = |code: &'static str| {
+    let at = |code: Code| {
         Diagnostic::new(code, &year.data_file)
             .at(ack.pos)
             .with_source(&year.data_source)
@@ -702,7 +706,7 @@ fn unmatched(
     if !changed.is_empty() {
         let mut now: Vec<&str> = changed.iter().map(String::as_str).collect();
         now.dedup();
-        return at("A003")
+        return at(Code::A003)
             .message(format!(
                 "登记的已确认问题 {what} 记录的实际值是 {}，现在是 {}：数字改动了，这一项不再适用",
                 ack.found.as_deref().unwrap_or(""),
@@ -711,7 +715,7 @@ fn unmatched(
             .expected(ack.found.clone().unwrap_or_default())
             .found(now.join("、"));
     }
-    let d = at("A002");
+    let d = at(Code::A002);
     let cell_index = ack.cell.as_deref().and_then(|c| form.cell_index(c));
     if let Some(i) = cell_index
         && year.cells[i] == Cell::Missing
@@ -724,7 +728,7 @@ fn unmatched(
     }
     let unreadable = own.iter().any(|&i| {
         let d = &diagnostics[i];
-        d.file == year.data_file && d.code.starts_with('L') && d.is_blocking()
+        d.file == year.data_file && d.code.as_str().starts_with('L') && d.is_blocking()
     });
     if unreadable {
         return d
@@ -738,7 +742,7 @@ fn unmatched(
         let same_code: Vec<&str> = own
             .iter()
             .map(|&i| &diagnostics[i])
-            .filter(|d| d.acknowledged.is_none() && ack.codes.iter().any(|c| c == d.code))
+            .filter(|d| d.acknowledged.is_none() && ack.codes.iter().any(|c| c == d.code.as_str()))
             .filter_map(|d| d.cell.as_deref())
             .take(6)
             .collect();

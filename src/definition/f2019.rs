@@ -67,7 +67,7 @@ pub(super) fn template_2019() -> Template {
     let year_rules = vec![
         carry_rule(),
         YearRule::RollForward {
-            code: "Y002",
+            code: Code::Y002,
             tables: vec!["proactive.item5", "proactive.item6", "proactive.item8"],
             column: "prior_count",
             plus: "change",

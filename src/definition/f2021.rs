@@ -54,7 +54,7 @@ pub(super) fn template_2021() -> Template {
                 ),
                 ("other", "3.其他"),
             ],
-            mergeable: Some("F001"),
+            mergeable: Some(Code::F001),
         }),
         review_table(),
         fees_table(),
@@ -62,7 +62,7 @@ pub(super) fn template_2021() -> Template {
     let year_rules = vec![
         carry_rule(),
         YearRule::Stock {
-            code: "Y003",
+            code: Code::Y003,
             table: "proactive.item1",
             stock: "in_force",
             inflow: "issued",

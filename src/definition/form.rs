@@ -62,7 +62,7 @@ pub(super) enum RowSpec {
         label: &'static str,
         children: Vec<(&'static str, &'static str)>,
         /// A published deviation: the group printed as one row. The check code that reports it.
-        mergeable: Option<&'static str>,
+        mergeable: Option<Code>,
     },
     Heading(&'static str, Vec<RowSpec>),
 }
@@ -160,11 +160,8 @@ impl Table {
     }
 
     /// Mergeable groups of this table: (group key, group label, child count, deviation code).
-    pub fn mergeable_groups(&self) -> Vec<(&'static str, &'static str, usize, &'static str)> {
-        fn walk(
-            specs: &[RowSpec],
-            out: &mut Vec<(&'static str, &'static str, usize, &'static str)>,
-        ) {
+    pub fn mergeable_groups(&self) -> Vec<(&'static str, &'static str, usize, Code)> {
+        fn walk(specs: &[RowSpec], out: &mut Vec<(&'static str, &'static str, usize, Code)>) {
             for spec in specs {
                 match spec {
                     RowSpec::Group {
@@ -172,7 +169,7 @@ impl Table {
                         label,
                         children,
                         mergeable: Some(code),
-                    } => out.push((key, label, children.len(), code)),
+                    } => out.push((key, label, children.len(), *code)),
                     RowSpec::Heading(_, inner) => walk(inner, out),
                     _ => {}
                 }
@@ -326,21 +323,21 @@ pub(super) enum TableRule {
     /// For every column: the sum of `lhs` rows equals the sum of `rhs` rows (part 三, 一 + 二 =
     /// （七）+ 四). Reported at the first `rhs` row.
     ColumnBalance {
-        code: &'static str,
+        code: Code,
         table: &'static str,
         lhs: Vec<&'static str>,
         rhs: Vec<&'static str>,
     },
     /// For every row: `total` equals the sum of all other columns.
     RowTotal {
-        code: &'static str,
+        code: Code,
         table: &'static str,
         total: &'static str,
     },
     /// For every column: the `total` row equals the sum of every row whose key starts with one
     /// of the `groups` (so it holds whether a group is split into items or printed as one row).
     ColumnTotal {
-        code: &'static str,
+        code: Code,
         table: &'static str,
         total: &'static str,
         groups: Vec<&'static str>,
@@ -352,7 +349,7 @@ pub(super) enum TableRule {
 pub(super) enum YearRule {
     /// For every column: this year's row `to` equals last year's row `from` (上年结转).
     CarryRow {
-        code: &'static str,
+        code: Code,
         table: &'static str,
         from: &'static str,
         to: &'static str,
@@ -360,7 +357,7 @@ pub(super) enum YearRule {
     /// For every row of the tables: this year's `column` = last year's `column` + last year's
     /// `plus` (2019 format: 上一年项目数量 + 本年增/减).
     RollForward {
-        code: &'static str,
+        code: Code,
         tables: Vec<&'static str>,
         column: &'static str,
         plus: &'static str,
@@ -368,7 +365,7 @@ pub(super) enum YearRule {
     /// For every row: this year's `stock` = last year's `stock` + this year's `inflow` − this
     /// year's `outflow` (2021 format: 现行有效件数).
     Stock {
-        code: &'static str,
+        code: Code,
         table: &'static str,
         stock: &'static str,
         inflow: &'static str,
@@ -394,7 +391,7 @@ pub struct Term {
 /// An identity expanded to single cells: sum(lhs) = sum(rhs).
 #[derive(Clone, Debug)]
 pub struct Equation {
-    pub code: &'static str,
+    pub code: Code,
     /// The current-year cell where a failure is reported.
     pub anchor: String,
     pub lhs: Vec<Term>,
@@ -475,7 +472,7 @@ impl Form {
     }
 
     /// The deviations (merged groups) of this form: (table key, group key, check code).
-    pub fn deviations(&self) -> Vec<(&'static str, &'static str, &'static str)> {
+    pub fn deviations(&self) -> Vec<(&'static str, &'static str, Code)> {
         let mut out = Vec::new();
         for table in &self.tables {
             for (group, _, _, code) in table.mergeable_groups() {
@@ -541,7 +538,7 @@ pub(super) fn make_form(
                 };
                 for column in &t.columns {
                     identities.push(Equation {
-                        code,
+                        code: *code,
                         anchor: id(table, rhs[0], column.key),
                         lhs: lhs.iter().map(|r| cur(id(table, r, column.key))).collect(),
                         rhs: rhs.iter().map(|r| cur(id(table, r, column.key))).collect(),
@@ -561,7 +558,7 @@ pub(super) fn make_form(
                         optional_totals.insert(index[&anchor], identities.len());
                     }
                     identities.push(Equation {
-                        code,
+                        code: *code,
                         anchor: anchor.clone(),
                         lhs: vec![cur(anchor)],
                         rhs: t
@@ -585,7 +582,7 @@ pub(super) fn make_form(
                 for column in &t.columns {
                     let anchor = id(table, total, column.key);
                     identities.push(Equation {
-                        code,
+                        code: *code,
                         anchor: anchor.clone(),
                         lhs: vec![cur(anchor)],
                         rhs: t
@@ -618,7 +615,7 @@ pub(super) fn make_form(
                 for column in &t.columns {
                     let anchor = id(table, to, column.key);
                     rules.push(Equation {
-                        code,
+                        code: *code,
                         anchor: anchor.clone(),
                         lhs: vec![cur(anchor)],
                         rhs: vec![prev(id(table, from, column.key))],
@@ -638,7 +635,7 @@ pub(super) fn make_form(
                     for row in &t.rows {
                         let anchor = id(key, &row.key, column);
                         rules.push(Equation {
-                            code,
+                            code: *code,
                             anchor: anchor.clone(),
                             lhs: vec![cur(anchor)],
                             rhs: vec![
@@ -662,7 +659,7 @@ pub(super) fn make_form(
                 for row in &t.rows {
                     let anchor = id(table, &row.key, stock);
                     rules.push(Equation {
-                        code,
+                        code: *code,
                         anchor: anchor.clone(),
                         lhs: vec![cur(anchor)],
                         rhs: vec![

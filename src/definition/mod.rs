@@ -19,6 +19,7 @@ mod narrative;
 mod parts;
 mod tables;
 
+use crate::codes::Code;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
@@ -337,13 +338,13 @@ mod tests {
         assert!(merged.cell_index("requests.other_handling.total").is_some());
         assert_eq!(
             merged.deviations(),
-            vec![("requests", "other_handling", "F001")]
+            vec![("requests", "other_handling", Code::F001)]
         );
         // The column total still sums the merged row.
         let t003 = merged
             .identities
             .iter()
-            .find(|e| e.code == "T003" && e.anchor == "requests.total.total")
+            .find(|e| e.code == Code::T003 && e.anchor == "requests.total.total")
             .unwrap();
         assert!(
             t003.rhs
@@ -357,11 +358,11 @@ mod tests {
     fn identities_expand_over_cells() {
         let f = &TemplateId::F2019.get().form;
         let count = |code| f.identities.iter().filter(|e| e.code == code).count();
-        assert_eq!(count("T001"), 7);
-        assert_eq!(count("T002"), 23);
-        assert_eq!(count("T003"), 7);
-        assert_eq!(count("T004"), 3);
-        let roll = f.year_rules.iter().filter(|e| e.code == "Y002").count();
+        assert_eq!(count(Code::T001), 7);
+        assert_eq!(count(Code::T002), 23);
+        assert_eq!(count(Code::T003), 7);
+        assert_eq!(count(Code::T004), 3);
+        let roll = f.year_rules.iter().filter(|e| e.code == Code::Y002).count();
         assert_eq!(roll, 5);
     }
 

@@ -203,18 +203,18 @@ pub(super) fn fees_table() -> Table {
 pub(super) fn common_table_rules() -> Vec<TableRule> {
     vec![
         TableRule::ColumnBalance {
-            code: "T001",
+            code: Code::T001,
             table: "requests",
             lhs: vec!["received", "carried_in"],
             rhs: vec!["total", "carried_over"],
         },
         TableRule::RowTotal {
-            code: "T002",
+            code: Code::T002,
             table: "requests",
             total: "total",
         },
         TableRule::ColumnTotal {
-            code: "T003",
+            code: Code::T003,
             table: "requests",
             total: "total",
             groups: vec![
@@ -227,7 +227,7 @@ pub(super) fn common_table_rules() -> Vec<TableRule> {
             ],
         },
         TableRule::RowTotal {
-            code: "T004",
+            code: Code::T004,
             table: "review",
             total: "total",
         },
@@ -236,7 +236,7 @@ pub(super) fn common_table_rules() -> Vec<TableRule> {
 
 pub(super) fn carry_rule() -> YearRule {
     YearRule::CarryRow {
-        code: "Y001",
+        code: Code::Y001,
         table: "requests",
         from: "carried_over",
         to: "carried_in",

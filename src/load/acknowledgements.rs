@@ -24,7 +24,7 @@ pub(super) fn read_codes(
 ) -> Option<Vec<(String, Pos)>> {
     let Some(node) = get(item, "code").filter(|n| !n.is_null()) else {
         let d = f
-            .diag("L006", item.pos)
+            .diag(Code::L006, item.pos)
             .message("缺少检查代码（code）")
             .path(format!("{path}.code"))
             .hint("在这一项里加一行：code: …（检查代码，见 nianbao check 的输出）");
@@ -41,7 +41,7 @@ pub(super) fn read_codes(
             Some(text) if !text.trim().is_empty() => out.push((text.trim().to_string(), n.pos)),
             _ => {
                 let d = f
-                    .diag("L014", n.pos)
+                    .diag(Code::L014, n.pos)
                     .message("检查代码应写成 T002，或几个代码写成 [N001, T002]")
                     .path(format!("{path}.code"))
                     .found(n.kind_name());
@@ -79,7 +79,7 @@ pub(super) fn read_acknowledgements(
     };
     let Some(items) = list.as_seq() else {
         let d = f
-            .diag("L014", list.pos)
+            .diag(Code::L014, list.pos)
             .message("acknowledged 应是一个列表，每项以“- ”开头")
             .path("acknowledged");
         f.push(d);
@@ -95,7 +95,7 @@ pub(super) fn read_acknowledgements(
         let path = format!("acknowledged[{i}]");
         let Some(map) = item.as_map() else {
             let d = f
-                .diag("L014", item.pos)
+                .diag(Code::L014, item.pos)
                 .message("每项应写 code、cell、found、reason 这几个键")
                 .path(path);
             f.push(d);
@@ -115,15 +115,16 @@ pub(super) fn read_acknowledgements(
             continue;
         };
         for (code, code_pos) in &codes {
-            match code_info(code) {
+            match Code::parse(code).and_then(code_info) {
                 None => {
                     let mut d = f
-                        .diag("A001", *code_pos)
+                        .diag(Code::A001, *code_pos)
                         .message(format!("没有检查代码 {code}"))
                         .path(format!("{path}.code"));
-                    if let Some(near) =
-                        did_you_mean(code, crate::diagnostic::CODES.iter().map(|c| c.code))
-                    {
+                    if let Some(near) = did_you_mean(
+                        code,
+                        crate::diagnostic::CODES.iter().map(|c| c.code.as_str()),
+                    ) {
                         d = d.hint(format!("是不是要写 {near}？"));
                     }
                     f.push(d);
@@ -131,7 +132,7 @@ pub(super) fn read_acknowledgements(
                 }
                 Some(info) if !info.acknowledgeable => {
                     let d = f
-                        .diag("A001", *code_pos)
+                        .diag(Code::A001, *code_pos)
                         .message(format!("{code}（{}）不能登记为已确认的问题", info.title))
                         .path(format!("{path}.code"))
                         .hint("这类问题使文件无法读取，必须改正。");
@@ -151,7 +152,7 @@ pub(super) fn read_acknowledgements(
             if !known {
                 let cell_pos = get(item, "cell").map(|n| n.pos).unwrap_or(item.pos);
                 let mut d = f
-                    .diag("A001", cell_pos)
+                    .diag(Code::A001, cell_pos)
                     .message(if cell.contains('*') {
                         format!("cell: {cell} 不能对应任何单元格")
                     } else {

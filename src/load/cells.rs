@@ -37,7 +37,7 @@ pub(crate) fn split_note(text: &str) -> Option<(&str, &str)> {
 
 /// How to report a problem with one value: its code and position give the diagnostic, with the
 /// cell's path and label filled in.
-type CellDiag<'d> = dyn Fn(&Fields<'_>, &'static str, Pos) -> Diagnostic + 'd;
+type CellDiag<'d> = dyn Fn(&Fields<'_>, Code, Pos) -> Diagnostic + 'd;
 
 impl CellReader<'_, '_> {
     pub(super) fn read_tables(&mut self, root: &Node, definition: &Template) {
@@ -73,7 +73,7 @@ impl CellReader<'_, '_> {
                 None => {
                     let d = self
                         .f
-                        .diag("L006", root.pos)
+                        .diag(Code::L006, root.pos)
                         .message(format!(
                             "缺少「{}」（{parent}）",
                             crate::definition::part(table.part).heading
@@ -103,7 +103,7 @@ impl CellReader<'_, '_> {
             let parent_pos = key_pos(root, table.key);
             let d = self
                 .f
-                .diag("L006", parent_pos)
+                .diag(Code::L006, parent_pos)
                 .message(format!("缺少「{title}」（{}）", table.key))
                 .path(table.key);
             self.f.push(d);
@@ -112,7 +112,7 @@ impl CellReader<'_, '_> {
         let Some(map) = node.as_map() else {
             let d = self
                 .f
-                .diag("L014", node.pos)
+                .diag(Code::L014, node.pos)
                 .message(format!("「{title}」下应再缩进一层，每行写一个项目"))
                 .path(table.key)
                 .found(node.kind_name());
@@ -136,7 +136,7 @@ impl CellReader<'_, '_> {
             let Some(value) = get(node, entry.key) else {
                 let d = self
                     .f
-                    .diag("L006", key_pos(root, table.key))
+                    .diag(Code::L006, key_pos(root, table.key))
                     .message(format!(
                         "「{title}」缺少一行「{}」（{}）",
                         entry.labels.join(""),
@@ -153,7 +153,7 @@ impl CellReader<'_, '_> {
             let Some(group) = value.as_map() else {
                 let d = self
                     .f
-                    .diag("L014", value.pos)
+                    .diag(Code::L014, value.pos)
                     .message(format!(
                         "「{}」下应再缩进一层，分项填写",
                         entry.labels.join("")
@@ -177,7 +177,7 @@ impl CellReader<'_, '_> {
                     None => {
                         let d = self
                             .f
-                            .diag("L006", key_pos(root, &path))
+                            .diag(Code::L006, key_pos(root, &path))
                             .message(format!(
                                 "「{}」缺少一项「{label}」（{child}）",
                                 entry.labels.join("")
@@ -208,7 +208,7 @@ impl CellReader<'_, '_> {
                 let columns: Vec<&str> = table.columns.iter().map(|c| c.label).collect();
                 let d = self
                     .f
-                    .diag("L014", node.pos)
+                    .diag(Code::L014, node.pos)
                     .message(format!(
                         "「{}」应写成一行数字 [{}]",
                         row.full_label(),
@@ -238,7 +238,7 @@ impl CellReader<'_, '_> {
             };
             let d = self
                 .f
-                .diag("L013", node.pos)
+                .diag(Code::L013, node.pos)
                 .message(format!(
                     "「{}」这一行有 {} 个数",
                     row.full_label(),
@@ -287,7 +287,7 @@ impl CellReader<'_, '_> {
         let node_pos = items.first().map(|i| i.pos).unwrap_or_default();
         Some(
             self.f
-                .diag("L013", node_pos)
+                .diag(Code::L013, node_pos)
                 .message(format!(
                     "「{}」这一行少了一个数：最后一个数 {last} 等于前面各数之和，像是总计，那么前面漏写了一个数",
                     table.row_label(row)
@@ -325,7 +325,7 @@ impl CellReader<'_, '_> {
         d: &CellDiag<'_>,
     ) -> (Cell, Option<String>) {
         if node.is_null() {
-            let diag = d(&self.f, "L006", node.pos)
+            let diag = d(&self.f, Code::L006, node.pos)
                 .message("单元格没有填写")
                 .found("空");
             self.f.push(diag);
@@ -335,7 +335,7 @@ impl CellReader<'_, '_> {
             return self.read_noted_value(node, map, kind, d);
         }
         let Some(text) = node.as_scalar() else {
-            let diag = d(&self.f, "L014", node.pos)
+            let diag = d(&self.f, Code::L014, node.pos)
                 .message("单元格应是一个数")
                 .found(node.kind_name());
             self.f.push(diag);
@@ -346,7 +346,7 @@ impl CellReader<'_, '_> {
             None => (text.trim(), None),
         };
         if text == "/" || text == "／" {
-            let diag = d(&self.f, "N001", node.pos).found("/");
+            let diag = d(&self.f, Code::N001, node.pos).found("/");
             self.f.push(diag);
             return (Cell::NotReported, note);
         }
@@ -377,21 +377,21 @@ impl CellReader<'_, '_> {
             .map(str::trim);
         let note = note.filter(|n| !n.is_empty()).map(str::to_string);
         if note.is_none() {
-            let diag = d(&self.f, "L006", node.pos)
+            let diag = d(&self.f, Code::L006, node.pos)
                 .message("带注释的单元格缺少注释文字（注）")
                 .found("{值: …}")
                 .hint("写成 {值: 12, 注: 其中修订5件}，或直接写 12（其中修订5件）");
             self.f.push(diag);
         }
         let Some(value) = get(node, VALUE_KEY) else {
-            let diag = d(&self.f, "L006", node.pos)
+            let diag = d(&self.f, Code::L006, node.pos)
                 .message("带注释的单元格缺少数值（值）")
                 .hint("写成 {值: 12, 注: 其中修订5件}");
             self.f.push(diag);
             return (Cell::Missing, note);
         };
         if value.as_map().is_some() {
-            let diag = d(&self.f, "L014", value.pos)
+            let diag = d(&self.f, Code::L014, value.pos)
                 .message("「值」应是一个数")
                 .found(value.kind_name());
             self.f.push(diag);
@@ -418,7 +418,7 @@ impl CellReader<'_, '_> {
         let Some(rows) = node.as_map() else {
             let d = self
                 .f
-                .diag("L014", key.pos)
+                .diag(Code::L014, key.pos)
                 .message("extra_rows 下每行写成「行名称: [数, 数, …]」")
                 .path(path)
                 .found(node.kind_name())
@@ -436,7 +436,7 @@ impl CellReader<'_, '_> {
                 _ => {
                     let d = self
                         .f
-                        .diag("L014", row.pos)
+                        .diag(Code::L014, row.pos)
                         .message(format!("增加的行「{label}」应写成一行数字"))
                         .path(row_path)
                         .found(row.kind_name());
@@ -448,7 +448,7 @@ impl CellReader<'_, '_> {
                 let columns: Vec<&str> = table.columns.iter().map(|c| c.label).collect();
                 let d = self
                     .f
-                    .diag("L013", row.pos)
+                    .diag(Code::L013, row.pos)
                     .message(format!("增加的行「{label}」有 {} 个数", items.len()))
                     .path(row_path)
                     .expected(format!("{n} 个数（{}）", columns.join("、")))
@@ -526,7 +526,7 @@ impl CellReader<'_, '_> {
                     .unwrap_or_default();
                 let d = self
                     .f
-                    .diag("N002", pos)
+                    .diag(Code::N002, pos)
                     .path(form.yaml_path(cell))
                     .cell(form.cells[cell].clone())
                     .label(form.cell_label(cell))
@@ -565,10 +565,13 @@ pub(super) fn key_pos(root: &Node, path: &str) -> Pos {
 }
 
 /// Parses a cell's text as the kind of value it must hold.
-pub(crate) fn parse_number(text: &str, kind: CellKind) -> Result<Decimal, (&'static str, String)> {
+pub(crate) fn parse_number(text: &str, kind: CellKind) -> Result<Decimal, (Code, String)> {
     let full_width = text.chars().any(|c| ('０'..='９').contains(&c));
     if full_width {
-        return Err(("L010", "数字是全角字符，请改用半角数字（0-9）".to_string()));
+        return Err((
+            Code::L010,
+            "数字是全角字符，请改用半角数字（0-9）".to_string(),
+        ));
     }
     let digits = |s: &str| !s.is_empty() && s.len() <= 15 && s.chars().all(|c| c.is_ascii_digit());
     // All digits but more than 15 of them: too large, not "not a number".
@@ -582,9 +585,9 @@ pub(crate) fn parse_number(text: &str, kind: CellKind) -> Result<Decimal, (&'sta
     };
     if too_many_digits(text) {
         let code = if matches!(kind, CellKind::Money(_)) {
-            "L012"
+            Code::L012
         } else {
-            "L010"
+            Code::L010
         };
         return Err((
             code,
@@ -611,12 +614,14 @@ pub(crate) fn parse_number(text: &str, kind: CellKind) -> Result<Decimal, (&'sta
                 } else {
                     format!("「{text}」不是整数")
                 };
-                return Err(("L010", message));
+                return Err((Code::L010, message));
             }
             if negative && kind == CellKind::Count {
-                return Err(("L011", format!("数量不能为负数：{text}")));
+                return Err((Code::L011, format!("数量不能为负数：{text}")));
             }
-            let value: i64 = body.parse().map_err(|_| ("L010", "数字过大".to_string()))?;
+            let value: i64 = body
+                .parse()
+                .map_err(|_| (Code::L010, "数字过大".to_string()))?;
             Ok(Decimal::from(if negative { -value } else { value }))
         }
         CellKind::Money(unit) => {
@@ -639,12 +644,12 @@ pub(crate) fn parse_number(text: &str, kind: CellKind) -> Result<Decimal, (&'sta
                     }
                     None => format!("「{text}」不是十进制数"),
                 };
-                return Err(("L012", message));
+                return Err((Code::L012, message));
             }
             let value =
-                Decimal::from_str_exact(text).map_err(|_| ("L012", "金额过大".to_string()))?;
+                Decimal::from_str_exact(text).map_err(|_| (Code::L012, "金额过大".to_string()))?;
             if value.is_sign_negative() && !value.is_zero() {
-                return Err(("L011", format!("金额不能为负数：{text}")));
+                return Err((Code::L011, format!("金额不能为负数：{text}")));
             }
             Ok(value)
         }

@@ -33,7 +33,7 @@ pub(super) fn read_data(
     let template = match get(node, "template") {
         None => {
             let d = f
-                .diag("L006", node.pos)
+                .diag(Code::L006, node.pos)
                 .message("缺少年报格式（template）")
                 .path("template")
                 .hint(format!("在第一行写：template: {}", year_template.key()));
@@ -47,7 +47,7 @@ pub(super) fn read_data(
             Some(t) => t,
             None => {
                 let d = f
-                    .diag("L016", value.pos)
+                    .diag(Code::L016, value.pos)
                     .message("年报格式（template）只能是 2019 或 2021")
                     .path("template")
                     .found(value.as_scalar().unwrap_or("").to_string())
@@ -209,7 +209,7 @@ pub(crate) fn declares_draft(source: &str) -> bool {
 pub(super) fn read_published(f: &mut Fields<'_>, node: &Node) -> Published {
     let Some(value) = get(node, "published") else {
         let d = f
-            .diag("L006", node.pos)
+            .diag(Code::L006, node.pos)
             .message("缺少发布日期（published）")
             .path("published")
             .hint("尚未发布写 published: draft；发布后写发布日期，如 published: 2025-01-20；早年的报告日期不详写 published: unknown");
@@ -229,7 +229,7 @@ pub(super) fn read_published(f: &mut Fields<'_>, node: &Node) -> Published {
         }
         Some(_) => {
             let d = f
-                .diag("L015", value.pos)
+                .diag(Code::L015, value.pos)
                 .message(format!("发布日期 {text} 不在合理的范围内"))
                 .path("published")
                 .found(text.to_string())
@@ -243,7 +243,7 @@ pub(super) fn read_published(f: &mut Fields<'_>, node: &Node) -> Published {
         }
         None => {
             let d = f
-                .diag("L015", value.pos)
+                .diag(Code::L015, value.pos)
                 .message(format!("发布日期 {text} 无效"))
                 .path("published")
                 .found(text.to_string())

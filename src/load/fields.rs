@@ -22,7 +22,7 @@ impl<'a> Fields<'a> {
         }
     }
 
-    pub(super) fn diag(&self, code: &'static str, pos: Pos) -> Diagnostic {
+    pub(super) fn diag(&self, code: Code, pos: Pos) -> Diagnostic {
         Diagnostic::new(code, self.file)
             .at(pos)
             .with_lines(&self.lines)
@@ -46,7 +46,7 @@ impl<'a> Fields<'a> {
             }
             let full = join(path, &key.name);
             let mut d = self
-                .diag("L005", key.pos)
+                .diag(Code::L005, key.pos)
                 .message(format!("未知的键 {}（{what}）", key.name))
                 .path(full);
             if let Some(near) = did_you_mean(&key.name, allowed.iter().copied()) {
@@ -71,7 +71,7 @@ impl<'a> Fields<'a> {
             Some(node) if node.is_null() => {
                 if required {
                     let d = self
-                        .diag("L006", node.pos)
+                        .diag(Code::L006, node.pos)
                         .message(format!("{label}（{key}）没有填写"))
                         .path(join(path, key));
                     self.push(d);
@@ -98,7 +98,7 @@ impl<'a> Fields<'a> {
                 }
                 None => {
                     let d = self
-                        .diag("L014", node.pos)
+                        .diag(Code::L014, node.pos)
                         .message(format!(
                             "{label}（{key}）应是一段文字，实际是{}",
                             node.kind_name()
@@ -111,7 +111,7 @@ impl<'a> Fields<'a> {
             None => {
                 if required {
                     let d = self
-                        .diag("L006", map.pos)
+                        .diag(Code::L006, map.pos)
                         .message(format!("缺少{label}（{key}）"))
                         .path(join(path, key))
                         .hint(format!("在这一层加一行：{key}: …"));
@@ -130,7 +130,7 @@ impl<'a> Fields<'a> {
             Some("false" | "no" | "否") => Some(false),
             _ => {
                 let d = self
-                    .diag("L016", node.pos)
+                    .diag(Code::L016, node.pos)
                     .message(format!("{key} 只能写 true 或 false"))
                     .path(join(path, key));
                 self.push(d);

@@ -11,6 +11,7 @@ pub(crate) mod slips;
 mod text;
 pub(crate) mod yaml;
 
+use crate::codes::Code;
 pub(crate) use acknowledgements::*;
 pub(crate) use cells::*;
 pub(crate) use data::*;
@@ -207,7 +208,7 @@ fn io_reason(err: &std::io::Error) -> String {
 /// L022: a file or folder that exists but cannot be read.
 fn unreadable(root: &Path, path: &Path, err: &std::io::Error) -> Diagnostic {
     let what = if path.is_dir() { "文件夹" } else { "文件" };
-    Diagnostic::new("L022", &relative(root, path))
+    Diagnostic::new(Code::L022, &relative(root, path))
         .message(format!("无法读取{what}：{}", io_reason(err)))
 }
 
@@ -239,7 +240,7 @@ pub(crate) fn inside_site(root: &Path, path: &Path) -> Result<(), Box<Diagnostic
     }
     let what = if real.is_dir() { "文件夹" } else { "文件" };
     Err(Box::new(
-        Diagnostic::new("L021", &relative(root, path))
+        Diagnostic::new(Code::L021, &relative(root, path))
             .message(format!(
                 "这个{what}是指向站点目录以外的链接，nianbao 不读取站点以外的内容"
             ))
@@ -257,7 +258,7 @@ pub(crate) fn read_text(root: &Path, path: &Path) -> Result<String, Box<Diagnost
     let size = std::fs::metadata(path).map_err(io_error)?.len();
     if size > MAX_FILE_BYTES {
         return Err(Box::new(
-            Diagnostic::new("L004", &shown)
+            Diagnostic::new(Code::L004, &shown)
                 .message(format!(
                     "文件过大：{:.1} MB，nianbao 最多读取 {} MB",
                     size as f64 / 1_048_576.0,
@@ -276,7 +277,7 @@ pub(crate) fn read_text(root: &Path, path: &Path) -> Result<String, Box<Diagnost
             let line = good.matches('\n').count() + 1;
             let column = good.rsplit('\n').next().unwrap_or("").chars().count() + 1;
             return Err(Box::new(
-                Diagnostic::new("L003", &shown)
+                Diagnostic::new(Code::L003, &shown)
                     .at(Pos { line, column })
                     .message("文件不是 UTF-8 编码（可能是 GBK 等编码），无法读取")
                     .with_source(&String::from_utf8_lossy(bytes)),
@@ -293,7 +294,7 @@ pub(crate) fn read_text(root: &Path, path: &Path) -> Result<String, Box<Diagnost
         let line = before.matches('\n').count() + 1;
         let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
         return Err(Box::new(
-            Diagnostic::new("L019", &shown)
+            Diagnostic::new(Code::L019, &shown)
                 .at(Pos { line, column })
                 .message(format!(
                     "文件中有{}，文件可能已损坏或不是文本文件",
@@ -303,7 +304,7 @@ pub(crate) fn read_text(root: &Path, path: &Path) -> Result<String, Box<Diagnost
         ));
     }
     if text.trim().is_empty() {
-        return Err(Box::new(Diagnostic::new("L002", &shown)));
+        return Err(Box::new(Diagnostic::new(Code::L002, &shown)));
     }
     Ok(text)
 }
@@ -340,7 +341,7 @@ fn read_yaml(
                 "一行数字写成 [0, 0, 0]：方括号成对，数与数之间用半角逗号隔开。"
             };
             diagnostics.push(
-                Diagnostic::new("L001", &shown)
+                Diagnostic::new(Code::L001, &shown)
                     .hint(hint)
                     .at(slip.pos)
                     .message(slip.message)
@@ -355,7 +356,7 @@ fn read_yaml(
         Ok(Some(node)) if node.as_map().is_some() => Some((text, node)),
         Ok(Some(node)) => {
             diagnostics.push(
-                Diagnostic::new("L014", &shown)
+                Diagnostic::new(Code::L014, &shown)
                     .at(node.pos)
                     .message(format!(
                         "文件的最外层应是“键: 值”的形式，实际是{}",
@@ -366,16 +367,17 @@ fn read_yaml(
             None
         }
         Ok(None) => {
-            diagnostics.push(Diagnostic::new("L002", &shown).message("文件中只有注释，没有内容"));
+            diagnostics
+                .push(Diagnostic::new(Code::L002, &shown).message("文件中只有注释，没有内容"));
             None
         }
         Err(err) => {
-            let d = Diagnostic::new("L001", &shown).at(err.pos);
+            let d = Diagnostic::new(Code::L001, &shown).at(err.pos);
             let d = match err.kind {
                 YamlErrorKind::Syntax(info) => d
                     .message("YAML 语法错误，无法读取这个文件")
                     .found(translate_syntax(&info)),
-                YamlErrorKind::DuplicateKey { key, first } => Diagnostic::new("L007", &shown)
+                YamlErrorKind::DuplicateKey { key, first } => Diagnostic::new(Code::L007, &shown)
                     .at(err.pos)
                     .message(format!("键 {key} 重复出现（第一次在第 {} 行）", first.line))
                     .path(key),
@@ -445,7 +447,7 @@ fn load_agency(
         .unwrap_or_default();
     let shown_dir = relative(root, dir);
     if !is_slug(&slug) {
-        diagnostics.push(Diagnostic::new("L017", &shown_dir).message(format!(
+        diagnostics.push(Diagnostic::new(Code::L017, &shown_dir).message(format!(
             "机关文件夹名 {slug} 只能用小写英文字母、数字、连字符"
         )));
         return Ok(None);
@@ -456,7 +458,7 @@ fn load_agency(
         Ok(true) => {}
         Ok(false) => {
             diagnostics.push(
-                Diagnostic::new("L017", &shown)
+                Diagnostic::new(Code::L017, &shown)
                     .message(format!("机关文件夹 {slug} 中缺少 agency.yaml")),
             );
             return Ok(None);
@@ -488,7 +490,7 @@ fn load_agency(
                 .collect();
             let pos = get(&node, "kind").map(|n| n.pos).unwrap_or(node.pos);
             let mut d = f
-                .diag("L016", pos)
+                .diag(Code::L016, pos)
                 .message(format!("机关类型 {text} 无效"))
                 .path("kind")
                 .expected(choices.join("、"));
@@ -543,7 +545,7 @@ fn load_year(root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Opti
         Ok(year) => year,
         Err(name) => {
             diagnostics.push(
-                Diagnostic::new("L008", &shown_dir)
+                Diagnostic::new(Code::L008, &shown_dir)
                     .message(format!("文件夹 {name} 不是报告年度"))
                     .found(name)
                     .expected(format!(
@@ -570,7 +572,7 @@ fn load_year(root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Opti
         (true, true) => {}
         (false, false) => {
             diagnostics.push(
-                Diagnostic::new("L009", &shown_dir)
+                Diagnostic::new(Code::L009, &shown_dir)
                     .message(format!(
                         "{year} 年度的文件夹是空的：没有 data.yaml，也没有 report.md"
                     ))
@@ -590,7 +592,7 @@ fn load_year(root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Opti
             } else {
                 (&report_file, &data_file)
             };
-            diagnostics.push(Diagnostic::new("L009", missing).message(format!(
+            diagnostics.push(Diagnostic::new(Code::L009, missing).message(format!(
                 "{year} 年度缺少 {}（同一文件夹中有 {}）",
                 missing.file_name().unwrap_or_default().to_string_lossy(),
                 present.file_name().unwrap_or_default().to_string_lossy()
@@ -610,7 +612,7 @@ fn load_year(root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Opti
     let narrative = narrative::parse(report_text.into());
     if let Some(line) = narrative.too_deep {
         diagnostics.push(
-            Diagnostic::new("L018", &report_file)
+            Diagnostic::new(Code::L018, &report_file)
                 .at(Pos { line, column: 1 })
                 .message(format!(
                     "正文从这一行起嵌套超过 {} 层（引用、列表、强调等层层套叠），无法生成网页",
@@ -671,20 +673,35 @@ mod tests {
             parse_number("-1", CellKind::SignedCount).unwrap(),
             Decimal::from(-1)
         );
-        assert_eq!(parse_number("-1", CellKind::Count).unwrap_err().0, "L011");
-        assert_eq!(parse_number("十二", CellKind::Count).unwrap_err().0, "L010");
-        assert_eq!(parse_number("1.5", CellKind::Count).unwrap_err().0, "L010");
-        assert_eq!(parse_number("１２", CellKind::Count).unwrap_err().0, "L010");
+        assert_eq!(
+            parse_number("-1", CellKind::Count).unwrap_err().0,
+            Code::L011
+        );
+        assert_eq!(
+            parse_number("十二", CellKind::Count).unwrap_err().0,
+            Code::L010
+        );
+        assert_eq!(
+            parse_number("1.5", CellKind::Count).unwrap_err().0,
+            Code::L010
+        );
+        assert_eq!(
+            parse_number("１２", CellKind::Count).unwrap_err().0,
+            Code::L010
+        );
         let money = CellKind::Money(Unit::TenThousandYuan);
         assert_eq!(
             parse_number("1090.98", money).unwrap().to_string(),
             "1090.98"
         );
         assert_eq!(parse_number("7545", money).unwrap().to_string(), "7545");
-        assert_eq!(parse_number("1090.98万元", money).unwrap_err().0, "L012");
-        assert_eq!(parse_number("1,090", money).unwrap_err().0, "L012");
-        assert_eq!(parse_number("1e3", money).unwrap_err().0, "L012");
-        assert_eq!(parse_number("-3", money).unwrap_err().0, "L011");
+        assert_eq!(
+            parse_number("1090.98万元", money).unwrap_err().0,
+            Code::L012
+        );
+        assert_eq!(parse_number("1,090", money).unwrap_err().0, Code::L012);
+        assert_eq!(parse_number("1e3", money).unwrap_err().0, Code::L012);
+        assert_eq!(parse_number("-3", money).unwrap_err().0, Code::L011);
         let (_, message) = parse_number("123500元", money).unwrap_err();
         assert!(message.contains("是不是 12.35？"), "{message}");
         let (_, message) = parse_number("1090.98万元", money).unwrap_err();

@@ -39,7 +39,7 @@ pub(super) fn load_site_config(root: &Path, diagnostics: &mut Vec<Diagnostic>) -
             Some(problem) => {
                 let pos = get(&node, "base_url").map(|n| n.pos).unwrap_or(node.pos);
                 let d = f
-                    .diag("L016", pos)
+                    .diag(Code::L016, pos)
                     .message(format!("网站地址（base_url）{problem}"))
                     .path("base_url")
                     .found(url)
@@ -79,7 +79,7 @@ pub(super) fn load_site_config(root: &Path, diagnostics: &mut Vec<Diagnostic>) -
             };
         } else {
             let d = f
-                .diag("L014", footer.pos)
+                .diag(Code::L014, footer.pos)
                 .message("footer 下应再缩进一层，写 sponsor、site_code 等")
                 .path("footer");
             f.push(d);

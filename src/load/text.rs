@@ -29,10 +29,10 @@ pub(crate) enum TextProblem {
 }
 
 impl TextProblem {
-    pub(crate) fn code(&self) -> &'static str {
+    pub(crate) fn code(&self) -> Code {
         match self {
-            TextProblem::Control { .. } => "L019",
-            TextProblem::TooLong { .. } => "L020",
+            TextProblem::Control { .. } => Code::L019,
+            TextProblem::TooLong { .. } => Code::L020,
         }
     }
 
