@@ -103,3 +103,33 @@ fn a_theme_that_is_not_there_is_named() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("找不到主题 不存在的主题"), "{stderr}");
 }
+
+#[test]
+fn the_feed_and_the_sitemap_are_templates_a_site_may_override() {
+    let site = Site::fixture("valid");
+    site.write(
+        "templates/atom.xml",
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>{{ title | safe }}</title>{% for entry in entries %}<entry><id>{{ entry.id | safe }}</id></entry>{% endfor %}</feed>\n",
+    );
+    let out = site.run(&["build", "--base-url", "https://www.example.gov.cn/ndbg/"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let feed = site.read("output/atom.xml");
+    let doc = roxmltree::Document::parse(&feed).unwrap();
+    assert!(doc.descendants().any(|n| n.has_tag_name("entry")), "{feed}");
+    assert!(
+        !feed.contains("<author>"),
+        "the site's own template: {feed}"
+    );
+    // The sitemap still comes from the built-in template.
+    let sitemap = site.read("output/sitemap.xml");
+    roxmltree::Document::parse(&sitemap).unwrap();
+    assert!(
+        sitemap.contains("<loc>https://www.example.gov.cn/ndbg/index.html</loc>"),
+        "{sitemap}"
+    );
+}

@@ -1,7 +1,9 @@
 //! sitemap.xml and the Atom feed of reports.
 
-use std::fmt::Write as _;
+use serde::Serialize;
+use tera::{Context, Tera};
 
+use super::BuildError;
 use super::pages::year_path;
 use crate::model::{Date, Site};
 
@@ -23,23 +25,28 @@ fn escape(text: &str) -> String {
     out
 }
 
+/// Renders an XML template of the theme (`sitemap.xml`, `atom.xml`). Every text is escaped here
+/// (`escape`), so the templates print the values with `| safe`.
+fn render(tera: &Tera, template: &str, ctx: &Context) -> Result<String, BuildError> {
+    tera.render(template, ctx).map_err(|e| {
+        BuildError::Theme(format!(
+            "渲染模板 {template} 时出错：{}",
+            super::theme::tera_message(&e)
+        ))
+    })
+}
+
 /// sitemap.xml: every page, at the site's absolute base URL (the protocol forbids relative
 /// addresses, so the build leaves the file out without one).
-pub(crate) fn sitemap(paths: &[String], base: &str) -> String {
-    let mut out = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    for path in paths {
-        if path.ends_with(".html") && path != "404.html" {
-            let _ = writeln!(
-                out,
-                "  <url><loc>{}</loc></url>",
-                escape(&format!("{base}{path}"))
-            );
-        }
-    }
-    out.push_str("</urlset>\n");
-    out
+pub(crate) fn sitemap(tera: &Tera, paths: &[String], base: &str) -> Result<String, BuildError> {
+    let locations: Vec<String> = paths
+        .iter()
+        .filter(|p| p.ends_with(".html") && *p != "404.html")
+        .map(|p| escape(&format!("{base}{p}")))
+        .collect();
+    let mut ctx = Context::new();
+    ctx.insert("locations", &locations);
+    render(tera, "sitemap.xml", &ctx)
 }
 
 /// The date of a report in the feed: its publication date, or the end of its year when unknown.
@@ -52,31 +59,44 @@ fn report_date(published: Option<Date>, year: u16) -> String {
     format!("{date}T00:00:00+08:00")
 }
 
+/// One report in the feed, its texts escaped.
+#[derive(Serialize)]
+struct Entry {
+    updated: String,
+    title: String,
+    link: String,
+    id: String,
+}
+
 /// atom.xml: one entry per published report year (never a draft), newest first. The feed's id
 /// is its own address when the base URL is absolute; otherwise a URN from the site title's bytes
 /// in hex, which has no spaces and stays the same from build to build.
-pub(crate) fn atom(site: &Site, base: &str, absolute: bool) -> String {
-    let mut entries: Vec<(String, String, String, String)> = Vec::new();
+pub(crate) fn atom(
+    tera: &Tera,
+    site: &Site,
+    base: &str,
+    absolute: bool,
+) -> Result<String, BuildError> {
+    let mut entries: Vec<Entry> = Vec::new();
     for agency in &site.agencies {
         for year in agency.years.iter().filter(|y| !y.draft) {
             let path = year_path(agency, year.year);
-            entries.push((
-                report_date(year.published, year.year),
-                format!("{}{}年政府信息公开工作年度报告", agency.name, year.year),
-                format!("{base}{path}"),
-                format!("urn:nianbao:{}:{}", agency.slug, year.year),
-            ));
+            entries.push(Entry {
+                updated: report_date(year.published, year.year),
+                title: escape(&format!(
+                    "{}{}年政府信息公开工作年度报告",
+                    agency.name, year.year
+                )),
+                link: escape(&format!("{base}{path}")),
+                id: escape(&format!("urn:nianbao:{}:{}", agency.slug, year.year)),
+            });
         }
     }
-    entries.sort_by(|a, b| b.0.cmp(&a.0).then(a.3.cmp(&b.3)));
+    entries.sort_by(|a, b| b.updated.cmp(&a.updated).then(a.id.cmp(&b.id)));
     let updated = entries
         .first()
-        .map(|e| e.0.clone())
+        .map(|e| e.updated.clone())
         .unwrap_or_else(|| "2019-01-01T00:00:00+08:00".to_string());
-    let mut out = String::from(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"zh-CN\">\n",
-    );
-    let _ = writeln!(out, "  <title>{}</title>", escape(&site.config.title));
     let id = if absolute {
         format!("{base}atom.xml")
     } else {
@@ -88,29 +108,18 @@ pub(crate) fn atom(site: &Site, base: &str, absolute: bool) -> String {
             .collect();
         format!("urn:nianbao:site:{hex}")
     };
-    let _ = writeln!(out, "  <id>{}</id>", escape(&id));
-    let _ = writeln!(out, "  <updated>{updated}</updated>");
-    let _ = writeln!(out, "  <link href=\"{}index.html\"/>", escape(base));
-    let _ = writeln!(
-        out,
-        "  <author><name>{}</name></author>",
-        escape(
-            site.config
-                .footer
-                .sponsor
-                .as_deref()
-                .unwrap_or(&site.config.title)
-        )
-    );
-    for (date, title, link, id) in entries {
-        let _ = writeln!(
-            out,
-            "  <entry>\n    <title>{}</title>\n    <link href=\"{}\"/>\n    <id>{}</id>\n    <updated>{date}</updated>\n  </entry>",
-            escape(&title),
-            escape(&link),
-            escape(&id)
-        );
-    }
-    out.push_str("</feed>\n");
-    out
+    let author = site
+        .config
+        .footer
+        .sponsor
+        .as_deref()
+        .unwrap_or(&site.config.title);
+    let mut ctx = Context::new();
+    ctx.insert("title", &escape(&site.config.title));
+    ctx.insert("id", &escape(&id));
+    ctx.insert("updated", &updated);
+    ctx.insert("base", &escape(base));
+    ctx.insert("author", &escape(author));
+    ctx.insert("entries", &entries);
+    render(tera, "atom.xml", &ctx)
 }

@@ -153,16 +153,17 @@ pub(crate) fn render_site(
     if let Some(absolute) = options.absolute_base_url(&site.config) {
         out.put(
             "sitemap.xml",
-            feed::sitemap(&listed, &absolute).into_bytes(),
+            feed::sitemap(&theme.tera, &listed, &absolute)?.into_bytes(),
         )?;
     }
     out.put(
         "atom.xml",
         feed::atom(
+            &theme.tera,
             site,
             &base,
             options.absolute_base_url(&site.config).is_some(),
-        )
+        )?
         .into_bytes(),
     )?;
     Ok(())

@@ -42,6 +42,14 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         "404.html",
         include_str!("../../themes/default/templates/404.html"),
     ),
+    (
+        "sitemap.xml",
+        include_str!("../../themes/default/templates/sitemap.xml"),
+    ),
+    (
+        "atom.xml",
+        include_str!("../../themes/default/templates/atom.xml"),
+    ),
 ];
 
 const DEFAULT_STATIC: &[(&str, &[u8])] = &[(
