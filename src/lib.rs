@@ -23,6 +23,15 @@ pub use load::{Fatal, Loaded, base_url_problem, load_site};
 pub use model::AgencyKind;
 pub use render::{BuildError, Options};
 
+// What the property tests (tests/properties.rs) and the fuzz targets (fuzz/) reach besides the
+// CLI's API: the template definitions, in-memory rendering, the narrative parser and the Markdown
+// renderer, each on its own.
+pub use definition::{CellKind, Form, Template, TemplateId, Term};
+pub use load::narrative;
+pub use model::{Narrative, Section};
+pub use output::Files;
+pub use render::{markdown, render_to_memory};
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

@@ -13,8 +13,7 @@ use std::path::Path;
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
-use nianbao::build::{self, Files};
-use nianbao::template::{CellKind, Form, TemplateId};
+use nianbao::{CellKind, Files, Form, TemplateId};
 
 /// The fixture whose site.yaml, agency.yaml, data.yaml headers and report.md the sites reuse.
 fn fixture() -> std::path::PathBuf {
@@ -108,7 +107,7 @@ fn consistent(year: u16, randoms: &[u32]) -> Figures {
     }
     // The generator's own test: every identity of the form holds.
     for eq in &form.identities {
-        let side = |terms: &[nianbao::template::Term]| -> Decimal {
+        let side = |terms: &[nianbao::Term]| -> Decimal {
             terms
                 .iter()
                 .map(|t| {
@@ -309,7 +308,7 @@ proptest! {
         write_site(dir.path(), &[vec![year.clone()]]);
         let checked = nianbao::load_and_check(dir.path()).unwrap();
         prop_assert!(!checked.has_errors(), "{:#?}", blocking(&checked));
-        let files = build::render_to_memory(dir.path(), &checked, &build::Options::default())
+        let files = nianbao::render_to_memory(dir.path(), &checked, &nianbao::Options::default())
             .unwrap();
         let form = form_of(year.year);
         let expected: Vec<(String, String)> = form
@@ -353,7 +352,7 @@ proptest! {
         write_site(dir.path(), &site);
         let render = || -> Files {
             let checked = nianbao::load_and_check(dir.path()).unwrap();
-            build::render_to_memory(dir.path(), &checked, &build::Options::default()).unwrap()
+            nianbao::render_to_memory(dir.path(), &checked, &nianbao::Options::default()).unwrap()
         };
         let first = render();
         prop_assert!(first.len() > 10, "a whole site: {} files", first.len());

@@ -2,16 +2,15 @@
 //! when a site allows it), the way the year page renders it.
 #![no_main]
 
-use std::collections::HashSet;
 use std::sync::Arc;
 
 use libfuzzer_sys::fuzz_target;
-use nianbao::build::markdown;
+use nianbao::markdown;
 use nianbao::narrative;
 
 fuzz_target!(|text: &str| {
     let parsed = narrative::parse(Arc::from(text));
-    let mut ids = HashSet::new();
+    let mut ids = markdown::HeadingIds::default();
     let _ = markdown::render(parsed.preamble_text(), false, 1, &mut ids);
     for part in 1..=6 {
         if let Some(section) = parsed.section(part) {

@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use nianbao::build::Files;
+use nianbao::Files;
 use nianbao::serve::{Target, normalise_base_path, resolve};
 
 fuzz_target!(|input: (&str, &str)| {

@@ -55,13 +55,13 @@ impl FuzzSite {
             return;
         };
         // Every diagnostic is printed in a terminal or as JSON (`check --format json`, serve).
-        let _ = nianbao::diagnostic::render_all(&checked.diagnostics, &checked.summary);
-        let _ = nianbao::diagnostic::render_json(&checked.diagnostics, &checked.summary);
+        let _ = nianbao::render_all(&checked.diagnostics, &checked.summary);
+        let _ = nianbao::render_json(&checked.diagnostics, &checked.summary);
         if !checked.has_errors() {
-            let _ = nianbao::build::render_to_memory(
+            let _ = nianbao::render_to_memory(
                 &self.root,
                 &checked,
-                &nianbao::build::Options::default(),
+                &nianbao::Options::default(),
             );
         }
     }

@@ -25,7 +25,7 @@ use std::sync::{Arc, OnceLock};
 
 use f2019::template_2019;
 use f2021::template_2021;
-pub(crate) use form::*;
+pub use form::*;
 pub(crate) use indicators::*;
 pub(crate) use narrative::*;
 pub(crate) use parts::*;

@@ -5,7 +5,7 @@ mod acknowledgements;
 mod cells;
 mod data;
 mod fields;
-pub(crate) mod narrative;
+pub mod narrative;
 mod site_config;
 pub(crate) mod slips;
 mod text;

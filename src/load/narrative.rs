@@ -98,7 +98,7 @@ fn max_depth(markdown: &str) -> usize {
 }
 
 /// Splits report.md into its parts.
-pub(crate) fn parse(source: Arc<str>) -> Narrative {
+pub fn parse(source: Arc<str>) -> Narrative {
     let mut headings = Vec::new();
     let mut texts = Vec::new();
     let mut current: Option<Heading> = None;

@@ -33,7 +33,7 @@ pub(crate) const FOOTNOTE_ID_PREFIX: &str = "fn-";
 
 /// The heading ids already given on one page.
 #[derive(Default)]
-pub(crate) struct HeadingIds {
+pub struct HeadingIds {
     used: HashSet<String>,
     /// For each base id, the next number to try, so that many equal headings stay linear.
     next: HashMap<String, usize>,
@@ -58,7 +58,7 @@ impl HeadingIds {
 
 /// Renders a Markdown fragment. Headings are shifted so that `##` becomes the page's `h3` when
 /// `shift` is 1 (the part headings are the page's `h2`); every heading gets an id unique in `ids`.
-pub(crate) fn render(markdown: &str, allow_html: bool, shift: u8, ids: &mut HeadingIds) -> String {
+pub fn render(markdown: &str, allow_html: bool, shift: u8, ids: &mut HeadingIds) -> String {
     let events: Vec<Event<'_>> = Parser::new_ext(markdown, markdown_options())
         .map(|event| match event {
             Event::FootnoteReference(label) => {

@@ -6,7 +6,7 @@ pub(crate) mod compare;
 pub(crate) mod data;
 pub(crate) mod feed;
 pub(crate) mod format;
-pub(crate) mod markdown;
+pub mod markdown;
 pub(crate) mod pages;
 pub(crate) mod table;
 pub(crate) mod theme;
@@ -170,7 +170,7 @@ pub(crate) fn render_site(
 }
 
 /// Renders a checked site into memory (for `serve` and tests).
-pub(crate) fn render_to_memory(
+pub fn render_to_memory(
     root: &Path,
     checked: &Checked,
     options: &Options,
