@@ -14,23 +14,14 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, mpsc};
 
 /// Why the output could not be written.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum OutputError {
     /// The output folder is not one `build` may replace (nothing was touched).
+    #[error("{0}")]
     Refused(String),
+    #[error("无法读写 {path}：{1}", path = .0.display())]
     Io(PathBuf, io::Error),
 }
-
-impl std::fmt::Display for OutputError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            OutputError::Refused(message) => f.write_str(message),
-            OutputError::Io(path, err) => write!(f, "无法读写 {}：{err}", path.display()),
-        }
-    }
-}
-
-impl std::error::Error for OutputError {}
 
 /// Receives the output files of a build, from several rendering threads at once.
 pub(crate) struct Output {

@@ -21,7 +21,6 @@ pub(crate) use site_config::*;
 pub(crate) use text::*;
 
 use std::collections::HashSet;
-use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -39,39 +38,24 @@ use crate::model::Pos;
 use yaml::{Key, Node, Value, YamlErrorKind};
 
 /// A problem that stops nianbao before it can check anything (exit code 2).
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum Fatal {
     /// The folder is not a nianbao site.
+    #[error(
+        "{} 不是 nianbao 站点：找不到 content/site.yaml。请在站点目录中运行，或用 --root 指定站点目录；新建站点请运行 nianbao init。",
+        .0.display()
+    )]
     NotASite(PathBuf),
     /// `--agency` named agencies that content/ does not have: (unknown, known).
+    #[error(
+        "没有机关 {}（content/ 下没有这个文件夹）。现有机关：{}。新增机关请运行 nianbao new-agency <代号> --name <全称> --kind <类型>。",
+        .0.join("、"),
+        if .1.is_empty() { "无".to_string() } else { .1.join("、") }
+    )]
     UnknownAgencies(Vec<String>, Vec<String>),
+    #[error("无法读取 {path}：{1}", path = .0.display())]
     Io(PathBuf, std::io::Error),
 }
-
-impl fmt::Display for Fatal {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Fatal::NotASite(root) => write!(
-                f,
-                "{} 不是 nianbao 站点：找不到 content/site.yaml。请在站点目录中运行，或用 --root 指定站点目录；新建站点请运行 nianbao init。",
-                root.display()
-            ),
-            Fatal::UnknownAgencies(unknown, known) => write!(
-                f,
-                "没有机关 {}（content/ 下没有这个文件夹）。现有机关：{}。新增机关请运行 nianbao new-agency <代号> --name <全称> --kind <类型>。",
-                unknown.join("、"),
-                if known.is_empty() {
-                    "无".to_string()
-                } else {
-                    known.join("、")
-                }
-            ),
-            Fatal::Io(path, err) => write!(f, "无法读取 {}：{err}", path.display()),
-        }
-    }
-}
-
-impl std::error::Error for Fatal {}
 
 /// The result of loading: the site as far as it could be read, and the problems found.
 pub struct Loaded {

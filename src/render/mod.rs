@@ -12,7 +12,6 @@ pub(crate) mod table;
 pub(crate) mod theme;
 
 use std::collections::HashSet;
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub(crate) use crate::output::{Files, Output};
@@ -56,17 +55,25 @@ impl Options {
 pub(crate) const NO_SITEMAP_NOTICE: &str = "没有生成 sitemap.xml：网站地图中的地址必须是完整网址，而站点没有设置以 http:// 或 https:// 开头的网站地址。发布前在 content/site.yaml 中写 base_url，或运行 nianbao build --base-url https://…/。";
 
 /// Why a build stopped.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum BuildError {
     /// The site has unacknowledged errors: the diagnostics of `check`.
+    #[error("检查发现 {} 个错误，没有生成网站", .0.summary.errors)]
     Check(Box<Checked>),
     /// A problem with a theme or template.
+    #[error("{0}")]
     Theme(String),
     /// The output folder is not one `build` may replace (nothing was touched).
+    #[error("{0}")]
     Refused(String),
+    #[error("无法读写 {path}：{1}", path = .0.display())]
     Io(PathBuf, std::io::Error),
+    #[error(transparent)]
     Fatal(Fatal),
     /// A page could not be made because nianbao itself failed (a bug): the panic's message.
+    #[error(
+        "生成页面时 nianbao 内部出错（{0}）。这是 nianbao 的缺陷，不是模板或数据的问题，请把这条信息和出错的站点报告给维护者"
+    )]
     Panic(String),
 }
 
@@ -78,27 +85,6 @@ pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
         .or_else(|| payload.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "（没有说明）".to_string())
 }
-
-impl fmt::Display for BuildError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            BuildError::Check(checked) => write!(
-                f,
-                "检查发现 {} 个错误，没有生成网站",
-                checked.summary.errors
-            ),
-            BuildError::Theme(message) | BuildError::Refused(message) => f.write_str(message),
-            BuildError::Io(path, err) => write!(f, "无法读写 {}：{err}", path.display()),
-            BuildError::Fatal(fatal) => fatal.fmt(f),
-            BuildError::Panic(message) => write!(
-                f,
-                "生成页面时 nianbao 内部出错（{message}）。这是 nianbao 的缺陷，不是模板或数据的问题，请把这条信息和出错的站点报告给维护者"
-            ),
-        }
-    }
-}
-
-impl std::error::Error for BuildError {}
 
 impl From<crate::output::OutputError> for BuildError {
     fn from(err: crate::output::OutputError) -> Self {
