@@ -1,0 +1,182 @@
+//! report.md: the parts and their headings, guidance text left in, text repeated from last year.
+
+use super::*;
+
+pub(super) fn check_document(agency: &Agency, year: &Year, out: &mut Vec<Diagnostic>) {
+    // The template declared against the year.
+    if let Some(expected) = TemplateId::for_year(year.year)
+        && expected != year.template
+    {
+        let mut d = Diagnostic::new(Code::D005, &year.data_file)
+            .path("template")
+            .found(format!("{}年格式", year.template.key()))
+            .expected(format!(
+                "{}年格式（{} 年度适用）",
+                expected.key(),
+                year.year
+            ));
+        if let Some(pos) = year.template_pos {
+            d = d.at(pos).with_source(&year.data_source);
+        }
+        out.push(d);
+    }
+    // The publication date against the statutory deadline.
+    if let Some(published) = year.published {
+        let deadline = agency.kind.deadline(year.year);
+        let place = |d: Diagnostic| match year.published_pos {
+            Some(pos) => d.at(pos).with_source(&year.data_source).path("published"),
+            None => d.path("published"),
+        };
+        if published > deadline {
+            out.push(place(
+                Diagnostic::new(Code::D006, &year.data_file)
+                    .message(format!(
+                        "发布日期 {} 晚于法定期限 {}（{}）",
+                        published.chinese(),
+                        deadline.chinese(),
+                        agency.kind.label()
+                    ))
+                    .found(published.to_string())
+                    .expected(format!("不晚于 {deadline}")),
+            ));
+        } else if published.year <= year.year {
+            out.push(place(
+                Diagnostic::new(Code::D008, &year.data_file)
+                    .found(published.to_string())
+                    .expected(format!("{} 年或以后", year.year + 1)),
+            ));
+        }
+    }
+    check_narrative(year, out);
+}
+
+pub(super) fn check_narrative(year: &Year, out: &mut Vec<Diagnostic>) {
+    let file = &year.report_file;
+    let narrative = &year.narrative;
+    let lines = SourceLines::new(&narrative.source);
+    let at = |code: Code, line: usize| {
+        Diagnostic::new(code, file)
+            .at(crate::model::Pos { line, column: 1 })
+            .with_lines(&lines)
+    };
+    let mut last = 0;
+    for section in &narrative.sections {
+        let official = PARTS[usize::from(section.part) - 1].heading;
+        let anchor = format!("part{}", section.part);
+        if !section.is_official() {
+            out.push(
+                at(Code::D001, section.line)
+                    .cell(anchor.clone())
+                    .found(section.heading.clone())
+                    .expected(official),
+            );
+        }
+        if section.part <= last {
+            out.push(
+                at(Code::D002, section.line)
+                    .cell(anchor.clone())
+                    .message(format!(
+                        "「{official}」出现在第{}部分之后或重复出现",
+                        crate::definition::part(last)
+                            .numeral()
+                            .trim_end_matches('、')
+                    ))
+                    .expected("一、二、三、四、五、六 的顺序，各一次"),
+            );
+        }
+        last = last.max(section.part);
+        if !section.has_text {
+            out.push(
+                at(Code::D004, section.line)
+                    .cell(anchor)
+                    .message(format!("「{official}」下没有内容")),
+            );
+        }
+    }
+    for unmarked in &narrative.unmarked_headings {
+        let official = PARTS[usize::from(unmarked.part) - 1].heading;
+        out.push(
+            at(Code::D012, unmarked.line)
+                .cell(format!("part{}", unmarked.part))
+                .message(format!(
+                    "第 {} 行「{}」像是部分标题，但没有写成标题",
+                    unmarked.line, unmarked.text
+                ))
+                .found(unmarked.text.clone())
+                .expected(format!("## {official}")),
+        );
+    }
+    for section in &narrative.sections {
+        if let Some(level) = narrative.part_level
+            && section.level != level
+        {
+            let marks = |l: u8| "#".repeat(usize::from(l));
+            out.push(
+                at(Code::D013, section.line)
+                    .cell(format!("part{}", section.part))
+                    .message(format!(
+                        "「{}」写成了 {}，其他部分标题写的是 {}",
+                        section.heading,
+                        marks(section.level),
+                        marks(level)
+                    ))
+                    .found(format!("{} {}", marks(section.level), section.heading))
+                    .expected(format!("{} {}", marks(level), section.heading)),
+            );
+        }
+    }
+    for part in PARTS.iter().filter(|p| p.kind == PartKind::Prose) {
+        let unmarked = narrative
+            .unmarked_headings
+            .iter()
+            .any(|u| u.part == part.number);
+        if narrative.section(part.number).is_none() && !unmarked {
+            out.push(
+                Diagnostic::new(Code::D003, file)
+                    .cell(part.anchor())
+                    .message(format!("正文缺少「{}」", part.heading))
+                    .expected(format!("## {}", part.heading)),
+            );
+        }
+    }
+    for &line in &narrative.guidance_lines {
+        out.push(at(Code::D007, line));
+    }
+}
+
+/// Warns when most of a prose part repeats last year's text.
+pub(super) fn check_repeated_text(year: &Year, previous: &Year, out: &mut Vec<Diagnostic>) {
+    for part in PARTS.iter().filter(|p| p.kind == PartKind::Prose) {
+        let (Some(now), Some(before)) = (
+            year.narrative.section(part.number),
+            previous.narrative.section(part.number),
+        ) else {
+            continue;
+        };
+        let comparison = crate::check::repetition::compare(
+            previous.narrative.body(before),
+            year.narrative.body(now),
+        );
+        if comparison.share > REPEATED_TEXT_LIMIT {
+            out.push(
+                Diagnostic::new(Code::D010, &year.report_file)
+                    .at(crate::model::Pos {
+                        line: now.line,
+                        column: 1,
+                    })
+                    .with_source(&year.narrative.source)
+                    .cell(part.anchor())
+                    .message(format!(
+                        "「{}」有 {}/{} 句与 {} 年度相同（{:.0}%）",
+                        part.heading,
+                        comparison.repeated,
+                        comparison.sentences.len(),
+                        previous.year,
+                        comparison.share * 100.0
+                    ))
+                    .expected(format!("重复不超过 {:.0}%", REPEATED_TEXT_LIMIT * 100.0))
+                    .found(format!("{:.0}%", comparison.share * 100.0)),
+            );
+        }
+    }
+}
