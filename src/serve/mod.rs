@@ -137,61 +137,22 @@ impl Shared {
     }
 }
 
+/// The reload script, with `__EVENTS_URL__` where the address of the event stream goes; its
+/// leading comment lines stay out of the pages.
+const RELOAD_SCRIPT: &str = include_str!("reload.js");
+
 /// The script added to every page in serve mode: reload on a new build, show the problems of a
 /// failed build over the page without leaving it.
 pub fn reload_script(base: &str) -> String {
     let url = js_string(&format!("{base}{EVENTS_PATH}"));
+    let script: String = RELOAD_SCRIPT
+        .lines()
+        .skip_while(|l| l.starts_with("//"))
+        .flat_map(|l| [l, "\n"])
+        .collect();
     format!(
-        r#"<script>
-(function () {{
-  var source = new EventSource({url});
-  source.addEventListener("reload", function () {{ location.reload(); }});
-  source.addEventListener("problems", function (e) {{ show(JSON.parse(e.data)); }});
-  function text(tag, value, cls) {{
-    var el = document.createElement(tag);
-    el.textContent = value;
-    if (cls) el.className = cls;
-    return el;
-  }}
-  function show(problems) {{
-    var old = document.getElementById("nianbao-overlay");
-    if (old) old.remove();
-    var box = document.createElement("div");
-    box.id = "nianbao-overlay";
-    box.setAttribute("role", "alertdialog");
-    box.setAttribute("aria-label", "构建失败");
-    box.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(20,20,20,.92);color:#fff;font:15px/1.6 system-ui,'PingFang SC','Microsoft YaHei','Noto Sans CJK SC',sans-serif;padding:24px";
-    var inner = document.createElement("div");
-    inner.style.cssText = "max-width:960px;margin:0 auto";
-    var drafts = problems.length > 0 && problems.every(function (p) {{ return p.draft; }});
-    if (drafts) box.setAttribute("aria-label", "草稿中的错误");
-    var title = text("h2", drafts
-      ? "草稿中有 " + problems.length + " 个错误：页面照常生成，但草稿的数字可能不对；正式发布前要改正。改正后页面会自动刷新。"
-      : "构建失败：共 " + problems.length + " 个错误。下面是上一次成功构建的页面；改正后页面会自动刷新。");
-    title.style.cssText = "color:#fff;border:0;margin:0 0 12px;padding:0;font-size:18px";
-    inner.appendChild(title);
-    problems.forEach(function (p) {{
-      var item = document.createElement("div");
-      item.style.cssText = "background:#2b2b2b;border-left:4px solid #ff6b5b;margin:12px 0;padding:10px 14px;white-space:pre-wrap";
-      var where = p.file + (p.line ? ":" + p.line + (p.column ? ":" + p.column : "") : "");
-      item.appendChild(text("div", "错误[" + p.code + "]" + (p.draft ? "（草稿）" : "") + "：" + p.message));
-      item.appendChild(text("div", "位置：" + where));
-      if (p.label) item.appendChild(text("div", "单元格：" + p.label));
-      if (p.yaml_path) item.appendChild(text("div", "YAML 路径：" + p.yaml_path));
-      if (p.expected) item.appendChild(text("div", "应为：" + p.expected));
-      if (p.found) item.appendChild(text("div", "实际：" + p.found));
-      if (p.hint) item.appendChild(text("div", "提示：" + p.hint));
-      inner.appendChild(item);
-    }});
-    var close = text("button", "暂时关闭");
-    close.onclick = function () {{ box.remove(); }};
-    inner.appendChild(close);
-    box.appendChild(inner);
-    document.body.appendChild(box);
-  }}
-}})();
-</script>
-"#
+        "<script>\n{}</script>\n",
+        script.replacen("__EVENTS_URL__", &url, 1)
     )
 }
 
@@ -1014,6 +975,15 @@ mod tests {
         assert_eq!(normalise_base_path("/"), "/");
         assert_eq!(normalise_base_path("zwgk/ndbg"), "/zwgk/ndbg/");
         assert_eq!(normalise_base_path("/zwgk/ndbg/"), "/zwgk/ndbg/");
+    }
+
+    #[test]
+    fn the_reload_script_is_one_element_with_the_events_address() {
+        let script = reload_script("/x/");
+        assert!(script.starts_with("<script>\n(function () {\n"), "{script}");
+        assert!(script.ends_with("})();\n</script>\n"), "{script}");
+        assert!(script.contains("new EventSource(\"/x/__nianbao/events\");"));
+        assert!(!script.contains("__EVENTS_URL__") && !script.contains("// The reload"));
     }
 
     #[test]
