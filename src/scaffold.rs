@@ -372,7 +372,8 @@ pub fn write_data_yaml(agency_name: &str, year: u16, data: &YearData) -> String 
         if table.part != last_part {
             let heading = crate::definition::part(table.part).heading;
             let _ = writeln!(out);
-            if table.part == 6 {
+            // A table inside a prose part (the fees of 六) is named by its caption too.
+            if crate::definition::part(table.part).kind == crate::definition::PartKind::Prose {
                 let _ = writeln!(out, "# {heading}：{}", table.caption);
             } else {
                 let _ = writeln!(out, "# {heading}");

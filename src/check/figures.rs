@@ -161,13 +161,14 @@ fn reading_value(year: &Year, cells: &[&str]) -> Option<Decimal> {
 pub(crate) fn check(year: &Year, out: &mut Vec<Diagnostic>) {
     let narrative = &year.narrative;
     let source = &*narrative.source;
-    // Part 五 tells of problems and often of other years; the rest is this year's account.
+    // Only the parts that are this year's account (not 五, which tells of problems and often of
+    // other years).
     let mut ranges = vec![narrative.preamble.clone()];
     ranges.extend(
         narrative
             .sections
             .iter()
-            .filter(|s| s.part != 5)
+            .filter(|s| crate::definition::part(s.part).states_this_years_figures)
             .map(|s| s.body.clone()),
     );
     let mut seen = HashSet::new();

@@ -19,6 +19,11 @@ pub(crate) struct Part {
     pub kind: PartKind,
     /// A line of guidance for the scaffold of report.md (prose parts only).
     pub guidance: &'static str,
+    /// A province may add rows of its own to the tables of this part (part 二, `extra_rows`).
+    pub extra_rows: bool,
+    /// The text of this part is this year's account, so the figures it states for table items
+    /// are compared with the cells (D011); part 五 tells of problems and often of other years.
+    pub states_this_years_figures: bool,
 }
 
 impl Part {
@@ -45,36 +50,48 @@ pub(crate) const PARTS: [Part; 6] = [
         heading: "一、总体情况",
         kind: PartKind::Prose,
         guidance: "（填写说明：概述本年度贯彻落实《中华人民共和国政府信息公开条例》的情况，一般分为主动公开、依申请公开、政府信息管理、政府信息公开平台建设、监督保障五个方面。）",
+        extra_rows: false,
+        states_this_years_figures: true,
     },
     Part {
         number: 2,
         heading: "二、主动公开政府信息情况",
         kind: PartKind::Tables,
         guidance: "",
+        extra_rows: true,
+        states_this_years_figures: true,
     },
     Part {
         number: 3,
         heading: "三、收到和处理政府信息公开申请情况",
         kind: PartKind::Tables,
         guidance: "",
+        extra_rows: false,
+        states_this_years_figures: true,
     },
     Part {
         number: 4,
         heading: "四、政府信息公开行政复议、行政诉讼情况",
         kind: PartKind::Tables,
         guidance: "",
+        extra_rows: false,
+        states_this_years_figures: true,
     },
     Part {
         number: 5,
         heading: "五、存在的主要问题及改进情况",
         kind: PartKind::Prose,
         guidance: "（填写说明：如实说明上一年度年报所提问题的整改情况，以及本年度发现的主要问题和改进措施。）",
+        extra_rows: false,
+        states_this_years_figures: false,
     },
     Part {
         number: 6,
         heading: "六、其他需要报告的事项",
         kind: PartKind::Prose,
         guidance: "（填写说明：说明其他需要报告的事项；2021年格式须写明信息处理费情况：发出收费通知的件数和总金额，以及实际收取的总金额。）",
+        extra_rows: false,
+        states_this_years_figures: true,
     },
 ];
 

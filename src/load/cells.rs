@@ -121,14 +121,13 @@ impl CellReader<'_, '_> {
         };
         let entries = table.entries();
         let mut keys: Vec<&str> = entries.iter().map(|e| e.key).collect();
-        if table.part == 2 {
+        let extra_rows = crate::definition::part(table.part).extra_rows;
+        if extra_rows {
             keys.push(EXTRA_ROWS_KEY);
         }
         self.f
             .unknown_keys(map, &keys, table.key, &format!("「{title}」"));
-        if table.part == 2
-            && let Some(at) = map.iter().position(|(k, _)| k.name == EXTRA_ROWS_KEY)
-        {
+        if extra_rows && let Some(at) = map.iter().position(|(k, _)| k.name == EXTRA_ROWS_KEY) {
             self.read_extra_rows(t, map, at);
         }
         for entry in entries {
