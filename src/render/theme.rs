@@ -140,25 +140,13 @@ fn put<T>(files: &mut Vec<(String, T)>, path: String, body: T) {
     }
 }
 
-/// Escapes text for HTML: `& < > " '`. (Tera's own escaping also turns `/` into `&#x2F;`,
-/// which makes every relative link unreadable in the page source.)
+/// Escapes text for HTML: `& < > " '` (pulldown-cmark's own escaping, so pages and the Markdown
+/// agree). Tera's built-in escaping also turns `/` into `&#x2F;`, which makes every relative link
+/// unreadable in the page source.
 pub(crate) fn escape_html(input: &str) -> String {
-    let special = |b: &u8| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'');
-    let Some(first) = input.bytes().position(|b| special(&b)) else {
-        return input.to_string();
-    };
     let mut out = String::with_capacity(input.len() + 16);
-    out.push_str(&input[..first]);
-    for c in input[first..].chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    // Writing into a String cannot fail.
+    let _ = pulldown_cmark_escape::escape_html(&mut out, input);
     out
 }
 
