@@ -12,8 +12,6 @@ use crate::definition::{Form, TemplateId};
 /// The whole site as loaded from content/.
 #[derive(Debug)]
 pub struct Site {
-    /// The site root (the folder holding content/).
-    pub root: PathBuf,
     pub config: SiteConfig,
     /// Agencies in folder-name order.
     pub agencies: Vec<Agency>,

@@ -86,11 +86,7 @@ pub(crate) fn load_agencies(root: &Path, only: &[String]) -> Result<Loaded, Fata
         }
     }
     Ok(Loaded {
-        site: Site {
-            root: root.to_path_buf(),
-            config,
-            agencies,
-        },
+        site: Site { config, agencies },
         diagnostics,
     })
 }
