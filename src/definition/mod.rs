@@ -177,21 +177,28 @@ pub struct Template {
     pub has_fees: bool,
     /// The form as the template prints it.
     pub form: Arc<Form>,
-    /// Forms with mergeable groups printed as one row, keyed by "table.group".
+    /// Forms with mergeable groups printed as one row, keyed by their "table.group" ids sorted
+    /// and joined (`variant_key`).
     variants: HashMap<String, Arc<Form>>,
 }
 
 impl Template {
-    /// The form with the given groups (as "table.group") printed as one row. A template defines
-    /// at most one mergeable group (a test holds every definition to it), so a list of two is
-    /// no form of this template.
+    /// The form with the given groups (as "table.group", in any order) printed as one row; None
+    /// when one of them is not a mergeable group of this template.
     pub fn form_with(&self, merged: &[String]) -> Option<Arc<Form>> {
-        match merged {
-            [] => Some(self.form.clone()),
-            [one] => self.variants.get(one).cloned(),
-            _ => None,
+        if merged.is_empty() {
+            return Some(self.form.clone());
         }
+        self.variants.get(&variant_key(merged)).cloned()
     }
+}
+
+/// The key of a form with these groups merged: their ids sorted, joined by spaces.
+fn variant_key(merged: &[String]) -> String {
+    let mut ids: Vec<&str> = merged.iter().map(String::as_str).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids.join(" ")
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -206,16 +213,27 @@ fn make_template(
     year_rules: Vec<YearRule>,
 ) -> Template {
     let form = Arc::new(make_form(id, tables.clone(), &table_rules, &year_rules));
+    // A form for every combination of mergeable groups a report may print as one row (there are
+    // 2^n - 1 for n groups; the templates have one).
+    let groups: Vec<(usize, &'static str)> = tables
+        .iter()
+        .enumerate()
+        .flat_map(|(t, table)| table.mergeable_groups().into_iter().map(move |g| (t, g.0)))
+        .collect();
     let mut variants = HashMap::new();
-    for (t, table) in tables.iter().enumerate() {
-        for (group, ..) in table.mergeable_groups() {
-            let mut variant_tables = tables.clone();
-            variant_tables[t] = table.with_merged(group);
-            variants.insert(
-                format!("{}.{}", table.key, group),
-                Arc::new(make_form(id, variant_tables, &table_rules, &year_rules)),
-            );
+    for mask in 1..(1usize << groups.len()) {
+        let mut variant_tables = tables.clone();
+        let mut merged = Vec::new();
+        for (i, (t, group)) in groups.iter().enumerate() {
+            if mask & (1 << i) != 0 {
+                variant_tables[*t] = variant_tables[*t].with_merged(group);
+                merged.push(row_id(tables[*t].key, group));
+            }
         }
+        variants.insert(
+            variant_key(&merged),
+            Arc::new(make_form(id, variant_tables, &table_rules, &year_rules)),
+        );
     }
     Template {
         id,
@@ -260,9 +278,7 @@ mod tests {
     }
 
     #[test]
-    fn a_template_has_at_most_one_mergeable_group() {
-        // `Template::form_with` knows one merged group at a time; a second one in a definition
-        // would be read as unmerged without a word.
+    fn every_combination_of_mergeable_groups_has_its_form() {
         for id in TemplateId::ALL {
             let template = id.get();
             let groups: Vec<String> = template
@@ -271,9 +287,59 @@ mod tests {
                 .iter()
                 .flat_map(|t| t.mergeable_groups().into_iter().map(|g| row_id(t.key, g.0)))
                 .collect();
-            assert!(groups.len() <= 1, "{}: {groups:?}", template.name);
-            assert_eq!(template.variants.len(), groups.len());
+            assert_eq!(template.variants.len(), (1 << groups.len()) - 1);
+            for group in &groups {
+                assert!(template.form_with(std::slice::from_ref(group)).is_some());
+            }
+            let reversed: Vec<String> = groups.iter().rev().cloned().collect();
+            assert!(template.form_with(&reversed).is_some());
+            assert!(
+                template
+                    .form_with(&["requests.nothing".to_string()])
+                    .is_none()
+            );
         }
+    }
+
+    #[test]
+    fn two_mergeable_groups_merge_one_at_a_time_and_together() {
+        // A definition with two groups a report may print as one row, as a future template
+        // might have: each alone and both together are forms of their own.
+        let group = |key, code| RowSpec::Group {
+            key,
+            label: "组",
+            children: vec![("a", "甲"), ("b", "乙")],
+            mergeable: Some(code),
+        };
+        let table = build_table(
+            "t",
+            3,
+            "",
+            "",
+            vec![col("n", "数量")],
+            vec![group("x", Code::F001), group("y", Code::F001)],
+            Layout::Rows,
+            Vec::new(),
+        );
+        let template = make_template(
+            TemplateId::F2021,
+            "测试",
+            "",
+            2021,
+            false,
+            vec![table],
+            vec![],
+            vec![],
+        );
+        assert_eq!(template.variants.len(), 3);
+        let cells = |merged: &[&str]| {
+            let merged: Vec<String> = merged.iter().map(|m| m.to_string()).collect();
+            template.form_with(&merged).map(|f| f.cells.len())
+        };
+        assert_eq!(cells(&[]), Some(4));
+        assert_eq!(cells(&["t.x"]), Some(3));
+        assert_eq!(cells(&["t.y", "t.x"]), Some(2));
+        assert_eq!(cells(&["t.z"]), None);
     }
 
     #[test]
