@@ -131,6 +131,23 @@ pub(crate) fn cell_id(table: &str, row: &str, column: &str) -> String {
     format!("{table}.{row}.{column}")
 }
 
+/// A cell id split into its row id and column key (`requests.received` and `natural_person`):
+/// the inverse of `cell_id`.
+pub(crate) fn split_cell_id(id: &str) -> Option<(&str, &str)> {
+    id.rsplit_once('.')
+}
+
+/// Whether `cell` is a cell of an item under the group row `group` in `column`
+/// (`requests.other_handling.item1.total` under `requests.other_handling`, column `total`).
+pub(crate) fn is_item_cell(cell: &str, group: &str, column: &str) -> bool {
+    split_cell_id(cell).is_some_and(|(row, col)| {
+        col == column
+            && row
+                .strip_prefix(group)
+                .is_some_and(|rest| rest.starts_with('.'))
+    })
+}
+
 /// The id of a row, `table.row`, the prefix of its cells' ids.
 pub(crate) fn row_id(table: &str, row: &str) -> String {
     format!("{table}.{row}")
@@ -340,6 +357,24 @@ mod tests {
         assert_eq!(cells(&["t.x"]), Some(3));
         assert_eq!(cells(&["t.y", "t.x"]), Some(2));
         assert_eq!(cells(&["t.z"]), None);
+    }
+
+    #[test]
+    fn cell_ids_are_built_and_read_in_one_place() {
+        let id = cell_id("requests", "received", "natural_person");
+        assert_eq!(id, "requests.received.natural_person");
+        assert_eq!(
+            split_cell_id(&id),
+            Some(("requests.received", "natural_person"))
+        );
+        let item = "requests.outcome.other.item1.total";
+        assert!(is_item_cell(item, "requests.outcome.other", "total"));
+        assert!(!is_item_cell(item, "requests.outcome.oth", "total"));
+        assert!(!is_item_cell(
+            item,
+            "requests.outcome.other",
+            "natural_person"
+        ));
     }
 
     #[test]

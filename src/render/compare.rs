@@ -23,15 +23,13 @@ pub(crate) fn cell_of(year: &Year, id: &str) -> Cell {
     if let Some(i) = year.form.cell_index(id) {
         return year.cells[i];
     }
-    let Some((row, column)) = id.rsplit_once('.') else {
+    let Some((row, column)) = crate::definition::split_cell_id(id) else {
         return Cell::Missing;
     };
-    let prefix = format!("{row}.");
-    let suffix = format!(".{column}");
     let mut sum: Option<Decimal> = None;
     let mut blank = false;
     for (i, cell) in year.form.cells.iter().enumerate() {
-        if cell.starts_with(&prefix) && cell.ends_with(&suffix) {
+        if crate::definition::is_item_cell(cell, row, column) {
             match year.cells[i] {
                 Cell::Value(v) => match sum.unwrap_or(Decimal::ZERO).checked_add(v) {
                     Some(total) => sum = Some(total),
