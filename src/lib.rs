@@ -10,15 +10,17 @@ mod check;
 mod codes;
 mod definition;
 mod diagnostic;
+pub mod import;
 mod load;
 mod model;
 mod output;
 mod render;
-pub mod import;
 pub mod scaffold;
 pub mod serve;
 
-pub use diagnostic::{CODES, Code, Diagnostic, Severity, render_all, render_json, terminal_safe};
+pub use diagnostic::{
+    CODES, Code, Diagnostic, Severity, Summary, render_all, render_json, terminal_safe,
+};
 pub use load::{Fatal, Loaded, base_url_problem, load_site};
 pub use model::AgencyKind;
 pub use render::{BuildError, Options};
@@ -36,7 +38,6 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use diagnostic::Summary;
 use model::Site;
 
 pub use check::Checked;

@@ -544,10 +544,7 @@ fn init(dir: PathBuf, slug: String, name: String, kind: &str) -> ExitCode {
 }
 
 /// The site and one of its agencies, or the message that names the agencies there are.
-fn site_agency(
-    root: &std::path::Path,
-    slug: &str,
-) -> Result<(nianbao::Loaded, usize), ExitCode> {
+fn site_agency(root: &std::path::Path, slug: &str) -> Result<(nianbao::Loaded, usize), ExitCode> {
     let loaded = match nianbao::load_site(root) {
         Ok(loaded) => loaded,
         Err(fatal) => {
@@ -687,8 +684,7 @@ fn import(
         })
         .cloned()
         .collect();
-    let summary =
-        nianbao::Summary::count(&shown, 1, 1, usize::from(report.published.is_none()));
+    let summary = nianbao::Summary::count(&shown, 1, 1, usize::from(report.published.is_none()));
     eprint!("{}", render_all(&shown, &summary));
     if shown.iter().any(|d| d.is_blocking()) {
         ExitCode::from(1)

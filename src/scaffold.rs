@@ -199,7 +199,6 @@ pub fn year_template(year: u16) -> Result<TemplateId, ScaffoldError> {
     TemplateId::for_year(year).ok_or_else(|| {
         ScaffoldError(format!(
             "{year} 不是有效的报告年度：nianbao 支持 {} 至 {} 年度的年报（2019、2020 年度用2019年格式，以后用2021年格式）。",
-<<<<<<< HEAD
             crate::definition::REPORT_YEARS.start(),
             crate::definition::REPORT_YEARS.end()
         ))
@@ -213,12 +212,6 @@ pub fn write_year(
     data: &str,
     report: &str,
 ) -> Result<Vec<PathBuf>, ScaffoldError> {
-=======
-            crate::definition::REPORT_YEARS.start(),
-            crate::definition::REPORT_YEARS.end()
-        )));
-    };
->>>>>>> 0b56442 (Source tree as the pipeline: definition/, load/ (yaml, narrative, slips), check/ (figures, repetition), render/ (pages, tables, charts, comparison, formatting, feeds), output.rs; Pos and Narrative in the model; build orchestrated in lib.rs; output errors separate from render errors)
     let dir = agency_dir.join(year.to_string());
     if dir.exists() {
         return Err(ScaffoldError(format!(

@@ -30,7 +30,7 @@ const BLOCKS: &[&str] = &[
 const SKIPPED: &[&str] = &["script", "style", "head", "noscript", "template"];
 
 /// The page's text as lines.
-pub fn lines(source: &str) -> Vec<String> {
+pub(super) fn lines(source: &str) -> Vec<String> {
     let document = Html::parse_document(source);
     let mut out = vec![String::new()];
     // The title comes first: it names the report year.

@@ -6,7 +6,7 @@ const MISPRINTS: &[(char, char)] = &[('己', '已'), ('巳', '已')];
 
 /// The comparable core of a text: half-width letters and digits and CJK characters only, common
 /// misprints corrected. Spaces, punctuation, quotes and table rules are dropped.
-pub fn squash(text: &str) -> String {
+pub(super) fn squash(text: &str) -> String {
     text.chars()
         .filter_map(|c| {
             let c = match c as u32 {
@@ -24,18 +24,18 @@ pub fn squash(text: &str) -> String {
         .collect()
 }
 
-pub fn is_cjk(c: char) -> bool {
+pub(super) fn is_cjk(c: char) -> bool {
     matches!(c as u32, 0x4E00..=0x9FFF | 0x3400..=0x4DBF)
 }
 
 /// Whether a text holds a CJK character (a label, not a number or OCR litter).
-pub fn has_cjk(text: &str) -> bool {
+pub(super) fn has_cjk(text: &str) -> bool {
     text.chars().any(is_cjk)
 }
 
 /// The core of an official label: its numbering (「一、」「（三）」「1.」) and its explanation in
 /// brackets (「（区分处理的，只计这一情形……）」) left out, squashed.
-pub fn core(label: &str) -> String {
+pub(super) fn core(label: &str) -> String {
     let mut rest = label.trim();
     loop {
         let before = rest;
@@ -77,7 +77,7 @@ fn is_numeral(c: char) -> bool {
 
 /// How a run of label text matched a label's core.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Match {
+pub(super) enum Match {
     /// The whole label is there (maybe with a misprint).
     Whole,
     /// The run ends with the label's first half or more: the rest is printed further on.
@@ -85,7 +85,7 @@ pub enum Match {
 }
 
 /// Whether `run` (squashed text printed before a row's numbers) names the label `core`.
-pub fn matches(run: &str, core: &str) -> Option<Match> {
+pub(super) fn matches(run: &str, core: &str) -> Option<Match> {
     if core.is_empty() {
         return None;
     }

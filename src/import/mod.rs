@@ -16,9 +16,9 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 // What the importer uses of the rest of nianbao.
+use crate::definition::{Form, GUIDANCE_PREFIX, PARTS, PartKind, TemplateId};
 use crate::model::Date;
 use crate::scaffold::{ScaffoldError, YearData, write_data_yaml, write_year, year_template};
-use crate::definition::{Form, GUIDANCE_PREFIX, PARTS, PartKind, TemplateId};
 
 /// A cell read from a report.
 #[derive(Clone, Debug, PartialEq)]

@@ -6,9 +6,9 @@ use rust_decimal::Decimal;
 use super::labels::{Match, core, has_cjk, matches, squash};
 use super::{Read, Reading};
 // What this file uses of the rest of nianbao.
-use crate::diagnostic::terminal_safe;
 use crate::check::figures;
 use crate::definition::{CellKind, Form, Layout, NARRATIVE_FIGURES, PARTS, Table};
+use crate::diagnostic::terminal_safe;
 
 /// A piece of a line.
 #[derive(Clone, Debug, PartialEq)]
@@ -123,7 +123,7 @@ fn part_range(found: &[Option<usize>; 6], number: usize, total: usize) -> Option
 }
 
 /// The narrative of parts 一, 五 and 六 and what comes before part 一, as printed.
-pub fn narrative(lines: &[String]) -> [Option<Vec<String>>; 6] {
+pub(super) fn narrative(lines: &[String]) -> [Option<Vec<String>>; 6] {
     let found = part_lines(lines);
     let mut out: [Option<Vec<String>>; 6] = Default::default();
     for number in [1, 5, 6] {
@@ -138,7 +138,7 @@ pub fn narrative(lines: &[String]) -> [Option<Vec<String>>; 6] {
 
 /// Reads the cells of `form` from the text. Returns one reading per cell of the form, and the
 /// rows not found.
-pub fn read_tables(lines: &[String], form: &Form, year: u16) -> Vec<Reading> {
+pub(super) fn read_tables(lines: &[String], form: &Form, year: u16) -> Vec<Reading> {
     let found = part_lines(lines);
     let mut cells: Vec<Reading> = vec![Reading::unread("没有读到这一格"); form.cells.len()];
     for part in [2usize, 3, 4] {
@@ -323,7 +323,7 @@ fn reading(token: &Token, kind: CellKind) -> Reading {
 }
 
 /// A printed number checked against the kind of its cell.
-pub fn number_reading(text: &str, kind: CellKind) -> Reading {
+pub(super) fn number_reading(text: &str, kind: CellKind) -> Reading {
     let text = &quoted(text);
     let Some((value, unit)) = number_value(text) else {
         return Reading::unread(&format!("「{text}」不是数"));

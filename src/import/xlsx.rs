@@ -22,12 +22,12 @@ use rust_xlsxwriter::{
 use super::labels::{core, squash};
 use super::{ImportError, Read, Reading, Report};
 // What this file uses of the rest of nianbao.
-use crate::diagnostic::terminal_safe;
-use crate::model::{Cell, Year};
-use crate::scaffold::carried_values;
 use crate::definition::{
     CellKind, Form, Layout, PARTS, Table, TemplateId, label_with_unit, part as template_part,
 };
+use crate::diagnostic::terminal_safe;
+use crate::model::{Cell, Year};
+use crate::scaffold::carried_values;
 
 /// What a number cell of the workbook starts with.
 #[derive(Clone, Copy, Debug, PartialEq)]
