@@ -465,3 +465,24 @@ fn a_row_total_error_does_not_blame_the_correct_total() {
     assert_eq!(errors[0]["code"], "T002");
     assert_eq!(errors[0]["cell"], "requests.received.total");
 }
+
+#[test]
+fn a_comment_left_open_is_named_not_the_headings_it_hides() {
+    // A clerk deletes the last line of the scaffold's comment, `-->` with it: every heading after
+    // it disappears from the page. The message names the comment's line, not "正文缺少…".
+    let site = Site::fixture("valid");
+    let report = "content/shili/2021/report.md";
+    let text = site.read(report);
+    site.write(report, format!("<!-- 编写说明：发布前删除\n\n{text}"));
+    let (code, diagnostics) = site.check();
+    assert_eq!(code, 1);
+    let d = only(&diagnostics, "D014");
+    assert_eq!(d["line"], 1);
+    assert!(d["file"].as_str().unwrap().ends_with("2021/report.md"));
+    assert!(with_code(&diagnostics, "D003").is_empty());
+    // Closed again, the report is clean.
+    site.write(report, format!("<!-- 编写说明：发布前删除 -->\n\n{text}"));
+    let (code, diagnostics) = site.check();
+    assert_eq!(code, 0);
+    assert!(with_code(&diagnostics, "D014").is_empty());
+}

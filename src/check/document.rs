@@ -125,12 +125,25 @@ pub(super) fn check_narrative(year: &Year, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+    // An HTML comment left open hides everything after it, the part headings too: name it, and
+    // do not report the headings it hides as missing.
+    let unclosed = unclosed_comment(&narrative.source);
+    if let Some(line) = unclosed {
+        out.push(
+            at(Code::D014, line)
+                .message(format!(
+                    "第 {line} 行的注释 <!-- 没有用 --> 结束，后面的正文都不会显示"
+                ))
+                .found("<!--")
+                .expected("<!-- … -->"),
+        );
+    }
     for part in PARTS.iter().filter(|p| p.kind == PartKind::Prose) {
         let unmarked = narrative
             .unmarked_headings
             .iter()
             .any(|u| u.part == part.number);
-        if narrative.section(part.number).is_none() && !unmarked {
+        if narrative.section(part.number).is_none() && !unmarked && unclosed.is_none() {
             out.push(
                 Diagnostic::new(Code::D003, file)
                     .cell(part.anchor())
@@ -178,5 +191,33 @@ pub(super) fn check_repeated_text(year: &Year, previous: &Year, out: &mut Vec<Di
                     .found(format!("{:.0}%", comparison.share * 100.0)),
             );
         }
+    }
+}
+
+/// The line of an HTML comment that is opened and never closed, if any (one pass over the text).
+fn unclosed_comment(source: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(start) = source[from..].find("<!--").map(|i| from + i) {
+        match source[start + 4..].find("-->") {
+            Some(end) => from = start + 4 + end + 3,
+            None => return Some(source[..start].matches('\n').count() + 1),
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unclosed_comment;
+
+    #[test]
+    fn comments_left_open_are_found_at_their_line() {
+        assert_eq!(unclosed_comment("a\n<!-- b -->\n## 一、总体情况\n"), None);
+        assert_eq!(
+            unclosed_comment("<!-- a -->\n\n<!-- b\n## 一、总体情况\n"),
+            Some(3)
+        );
+        assert_eq!(unclosed_comment("<!-- a --> <!--"), Some(1));
+        assert_eq!(unclosed_comment("没有注释"), None);
     }
 }
