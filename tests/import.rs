@@ -8,7 +8,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use common::{Site, repo};
-use serde_json::Value;
 
 /// The folder of the real reports (outside the repository, in the workplace's shared/). Missing:
 /// a failure under CI, a printed skip elsewhere.
@@ -47,31 +46,7 @@ fn import(site: &Site, file: &Path, slug: &str) -> (i32, String) {
 
 /// Every cell of a year as the site's own export prints it: cell id → value.
 fn year_values(site: &Site, slug: &str, year: u16) -> BTreeMap<String, String> {
-    let output = site.path("out");
-    let out = site.run(&[
-        "build",
-        "--drafts",
-        "--force",
-        "--output",
-        output.to_str().unwrap(),
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = std::fs::read_to_string(output.join(slug).join(year.to_string()).join("data.json"))
-        .unwrap();
-    let rows: Vec<Value> = serde_json::from_str(&text).unwrap();
-    rows.into_iter()
-        .filter(|r| r["national"] == true)
-        .map(|r| {
-            (
-                r["cell"].as_str().unwrap().to_string(),
-                r["value"].as_str().unwrap_or_default().to_string(),
-            )
-        })
-        .collect()
+    site.exported(slug, year).into_iter().collect()
 }
 
 fn fixture(name: &str) -> PathBuf {

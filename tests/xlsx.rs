@@ -11,7 +11,6 @@ use std::path::Path;
 
 use calamine::{Data, Reader, Xlsx};
 use common::Site;
-use serde_json::Value;
 
 /// The files of a workbook, by name.
 fn unzip(path: &Path) -> BTreeMap<String, String> {
@@ -116,31 +115,7 @@ fn numbers(path: &Path) -> Vec<String> {
 
 /// The values of a year in cell order, from the site's own JSON export.
 fn exported(site: &Site, slug: &str, year: u16) -> Vec<(String, String)> {
-    let output = site.path("out");
-    let out = site.run(&[
-        "build",
-        "--drafts",
-        "--force",
-        "--output",
-        output.to_str().unwrap(),
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = std::fs::read_to_string(output.join(slug).join(year.to_string()).join("data.json"))
-        .unwrap();
-    let rows: Vec<Value> = serde_json::from_str(&text).unwrap();
-    rows.into_iter()
-        .filter(|r| r["national"] == true)
-        .map(|r| {
-            (
-                r["cell"].as_str().unwrap().to_string(),
-                r["value"].as_str().unwrap_or_default().to_string(),
-            )
-        })
-        .collect()
+    site.exported(slug, year)
 }
 
 fn run(site: &Site, args: &[&str]) -> (i32, String) {

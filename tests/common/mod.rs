@@ -231,3 +231,36 @@ pub fn compare_cell(html: &str, row: &str, column: &str, which: char) -> String 
     }
     panic!("no comparison cell 「{row}」×「{column}」 ({which})");
 }
+
+impl Site {
+    /// The national cells of a year in cell order, as the site's own JSON export prints them
+    /// (builds with --drafts into `out/`): cell id → value.
+    pub fn exported(&self, slug: &str, year: u16) -> Vec<(String, String)> {
+        let output = self.path("out");
+        let out = self.run(&[
+            "build",
+            "--drafts",
+            "--force",
+            "--output",
+            output.to_str().unwrap(),
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text =
+            std::fs::read_to_string(output.join(slug).join(year.to_string()).join("data.json"))
+                .unwrap();
+        let rows: Vec<Value> = serde_json::from_str(&text).unwrap();
+        rows.into_iter()
+            .filter(|r| r["national"] == true)
+            .map(|r| {
+                (
+                    r["cell"].as_str().unwrap().to_string(),
+                    r["value"].as_str().unwrap_or_default().to_string(),
+                )
+            })
+            .collect()
+    }
+}
