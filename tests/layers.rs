@@ -5,7 +5,7 @@
 //! knows nothing of what is written into it); loading content/; the checks; the two ways of
 //! writing content/ (scaffold, and import, which fills the scaffold from a published report and
 //! also reads and writes the Excel workbook that rendering exports); rendering; then serve, the
-//! crate root and main.rs.
+//! crate root and the binary (main.rs and its commands in cli/).
 
 use std::path::Path;
 
@@ -25,11 +25,12 @@ const LAYERS: &[&str] = &[
 ];
 
 /// The top-level module a file under src/ belongs to (`load/yaml.rs` → `load`), or None for the
-/// crate root and main.rs, which may use everything.
+/// crate root, and for main.rs and its commands under cli/ (the binary, whose `crate::` is not the
+/// library's), which may use everything.
 fn module_of(rel: &Path) -> Option<String> {
     let first = rel.components().next()?.as_os_str().to_string_lossy();
     let name = first.trim_end_matches(".rs").to_owned();
-    (name != "lib" && name != "main").then_some(name)
+    (name != "lib" && name != "main" && name != "cli").then_some(name)
 }
 
 /// The top-level modules a source text names through `crate::`, outside comments.

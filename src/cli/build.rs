@@ -1,0 +1,125 @@
+//! `nianbao build`: check, then write the site into output/ (left as it was on failure).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Args;
+use nianbao::render_all;
+
+use super::fail;
+
+#[derive(Args)]
+pub(crate) struct BuildArgs {
+    /// 输出目录，默认为站点目录下的 output；只能是不存在的、空的或 nianbao 生成过的文件夹
+    #[arg(long, value_name = "目录")]
+    output: Option<PathBuf>,
+    /// 只生成这个机关（content/ 下的文件夹名）；可以写多次。首页、网站地图和订阅只列出这些机关
+    #[arg(long = "agency", value_name = "代号")]
+    agencies: Vec<String>,
+    /// 也生成草稿年度（published: draft），每个相关页面上标明“草稿（未发布）”，供审阅；不列入网站地图和订阅
+    #[arg(long)]
+    drafts: bool,
+    /// 输出目录中有不是 nianbao 写入的文件时，仍然整体替换（删除这些文件）
+    #[arg(long)]
+    force: bool,
+    /// 网站发布后的地址（只用于规范链接、网站地图和订阅），覆盖 site.yaml 的 base_url
+    #[arg(long, value_name = "网址")]
+    base_url: Option<String>,
+}
+
+impl BuildArgs {
+    pub(crate) fn run(self, root: &Path) -> ExitCode {
+        let output = self.output.unwrap_or_else(|| root.join("output"));
+        let options = nianbao::Options {
+            base_url: self.base_url,
+            agencies: self.agencies,
+            drafts: self.drafts,
+            force: self.force,
+            ..Default::default()
+        };
+        build(root, &output, &options)
+    }
+}
+
+fn build(root: &Path, output: &Path, options: &nianbao::Options) -> ExitCode {
+    if let Some(url) = &options.base_url
+        && let Some(problem) = nianbao::base_url_problem(url)
+    {
+        return fail(format!(
+            "--base-url 的值 {} 无效：网站地址{problem}。\n用法：nianbao build [--output 目录] [--base-url 网址]，如 --base-url https://www.example.gov.cn/zwgk/ndbg/",
+            nianbao::terminal_safe(url)
+        ));
+    }
+    match nianbao::build(root, output, options) {
+        Ok(report) => {
+            let warnings: Vec<_> = report
+                .checked
+                .diagnostics
+                .iter()
+                .filter(|d| d.acknowledged.is_none() && (options.drafts || !d.draft))
+                .cloned()
+                .collect();
+            if !warnings.is_empty() {
+                eprint!("{}", render_all(&warnings, &report.checked.summary));
+            }
+            for stale in &report.stale_removed {
+                println!("已删除上次中断的生成留下的临时文件夹 {}", stale.display());
+            }
+            let site = &report.checked.site;
+            println!(
+                "已生成网站：{} 个机关、{} 个年度，{} 个页面（共 {} 个文件），用时 {} 毫秒，写入 {}",
+                site.agencies.len(),
+                site.year_count(),
+                report.pages,
+                report.files,
+                report.elapsed.as_millis(),
+                output.display()
+            );
+            if !options.agencies.is_empty() {
+                println!(
+                    "只生成了机关 {}：首页、网站地图和订阅只列出这些机关（更新整个门户请运行不带 --agency 的 nianbao build）。",
+                    options.agencies.join("、")
+                );
+            }
+            if options.drafts && site.draft_years().next().is_some() {
+                println!(
+                    "含草稿（未发布）年度，页面上标有“草稿（未发布）”：这份网站只供审阅，不要发布。"
+                );
+            }
+            if !report.drafts_left_out.is_empty() {
+                let drafts: Vec<String> = report
+                    .drafts_left_out
+                    .iter()
+                    .map(|(slug, year)| format!("{slug} {year} 年度"))
+                    .collect();
+                println!(
+                    "草稿（未发布）没有生成：{}。要生成带“草稿”标记的预览，加 --drafts。",
+                    drafts.join("、")
+                );
+            }
+            for notice in &report.notices {
+                println!("注意：{notice}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(nianbao::BuildError::Check(checked)) => {
+            let shown: Vec<_> = checked
+                .diagnostics
+                .iter()
+                .filter(|d| options.drafts || !d.draft)
+                .cloned()
+                .collect();
+            eprint!("{}", render_all(&shown, &checked.summary));
+            eprintln!(
+                "有未确认的错误，没有生成网站；{} 保持原样。",
+                output.display()
+            );
+            ExitCode::from(1)
+        }
+        Err(err @ nianbao::BuildError::Theme(_)) => {
+            eprintln!("错误：{err}；{} 保持原样。", output.display());
+            ExitCode::from(1)
+        }
+        Err(err) => fail(err),
+    }
+}

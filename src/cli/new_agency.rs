@@ -1,0 +1,54 @@
+//! `nianbao new-agency`: one more agency in an existing site, content/<代号>/agency.yaml.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use clap::Args;
+use nianbao::scaffold::{self, InitOptions};
+
+use super::{agency_kind, fail};
+
+#[derive(Args)]
+pub(crate) struct NewAgencyArgs {
+    /// 机关代号（文件夹名），只用小写英文字母、数字和连字符，如 dongcheng
+    #[arg(value_name = "代号")]
+    agency: String,
+    /// 机关全称，与年报标题一致，如 某某区人民政府东城街道办事处
+    #[arg(long, value_name = "全称")]
+    name: String,
+    /// 机关类型：department（政府部门）、street_office（街道办事处，默认）、town（乡镇）、government（人民政府本行政区域年报）
+    #[arg(
+        long,
+        default_value = "street_office",
+        hide_default_value = true,
+        value_name = "类型"
+    )]
+    kind: String,
+}
+
+impl NewAgencyArgs {
+    pub(crate) fn run(self, root: &Path) -> ExitCode {
+        let kind = match agency_kind(&self.kind) {
+            Ok(kind) => kind,
+            Err(code) => return code,
+        };
+        let slug = self.agency;
+        match scaffold::new_agency(
+            root,
+            &InitOptions {
+                slug: slug.clone(),
+                name: self.name,
+                kind,
+            },
+        ) {
+            Ok(file) => {
+                println!("已写入 {}", file.display());
+                println!(
+                    "\n下一步：核对 content/{slug}/agency.yaml（简称、所属地区、联系方式），然后运行 nianbao new {slug} <年度> 新建一个年度。"
+                );
+                ExitCode::SUCCESS
+            }
+            Err(err) => fail(err),
+        }
+    }
+}
