@@ -1,5 +1,7 @@
-//! Every check code with its severity, title and hint: the one list of codes (README's table of
-//! check codes is tested against it). A table of data that every stage names its problems by.
+//! Every check code (`Code`), what a code means (`CodeInfo`: severity, title, hint), and the
+//! meanings of the codes that are not the template's rules. A table of data that every stage
+//! names its problems by; README's table of check codes is tested against the full registry
+//! (`diagnostic::all_codes`).
 
 use std::fmt;
 
@@ -23,7 +25,7 @@ impl Severity {
 
 /// A check code: a letter for the stage that finds it (L load, T table identity, Y across years,
 /// D document, A acknowledgement, N notice, F form, B build…) and a number. Each has one entry in
-/// `CODES` with its severity, title and hint; README's table of codes is tested against it.
+/// `CodeInfo` with its severity, title and hint (`diagnostic::all_codes`); README's table of codes is tested against them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Code {
     L001,
@@ -138,11 +140,6 @@ impl Code {
             Code::A003 => "A003",
         }
     }
-
-    /// The code written in data.yaml or typed by a user, if there is one.
-    pub(crate) fn parse(text: &str) -> Option<Code> {
-        CODES.iter().map(|c| c.code).find(|c| c.as_str() == text)
-    }
 }
 
 impl fmt::Display for Code {
@@ -181,7 +178,7 @@ pub struct CodeInfo {
     pub hint: &'static str,
 }
 
-const fn code(
+pub(crate) const fn code(
     code: Code,
     severity: Severity,
     acknowledgeable: bool,
@@ -199,8 +196,10 @@ const fn code(
 
 use Severity::{Error as E, Warning as W};
 
-/// Every check code, in the order of the README's table.
-pub const CODES: &[CodeInfo] = &[
+/// The codes of loading, of the document's form, of building and of acknowledgements. The codes
+/// of the template's own rules (its identities, cross-year rules, parts and years) are registered
+/// next to those rules, in `definition/rules.rs`; `diagnostic::all_codes` lists both.
+pub(crate) const GENERAL_CODES: &[CodeInfo] = &[
     code(
         Code::L001,
         E,
@@ -370,62 +369,6 @@ pub const CODES: &[CodeInfo] = &[
         "这一行有空白（/）的单元格，总计不能由 nianbao 计算：照原报告把总计写在行末；原报告总计也空白的，写 /。",
     ),
     code(
-        Code::F001,
-        E,
-        true,
-        "（六）其他处理未按2021年格式拆分为三项",
-        "2021年格式把（六）其他处理分为三项分别填报；已发布的报告印为一行的，登记为已确认的问题。",
-    ),
-    code(
-        Code::T001,
-        E,
-        true,
-        "第三部分勾稽关系不成立：第一项加第二项之和应等于第三项加第四项之和",
-        "上年结转和本年新收的申请，须在本年办结（计入“三、本年度办理结果”）或结转下年度（计入“四、结转下年度继续办理”）。",
-    ),
-    code(
-        Code::T002,
-        E,
-        true,
-        "第三部分该行总计不等于各类申请人之和",
-        "总计 = 自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他。总计一列也可以不写，由 nianbao 计算。",
-    ),
-    code(
-        Code::T003,
-        E,
-        true,
-        "第三部分（七）总计不等于各项办理结果之和",
-        "（七）总计 =（一）+（二）+（三）至（六）各小项之和。",
-    ),
-    code(
-        Code::T004,
-        E,
-        true,
-        "第四部分总计不等于各结果之和",
-        "总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结。总计也可以不写，由 nianbao 计算。",
-    ),
-    code(
-        Code::Y001,
-        E,
-        true,
-        "上年结转与上一年度的结转下年度不一致",
-        "本年“二、上年结转政府信息公开申请数量”应逐列等于上一年度的“四、结转下年度继续办理”。",
-    ),
-    code(
-        Code::Y002,
-        E,
-        true,
-        "上一年项目数量与上一年度数据不衔接",
-        "2019年格式：本年的上一年项目数量 = 上一年度的上一年项目数量 + 上一年度的本年增/减。",
-    ),
-    code(
-        Code::Y003,
-        W,
-        true,
-        "现行有效件数与上一年度数据不衔接",
-        "2021年格式：现行有效件数 ≈ 上年现行有效件数 + 本年制发件数 − 本年废止件数；修订、自然失效会造成差异，差异属实时可在正文中说明。",
-    ),
-    code(
         Code::Y004,
         W,
         true,
@@ -433,39 +376,11 @@ pub const CODES: &[CodeInfo] = &[
         "多半是单位填错了（把“元”填进了“万元”的格）或多写、少写了几个 0；数字属实的，登记为已确认的问题。",
     ),
     code(
-        Code::D001,
-        E,
-        true,
-        "正文标题与官方格式不符",
-        "各部分标题须与官方格式完全一致，如「五、存在的主要问题及改进情况」。",
-    ),
-    code(
-        Code::D002,
-        E,
-        true,
-        "正文各部分顺序不对或重复",
-        "各部分按 一 至 六 的顺序各出现一次。",
-    ),
-    code(
-        Code::D003,
-        E,
-        true,
-        "正文缺少必需的部分",
-        "report.md 须有「一、总体情况」「五、存在的主要问题及改进情况」「六、其他需要报告的事项」三部分。",
-    ),
-    code(
         Code::D004,
         E,
         true,
         "正文某部分内容为空",
         "每个部分都要写内容；确实没有需要报告的事项时写“无。”。",
-    ),
-    code(
-        Code::D005,
-        E,
-        true,
-        "声明的年报格式与报告年度不符",
-        "2019、2020年度使用2019年格式，2021年度起使用2021年格式。",
     ),
     code(
         Code::D006,
@@ -566,7 +481,3 @@ pub const CODES: &[CodeInfo] = &[
         "登记时记录的实际值（found）与现在的数字不同：数字改动过，这一项不再适用。核对后更新 found，或删除这一项。",
     ),
 ];
-
-pub(crate) fn code_info(code: Code) -> Option<&'static CodeInfo> {
-    CODES.iter().find(|c| c.code == code)
-}

@@ -1,18 +1,52 @@
 //! Diagnostics: every problem a person can cause, with its place, in Chinese.
 //!
-//! The codes themselves, with severities, titles and hints, are registered in `codes.rs`.
+//! The codes themselves, with severities, titles and hints, are registered in `codes.rs` and, for
+//! the template's own rules, in `definition/rules.rs`; `all_codes` lists them together.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
 use crate::model::Pos;
 
-pub(crate) use crate::codes::code_info;
-pub use crate::codes::{CODES, Code, Severity};
+pub use crate::codes::{Code, CodeInfo, Severity};
+
+/// Every check code with its meaning, in the order of README's table (by stage: L, N, F, T, Y, D,
+/// B, A; then by number): the general codes of codes.rs and the template's rules of the
+/// definition.
+pub fn all_codes() -> &'static [&'static CodeInfo] {
+    static ALL: OnceLock<Vec<&'static CodeInfo>> = OnceLock::new();
+    ALL.get_or_init(|| {
+        const STAGES: &str = "LNFTYDBA";
+        let mut all: Vec<&'static CodeInfo> = crate::codes::GENERAL_CODES
+            .iter()
+            .chain(crate::definition::RULE_CODES)
+            .collect();
+        all.sort_by_key(|c| {
+            let name = c.code.as_str();
+            let stage = name.chars().next().and_then(|s| STAGES.find(s));
+            (stage, name)
+        });
+        all
+    })
+}
+
+/// What a check code means.
+pub(crate) fn code_info(code: Code) -> Option<&'static CodeInfo> {
+    all_codes().iter().copied().find(|c| c.code == code)
+}
+
+/// The code written in data.yaml or typed by a user, if there is one.
+pub(crate) fn parse_code(text: &str) -> Option<Code> {
+    all_codes()
+        .iter()
+        .map(|c| c.code)
+        .find(|c| c.as_str() == text)
+}
 
 /// One problem, with everything a person needs to find and fix it.
 #[derive(Clone, Debug, Serialize)]
@@ -375,9 +409,10 @@ mod tests {
 
     #[test]
     fn codes_are_unique() {
-        for (i, a) in CODES.iter().enumerate() {
+        let codes = all_codes();
+        for (i, a) in codes.iter().enumerate() {
             assert!(
-                CODES[i + 1..].iter().all(|b| b.code != a.code),
+                codes[i + 1..].iter().all(|b| b.code != a.code),
                 "{}",
                 a.code
             );

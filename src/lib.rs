@@ -19,7 +19,8 @@ pub mod scaffold;
 pub mod serve;
 
 pub use diagnostic::{
-    CODES, Code, Diagnostic, Severity, Summary, render_all, render_json, terminal_safe,
+    Code, CodeInfo, Diagnostic, Severity, Summary, all_codes, render_all, render_json,
+    terminal_safe,
 };
 pub use load::{Fatal, Loaded, base_url_problem, load_site};
 pub use model::AgencyKind;

@@ -198,9 +198,10 @@ pub fn new_year(
 pub fn year_template(year: u16) -> Result<TemplateId, ScaffoldError> {
     TemplateId::for_year(year).ok_or_else(|| {
         ScaffoldError(format!(
-            "{year} 不是有效的报告年度：nianbao 支持 {} 至 {} 年度的年报（2019、2020 年度用2019年格式，以后用2021年格式）。",
+            "{year} 不是有效的报告年度：nianbao 支持 {} 至 {} 年度的年报（{}）。",
             crate::definition::REPORT_YEARS.start(),
-            crate::definition::REPORT_YEARS.end()
+            crate::definition::REPORT_YEARS.end(),
+            crate::definition::years_of_templates()
         ))
     })
 }
@@ -433,8 +434,8 @@ fn write_columns_note(out: &mut String, depth: usize, table: &Table) {
     if table.columns.last().is_some_and(|c| c.optional_total) {
         note.push_str("（总计可以不写，由 nianbao 计算）");
     }
-    if table.part == 3 {
-        note.push_str(&format!("\n{}#   {}", "  ".repeat(depth), table.corner));
+    if let Some(corner) = table.corner_note() {
+        note.push_str(&format!("\n{}#   {corner}", "  ".repeat(depth)));
     }
     let _ = writeln!(out, "{}# {note}", "  ".repeat(depth));
 }

@@ -110,7 +110,13 @@ impl Table {
     /// Whether the corner cell is the header of the row labels (「信息内容」, 「项目」); part 三's
     /// corner holds the form's note on its sums, which heads nothing.
     pub fn corner_heads_rows(&self) -> bool {
-        self.part != 3 && !self.corner.is_empty()
+        !part(self.part).corner_is_note && !self.corner.is_empty()
+    }
+
+    /// The form's note on the table's sums printed in its corner (part 三's 勾稽关系), if the
+    /// corner holds one rather than the header of the row labels.
+    pub fn corner_note(&self) -> Option<&'static str> {
+        (part(self.part).corner_is_note && !self.corner.is_empty()).then_some(self.corner)
     }
 
     /// Whether the table is a list of single figures (one column, 「本年度」), like the fees of 六.

@@ -17,6 +17,7 @@ mod form;
 mod indicators;
 mod narrative;
 mod parts;
+mod rules;
 mod tables;
 
 use crate::codes::Code;
@@ -29,6 +30,7 @@ pub use form::*;
 pub(crate) use indicators::*;
 pub(crate) use narrative::*;
 pub(crate) use parts::*;
+pub(crate) use rules::{RULE_CODES, split_expected, template_keys, years_of_templates};
 use tables::*;
 
 /// The report years nianbao accepts, the one rule for the loader (year folders) and `new`: the

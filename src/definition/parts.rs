@@ -24,6 +24,9 @@ pub(crate) struct Part {
     /// The text of this part is this year's account, so the figures it states for table items
     /// are compared with the cells (D011); part 五 tells of problems and often of other years.
     pub states_this_years_figures: bool,
+    /// The corner cell of this part's tables holds the form's note on their sums (part 三's
+    /// 勾稽关系), not the header of the row labels.
+    pub corner_is_note: bool,
 }
 
 impl Part {
@@ -52,6 +55,7 @@ pub(crate) const PARTS: [Part; 6] = [
         guidance: "（填写说明：概述本年度贯彻落实《中华人民共和国政府信息公开条例》的情况，一般分为主动公开、依申请公开、政府信息管理、政府信息公开平台建设、监督保障五个方面。）",
         extra_rows: false,
         states_this_years_figures: true,
+        corner_is_note: false,
     },
     Part {
         number: 2,
@@ -60,6 +64,7 @@ pub(crate) const PARTS: [Part; 6] = [
         guidance: "",
         extra_rows: true,
         states_this_years_figures: true,
+        corner_is_note: false,
     },
     Part {
         number: 3,
@@ -68,6 +73,7 @@ pub(crate) const PARTS: [Part; 6] = [
         guidance: "",
         extra_rows: false,
         states_this_years_figures: true,
+        corner_is_note: true,
     },
     Part {
         number: 4,
@@ -76,6 +82,7 @@ pub(crate) const PARTS: [Part; 6] = [
         guidance: "",
         extra_rows: false,
         states_this_years_figures: true,
+        corner_is_note: false,
     },
     Part {
         number: 5,
@@ -84,6 +91,7 @@ pub(crate) const PARTS: [Part; 6] = [
         guidance: "（填写说明：如实说明上一年度年报所提问题的整改情况，以及本年度发现的主要问题和改进措施。）",
         extra_rows: false,
         states_this_years_figures: false,
+        corner_is_note: false,
     },
     Part {
         number: 6,
@@ -92,6 +100,7 @@ pub(crate) const PARTS: [Part; 6] = [
         guidance: "（填写说明：说明其他需要报告的事项；2021年格式须写明信息处理费情况：发出收费通知的件数和总金额，以及实际收取的总金额。）",
         extra_rows: false,
         states_this_years_figures: true,
+        corner_is_note: false,
     },
 ];
 

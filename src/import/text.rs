@@ -7,7 +7,9 @@ use super::labels::{Match, core, has_cjk, matches, squash};
 use super::{Read, Reading};
 // What this file uses of the rest of nianbao.
 use crate::check::figures;
-use crate::definition::{CellKind, Form, Layout, NARRATIVE_FIGURES, PARTS, Table};
+use crate::definition::{
+    CellKind, Form, Layout, NARRATIVE_FIGURES, PARTS, PartKind, Table, cell_id, part,
+};
 use crate::diagnostic::terminal_safe;
 
 /// A piece of a line.
@@ -105,7 +107,8 @@ fn part_range(found: &[Option<usize>; 6], number: usize, total: usize) -> Option
     let index = number - 1;
     let start = match found[index] {
         Some(s) => s + 1,
-        None if (2..=4).contains(&number) => found[..index]
+        // A part of tables whose heading was not found starts after the last heading before it.
+        None if PARTS.get(index).is_some_and(|p| p.kind == PartKind::Tables) => found[..index]
             .iter()
             .rev()
             .flatten()
@@ -354,7 +357,8 @@ fn format_signed(text: &str) -> String {
     digits.replace('＋', "+")
 }
 
-/// The fee figures of part 六 (2021 format), read from the sentences that state them.
+/// The single figures of a prose part (the fees of part 六, 2021 format), read from the
+/// sentences that state them.
 fn read_fees(
     lines: &[String],
     found: &[Option<usize>; 6],
@@ -362,20 +366,23 @@ fn read_fees(
     year: u16,
     cells: &mut [Reading],
 ) {
-    let Some(table) = form.tables.iter().find(|t| t.part == 6) else {
+    let Some(table) = form.tables.iter().find(|t| t.is_figure_list()) else {
         return;
     };
-    let range = part_range(found, 6, lines.len()).filter(|_| found[5].is_some());
+    let number = usize::from(table.part);
+    let range = part_range(found, number, lines.len()).filter(|_| found[number - 1].is_some());
+    let numeral = part(table.part).numeral().trim_end_matches('、');
+    let unread = format!("第{numeral}部分没有写出这个数");
     let text = match range {
         Some((start, end)) => &lines[start..end],
         None => lines,
     };
     for row in &table.rows {
-        let id = format!("{}.{}.value", table.key, row.key);
+        let id = cell_id(table.key, &row.key, "value");
         let Some(index) = form.cell_index(&id) else {
             continue;
         };
-        cells[index] = Reading::unread("第六部分没有写出这个数");
+        cells[index] = Reading::unread(&unread);
         let figure = NARRATIVE_FIGURES
             .iter()
             .find(|f| matches!(f.readings, [[only]] if *only == id));

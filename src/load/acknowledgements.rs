@@ -115,7 +115,7 @@ pub(super) fn read_acknowledgements(
             continue;
         };
         for (code, code_pos) in &codes {
-            match Code::parse(code).and_then(code_info) {
+            match parse_code(code).and_then(code_info) {
                 None => {
                     let mut d = f
                         .diag(Code::A001, *code_pos)
@@ -123,7 +123,9 @@ pub(super) fn read_acknowledgements(
                         .path(format!("{path}.code"));
                     if let Some(near) = did_you_mean(
                         code,
-                        crate::diagnostic::CODES.iter().map(|c| c.code.as_str()),
+                        crate::diagnostic::all_codes()
+                            .iter()
+                            .map(|c| c.code.as_str()),
                     ) {
                         d = d.hint(format!("是不是要写 {near}？"));
                     }

@@ -48,7 +48,10 @@ pub(super) fn read_data(
             None => {
                 let d = f
                     .diag(Code::L016, value.pos)
-                    .message("年报格式（template）只能是 2019 或 2021")
+                    .message(format!(
+                        "年报格式（template）只能是 {}",
+                        crate::definition::template_keys()
+                    ))
                     .path("template")
                     .found(value.as_scalar().unwrap_or("").to_string())
                     .expected(format!("{}（{year} 年度适用的格式）", year_template.key()));
@@ -120,6 +123,14 @@ pub(super) fn read_data(
             .and_then(|t| t.rows.iter().find(|r| r.key == group))
             .map(|r| format!("「{}」", r.full_label()))
             .unwrap_or_default();
+        let items = form
+            .table(table)
+            .and_then(|t| {
+                t.mergeable_groups()
+                    .into_iter()
+                    .find(|(key, ..)| *key == group)
+            })
+            .map_or(0, |(_, _, children, _)| children);
         let d = reader
             .f
             .diag(code, pos)
@@ -127,7 +138,7 @@ pub(super) fn read_data(
             .cell(path)
             .label(label)
             .found("印为一行")
-            .expected("按2021年格式分为三项");
+            .expected(crate::definition::split_expected(form.template, items));
         reader.f.push(d);
     }
     let acknowledgements = read_acknowledgements(&mut reader.f, node, &form);

@@ -27,7 +27,7 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 use walkdir::WalkDir;
 
-use crate::diagnostic::{Diagnostic, SourceLines, code_info, did_you_mean};
+use crate::diagnostic::{Diagnostic, SourceLines, code_info, did_you_mean, parse_code};
 use crate::model::{
     Acknowledgement, Agency, AgencyKind, Cell, Date, ExtraRow, Footer, Site, SiteConfig, Year,
 };
