@@ -18,6 +18,7 @@ mod indicators;
 mod narrative;
 mod parts;
 mod rules;
+mod table_shape;
 mod tables;
 
 use crate::codes::Code;
@@ -31,6 +32,7 @@ pub(crate) use indicators::*;
 pub(crate) use narrative::*;
 pub(crate) use parts::*;
 pub(crate) use rules::{RULE_CODES, split_expected, template_keys, years_of_templates};
+pub(crate) use table_shape::*;
 use tables::*;
 
 /// The report years nianbao accepts, the one rule for the loader (year folders) and `new`: the
