@@ -133,3 +133,25 @@ fn the_feed_and_the_sitemap_are_templates_a_site_may_override() {
         "{sitemap}"
     );
 }
+
+#[test]
+fn a_readme_in_templates_is_a_note_not_a_template() {
+    let plain = Site::fixture("valid");
+    build(&plain);
+    let site = Site::fixture("valid");
+    // The repository's own note, and one whose text would not parse as a template.
+    site.write(
+        "templates/README.md",
+        std::fs::read(common::repo().join("templates/README.md")).unwrap(),
+    );
+    site.write(
+        "themes/plain/templates/README.md",
+        "{{ 没有结束的 {% 标记\n",
+    );
+    site.replace("content/site.yaml", "theme: default", "theme: plain");
+    build(&site);
+    assert_eq!(
+        common::tree(&site.path("output")),
+        common::tree(&plain.path("output"))
+    );
+}

@@ -105,7 +105,7 @@ pub(crate) fn load(root: &Path, name: &str) -> Result<Theme, BuildError> {
     let theme_dir = root.join("themes").join(name);
     if theme_dir.is_dir() {
         let dir = theme_dir.join("templates");
-        for (rel, bytes) in read_dir_files(&dir)? {
+        for (rel, bytes) in read_dir_files(&dir)?.into_iter().filter(is_template) {
             let body = text(&dir.join(&rel), bytes)?;
             put(&mut templates, rel, body);
         }
@@ -119,7 +119,7 @@ pub(crate) fn load(root: &Path, name: &str) -> Result<Theme, BuildError> {
     }
     // The site's overrides.
     let overrides = root.join("templates");
-    for (rel, bytes) in read_dir_files(&overrides)? {
+    for (rel, bytes) in read_dir_files(&overrides)?.into_iter().filter(is_template) {
         let body = text(&overrides.join(&rel), bytes)?;
         put(&mut templates, rel, body);
     }
@@ -129,6 +129,12 @@ pub(crate) fn load(root: &Path, name: &str) -> Result<Theme, BuildError> {
     tera.add_raw_templates(templates)
         .map_err(|e| BuildError::Theme(format!("模板有错误：{}", tera_message(&e))))?;
     Ok(Theme { tera, statics })
+}
+
+/// Whether a file of a templates/ folder is a template: a README.md there (the repository's
+/// templates/ has one that says what the folder is for) is a note to people, never parsed.
+fn is_template((rel, _): &(String, Vec<u8>)) -> bool {
+    !rel.eq_ignore_ascii_case("README.md")
 }
 
 /// Puts a file in place of the one with the same path, or adds it, keeping the order the files
