@@ -14,6 +14,7 @@ pub(crate) mod xlsx;
 use std::path::Path;
 use std::process::ExitCode;
 
+use clap::Args;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use nianbao::AgencyKind;
 
@@ -71,15 +72,31 @@ pub(crate) fn fail(message: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(2)
 }
 
-/// The agency kind named on the command line, or the message that lists the choices.
-pub(crate) fn agency_kind(kind: &str) -> Result<AgencyKind, ExitCode> {
-    AgencyKind::from_key(kind).ok_or_else(|| {
-        let kinds: Vec<String> = AgencyKind::ALL
-            .iter()
-            .map(|k| format!("{}（{}）", k.key(), k.label()))
-            .collect();
-        fail(format!("机关类型 {kind} 无效，可选：{}", kinds.join("、")))
-    })
+/// `--kind`: the agency kind of `init` and `new-agency`.
+#[derive(Args)]
+pub(crate) struct KindArg {
+    /// 机关类型：department（政府部门）、street_office（街道办事处，默认）、town（乡镇）、government（人民政府本行政区域年报）
+    #[arg(
+        long,
+        default_value = "street_office",
+        hide_default_value = true,
+        value_name = "类型"
+    )]
+    kind: String,
+}
+
+impl KindArg {
+    /// The agency kind named on the command line, or the message that lists the choices.
+    pub(crate) fn get(&self) -> Result<AgencyKind, ExitCode> {
+        let kind = &self.kind;
+        AgencyKind::from_key(kind).ok_or_else(|| {
+            let kinds: Vec<String> = AgencyKind::ALL
+                .iter()
+                .map(|k| format!("{}（{}）", k.key(), k.label()))
+                .collect();
+            fail(format!("机关类型 {kind} 无效，可选：{}", kinds.join("、")))
+        })
+    }
 }
 
 /// The site and one of its agencies, or the message that names the agencies there are.

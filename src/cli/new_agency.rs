@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::Args;
 use nianbao::scaffold::{self, InitOptions};
 
-use super::{agency_kind, fail};
+use super::{KindArg, fail};
 
 #[derive(Args)]
 pub(crate) struct NewAgencyArgs {
@@ -16,19 +16,13 @@ pub(crate) struct NewAgencyArgs {
     /// 机关全称，与年报标题一致，如 某某区人民政府东城街道办事处
     #[arg(long, value_name = "全称")]
     name: String,
-    /// 机关类型：department（政府部门）、street_office（街道办事处，默认）、town（乡镇）、government（人民政府本行政区域年报）
-    #[arg(
-        long,
-        default_value = "street_office",
-        hide_default_value = true,
-        value_name = "类型"
-    )]
-    kind: String,
+    #[command(flatten)]
+    kind: KindArg,
 }
 
 impl NewAgencyArgs {
     pub(crate) fn run(self, root: &Path) -> ExitCode {
-        let kind = match agency_kind(&self.kind) {
+        let kind = match self.kind.get() {
             Ok(kind) => kind,
             Err(code) => return code,
         };
