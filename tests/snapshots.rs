@@ -1,6 +1,8 @@
 //! Snapshot tests of the year-page tables for both templates: the official layout (multi-row
-//! headers, rowspan/colspan, three levels of row labels, id/headers) as HTML. Run with
-//! `UPDATE_SNAPSHOTS=1 cargo test --test snapshots` after an intended change, and review the diff.
+//! headers, rowspan/colspan, three levels of row labels, id/headers) as HTML, kept by insta in
+//! tests/snapshots/*.snap. After an intended change run
+//! `INSTA_UPDATE=always cargo test --test snapshots` (or `cargo insta review`) and review the diff;
+//! with `CI=true` a missing or different snapshot fails and nothing is written.
 
 mod common;
 
@@ -16,34 +18,6 @@ fn report_tables(html: &str) -> Vec<String> {
         rest = &rest[end..];
     }
     out
-}
-
-fn assert_snapshot(name: &str, actual: &str) {
-    let path = common::repo().join("tests/snapshots").join(name);
-    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
-        panic!(
-            "no snapshot {}; run with UPDATE_SNAPSHOTS=1",
-            path.display()
-        )
-    });
-    if expected != actual {
-        let first = expected
-            .lines()
-            .zip(actual.lines())
-            .position(|(a, b)| a != b)
-            .unwrap_or(0);
-        panic!(
-            "snapshot {name} differs at line {}:\n expected: {}\n actual:   {}\n(UPDATE_SNAPSHOTS=1 to accept)",
-            first + 1,
-            expected.lines().nth(first).unwrap_or(""),
-            actual.lines().nth(first).unwrap_or("")
-        );
-    }
 }
 
 fn year_tables(year: u16) -> Vec<String> {
@@ -63,7 +37,7 @@ fn tables_of_a_2019_format_year() {
     let tables = year_tables(2020);
     // 第二十条 (一)(五)(六)(八)(九), part 三, part 四.
     assert_eq!(tables.len(), 7);
-    assert_snapshot("2019-format-tables.html", &tables.join("\n\n"));
+    insta::assert_snapshot!("2019-format-tables", tables.join("\n\n"));
 }
 
 #[test]
@@ -75,5 +49,5 @@ fn tables_of_a_2021_format_year() {
         tables[4].contains("rowspan=\"22\""),
         "三、本年度办理结果 spans 22 rows"
     );
-    assert_snapshot("2021-format-tables.html", &tables.join("\n\n"));
+    insta::assert_snapshot!("2021-format-tables", tables.join("\n\n"));
 }
