@@ -202,7 +202,7 @@ fn the_reader_suite_fails_on_a_broken_page() {
     );
     // The header cell 「自然人」 of part 三 removed (the cells still name it in `headers`).
     let start = html
-        .find("<th id=\"t-requests-h2\"")
+        .find("<th id=\"eh2\"")
         .expect("part 三's second header cell");
     let end = start + html[start..].find("</th>").unwrap() + "</th>".len();
     assert!(html[start..end].contains("自然人"), "{}", &html[start..end]);
@@ -233,7 +233,7 @@ fn the_reader_suite_fails_on_a_broken_page() {
     assert!(text.contains("FAIL every data cell of"), "{text}");
     assert!(
         text.lines().any(|l| l.contains("shili/2022/index.html")
-            && l.contains("headers names \"t-requests-h2\", which is not on the page")),
+            && l.contains("headers names \"eh2\", which is not on the page")),
         "{text}"
     );
 }

@@ -234,31 +234,34 @@ fn comparison_across_the_template_change_marks_non_comparable_cells() {
             .unwrap_or_else(|| panic!("no cell {headers}"));
         html[at..at + html[at..].find("</td>").unwrap()].to_string()
     };
-    // 本年制发件数 is new in the 2021 format.
-    let p = "t-proactive-item1";
+    // 本年制发件数 is new in the 2021 format. Header ids are short: the table's letter (the
+    // 2021 form's first table is `a`, 三 is `e`), `h` and the column for column groups.
+    let p = "a";
     assert!(html.contains(&format!(
-        "<th id=\"{p}-c1\" scope=\"colgroup\" colspan=\"3\">本年制发件数</th>"
+        "<th id=\"{p}h1\" scope=\"colgroup\" colspan=\"2\">本年制发件数</th>"
     )));
     assert!(html.contains(&format!(
-        "<th id=\"{p}-r2\" scope=\"row\">行政规范性文件</th>"
+        "<th id=\"{p}2\" scope=\"row\">行政规范性文件</th>"
     )));
-    let before = cell(&format!("{p}-r2 {p}-c1 {p}-c1-p"));
+    let before = cell(&format!("{p}2 {p}h1 {p}h1p"));
     assert!(
-        before.contains("口径不同") && before.contains(" na\""),
+        before.contains("口径不同") && before.contains(" class=\"na\""),
         "{before}"
     );
     // Part 三's cells share ids across the templates and are compared: 2020 received 2, 2021 received 1
     // (总计, the seventh column).
-    let r = "t-requests";
-    let rows = html.matches(&format!("<tr><th id=\"{r}-r")).count();
+    let r = "e";
+    let rows = (1..=40)
+        .filter(|n| html.contains(&format!("<tr><th id=\"{r}{n}\" scope=\"row\">")))
+        .count();
     assert_eq!(rows, 25 + 1, "25 rows of the 2021 form and （六） as a sum");
     assert!(html.contains(&format!(
-        "<th id=\"{r}-c7\" scope=\"colgroup\" colspan=\"3\">总计</th>"
+        "<th id=\"{r}h7\" scope=\"colgroup\" colspan=\"2\">总计</th>"
     )));
-    assert!(cell(&format!("{r}-r1 {r}-c7 {r}-c7-p")).contains(">2<"));
-    assert!(cell(&format!("{r}-r1 {r}-c7 {r}-c7-n")).contains(">1<"));
-    let change = cell(&format!("{r}-r1 {r}-c7 {r}-c7-d"));
-    assert!(change.contains("−1") && change.contains("−50%"), "{change}");
+    assert!(cell(&format!("{r}1 {r}h7 {r}h7p")).ends_with(">2"));
+    let now = cell(&format!("{r}1 {r}h7 {r}h7n"));
+    // This year's value, then its change against last year.
+    assert!(now.contains(">1<i class=\"down\">−1（−50%）</i>"), "{now}");
     // （六）其他处理: one row in 2020, three items in 2021, compared as a sum.
     assert!(html.contains("（六）其他处理（各项合计）"), "{html}");
     // 2019-format items that the 2021 format dropped are listed.
@@ -278,7 +281,7 @@ fn year_page_shows_changes_in_text_and_acknowledged_notes() {
     let html = site.read("output/hongze/2024/index.html");
     // 一、本年新收 went from 21 to 95.
     assert!(
-        html.contains("<span class=\"vh\">比上年</span>+74</span>"),
+        html.contains(">95<i class=\"up\">+74</i>"),
         "change in text"
     );
     // The published deviation is noted beside the table.
@@ -314,28 +317,67 @@ fn base_url_feeds_only_canonical_sitemap_and_feed() {
 fn data_downloads_have_one_row_per_cell() {
     let site = Site::example();
     assert_eq!(build(&site, &[]).status.code(), Some(0));
+    // The CSV of a year: one line per row of the tables, a column per column label of the form.
     let csv = site.read("output/jiahe/2020/data.csv");
     let mut lines = csv.lines();
-    assert_eq!(
-        lines.next().unwrap(),
-        "\u{feff}机关,年度,格式,部分,行标签,列标签,单元格编号,数值,单位,注,全国统一格式项目"
-    );
-    assert!(csv.contains(
-        "广州市白云区人民政府嘉禾街道办事处,2020,2019,二、主动公开政府信息情况,第二十条第（九）项 政府集中采购,采购总金额,proactive.item9.procurement.amount,1090.98,万元,,是\n"
-    ), "{csv}");
-    assert!(csv.contains(",proactive.item6.penalties.change,+373,,,是\n"));
-    let json: serde_json::Value =
-        serde_json::from_str(&site.read("output/hongze/data.json")).unwrap();
-    let rows = json.as_array().unwrap();
-    let one = rows
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(header[..2], ["\u{feff}行编号", "行标签"]);
+    assert_eq!(header.last(), Some(&"注"));
+    let amount = header.iter().position(|h| *h == "采购总金额（单位：万元）").unwrap();
+    let line: Vec<&str> = csv
+        .lines()
+        .find(|l| l.starts_with("proactive.item9.procurement,"))
+        .unwrap()
+        .split(',')
+        .collect();
+    assert_eq!(line[1], "第二十条第（九）项 政府集中采购");
+    assert_eq!(line[amount], "1090.98");
+    let change = header.iter().position(|h| *h == "本年增/减").unwrap();
+    let penalties: Vec<&str> = csv
+        .lines()
+        .find(|l| l.starts_with("proactive.item6.penalties,"))
+        .unwrap()
+        .split(',')
+        .collect();
+    assert_eq!(penalties[change], "+373");
+    // The JSON of a year: each table's labels once, a list of values per row.
+    let year: serde_json::Value =
+        serde_json::from_str(&site.read("output/hongze/2023/data.json")).unwrap();
+    assert_eq!(year["year"], 2023);
+    let fees = year["tables"]
+        .as_array()
+        .unwrap()
         .iter()
-        .find(|r| r["cell"] == "fees.notices.value" && r["year"] == 2023)
+        .find(|t| t["key"] == "fees")
         .unwrap();
-    assert_eq!(one["value"], "/");
-    assert_eq!(
-        rows.len(),
-        2 * rows.iter().filter(|r| r["year"] == 2023).count()
+    let notices = fees["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["key"] == "notices")
+        .unwrap();
+    assert_eq!(notices["values"][0], "/");
+    // All years of an agency: every cell once, its years side by side (not the years repeated).
+    let all: serde_json::Value =
+        serde_json::from_str(&site.read("output/hongze/data.json")).unwrap();
+    let years: Vec<u64> = all["years"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|y| y["year"].as_u64().unwrap())
+        .collect();
+    assert_eq!(years, [2023, 2024]);
+    assert_eq!(all["years"][0]["json"], "2023/data.json");
+    let cell = &all["cells"]["fees.notices.value"];
+    assert_eq!(cell["values"][0], "/");
+    assert_eq!(cell["values"].as_array().unwrap().len(), 2);
+    assert!(cell["label"].as_str().unwrap().contains("信息处理费"), "{cell}");
+    let all_csv = site.read("output/hongze/data.csv");
+    assert!(
+        all_csv.starts_with("\u{feff}单元格编号,项目,2023年,2024年\n"),
+        "{all_csv}"
     );
+    assert!(all_csv.contains("\nrequests.received.total,「一、本年新收政府信息公开申请数量」×「总计」,21,95\n"));
 }
 
 #[test]
@@ -462,7 +504,7 @@ fn the_fee_table_has_a_real_corner_header_and_column_label() {
     let start = html.find("<table class=\"report-table part6").unwrap();
     let table = &html[start..start + html[start..].find("</table>").unwrap()];
     assert!(
-        table.contains("<th id=\"t-fees-corner\" scope=\"col\" class=\"corner\">项目</th>"),
+        table.contains("<th id=\"gc\" scope=\"col\" class=\"corner\">项目</th>"),
         "{table}"
     );
     assert!(table.contains(">本年度</th>"), "{table}");

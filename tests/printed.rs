@@ -45,7 +45,7 @@ fn notes_and_extra_rows_are_kept_as_printed() {
     assert_eq!(rows.len(), 4, "{rows:#?}");
     assert!(rows[1].contains(">规章<"), "{}", rows[1]);
     assert!(
-        rows[2].contains(">1</a><a class=\"fn\" href=\"#fn-1\" title=\"其中修订1件\">注1</a>"),
+        rows[2].contains(">1<a class=\"fn\" href=\"#fn-1\" title=\"其中修订1件\">注1</a>"),
         "{}",
         rows[2]
     );
@@ -58,9 +58,7 @@ fn notes_and_extra_rows_are_kept_as_printed() {
     let extra = &rows[3];
     assert!(extra.contains("class=\"extra\">其他主动公开文件<span class=\"extra-tag\">（本地增加，非全国统一格式）</span>"), "{extra}");
     assert!(
-        extra.contains(
-            "headers=\"t-proactive-item1-x1 t-proactive-item1-h1\" class=\"num extra\">5<"
-        ),
+        extra.contains("headers=\"ax1 ah1\" class=\"extra\">5<"),
         "{extra}"
     );
     assert!(
@@ -77,31 +75,33 @@ fn notes_and_extra_rows_are_kept_as_printed() {
     let metric = site.read("output/shilizhen/metrics/proactive.item1.html");
     assert!(!metric.contains("其他主动公开文件"));
 
-    // Exports: unit, note and whether the row is part of the national template.
+    // Exports: the notes, and the added row (no row id in the CSV; `national: false` in the JSON).
     let csv = site.read("output/shilizhen/2022/data.csv");
     let header = csv.lines().next().unwrap();
-    assert!(
-        header.ends_with("单元格编号,数值,单位,注,全国统一格式项目"),
-        "{header}"
-    );
-    assert!(csv.contains(",proactive.item1.normative_documents.issued,1,,其中修订1件,是\n"));
-    assert!(
-        csv.contains(
-            "第二十条第（一）项 其他主动公开文件,现行有效件数,,12,,含转发上级文件3件,否\n"
-        )
-    );
-    assert!(csv.contains(",fees.notice_amount.value,0,元,本年未收费,是\n"));
+    assert!(header.starts_with("\u{feff}行编号,行标签,本年制发件数,"), "{header}");
+    assert!(header.ends_with(",注"), "{header}");
+    assert!(csv.contains(
+        "\nproactive.item1.normative_documents,第二十条第（一）项 行政规范性文件,1,1,2,"
+    ));
+    assert!(csv.contains(",本年制发件数：其中修订1件\n"));
+    let extra_line = csv
+        .lines()
+        .find(|l| l.starts_with(",第二十条第（一）项 其他主动公开文件,5,0,12,"))
+        .unwrap_or_else(|| panic!("{csv}"));
+    assert!(extra_line.ends_with(",现行有效件数：含转发上级文件3件"), "{extra_line}");
+    assert!(csv.contains(
+        "\nfees.notice_amount,信息处理费 发出收费通知的总金额（单位：元）,"
+    ));
+    assert!(csv.contains(",0,本年度：本年未收费\n"));
     let json: serde_json::Value =
         serde_json::from_str(&site.read("output/shilizhen/2022/data.json")).unwrap();
-    let extra: Vec<&serde_json::Value> = json
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|r| r["national"] == false)
-        .collect();
-    assert_eq!(extra.len(), 3);
-    assert_eq!(extra[2]["value"], "12");
-    assert_eq!(extra[2]["note"], "含转发上级文件3件");
+    let rows = json["tables"][0]["rows"].as_array().unwrap();
+    let extra: Vec<&serde_json::Value> = rows.iter().filter(|r| r["national"] == false).collect();
+    assert_eq!(extra.len(), 1);
+    assert!(extra[0].get("key").is_none());
+    assert_eq!(extra[0]["values"], serde_json::json!(["5", "0", "12"]));
+    assert_eq!(extra[0]["notes"]["in_force"], "含转发上级文件3件");
+    assert_eq!(rows[1]["notes"]["issued"], "其中修订1件");
 }
 
 #[test]
@@ -192,15 +192,15 @@ fn one_way_to_show_a_value_with_units() {
     let compare = site.read("output/shili/2020/compare.html");
     // The sign of 本年增/减 in the previous year's column, as the year page prints it.
     let licensing = common::compare_cell(&compare, "行政许可", "本年增/减", 'p');
-    assert!(licensing.contains(">+2</a>"), "{licensing}");
+    assert!(licensing.ends_with(">+2</td>"), "{licensing}");
     let penalties = common::compare_cell(&compare, "行政处罚", "本年增/减", 'p');
-    assert!(penalties.contains(">-3</a>"), "{penalties}");
+    assert!(penalties.ends_with(">-3</td>"), "{penalties}");
     // Money names its unit: year page header, comparison and metric pages; kept as written.
     let year = site.read("output/shili/2019/index.html");
     assert!(year.contains(">采购总金额（单位：万元）</th>"));
-    assert!(year.contains(">12.50</a>"));
+    assert!(year.contains(">12.50</td>"));
     let amount = common::compare_cell(&compare, "政府集中采购", "采购总金额（单位：万元）", 'p');
-    assert!(amount.contains(">12.50</a>"), "{amount}");
+    assert!(amount.ends_with(">12.50</td>"), "{amount}");
     let metric = site.read("output/shili/metrics/proactive.item9.html");
     assert!(metric.contains("<th scope=\"col\">采购总金额（单位：万元）</th>"));
     // A label that names its unit already is not changed.
@@ -208,7 +208,9 @@ fn one_way_to_show_a_value_with_units() {
     assert!(y2021.contains(">本年收费金额（单位：万元）</th>"));
     assert!(!y2021.contains("（单位：万元）（万元）"));
     let csv = site.read("output/shili/2019/data.csv");
-    assert!(csv.contains(",proactive.item9.procurement.amount,12.50,万元,,是\n"));
+    assert!(csv.contains("\nproactive.item9.procurement,第二十条第（九）项 政府集中采购,"));
+    assert!(csv.contains(",采购总金额（单位：万元）,"));
+    assert!(csv.contains(",3,12.50,"), "{csv}");
 }
 
 #[test]
@@ -228,7 +230,7 @@ fn blank_cells_read_as_blank_on_the_comparison_page() {
     let amount = common::compare_cell(&compare, "政府集中采购", "采购总金额（单位：万元）", 'p');
     // 「/」 (left blank), not 「—」 (no figure), and the ※ of the acknowledgement with its note.
     assert!(
-        amount.contains("2019/index.html#c-proactive-item9-procurement-amount\">/</a>"),
+        amount.contains("\">/<a class=\"mark\""),
         "{amount}"
     );
     assert!(
@@ -353,7 +355,7 @@ fn one_acknowledgement_for_a_group_marks_each_cell_it_covers_on_other_pages() {
         'n',
     );
     assert!(
-        business.contains("/</a><a class=\"mark\" href=\"../../moumou/2023/index.html#note-1\""),
+        business.contains(">/<a class=\"mark\" href=\"../../moumou/2023/index.html#note-1\""),
         "{business}"
     );
     // A printed figure of the same row is not marked.

@@ -319,27 +319,53 @@ proptest! {
             .collect();
 
         let json = files.get(&format!("shili0/{}/data.json", year.year)).expect("data.json");
-        let json: Vec<serde_json::Value> = serde_json::from_slice(json).unwrap();
-        let from_json: Vec<(String, String)> = json
-            .iter()
-            .map(|r| (r["cell"].as_str().unwrap().to_string(), r["value"].as_str().unwrap().to_string()))
-            .collect();
+        let json: serde_json::Value = serde_json::from_slice(json).unwrap();
+        let mut from_json: Vec<(String, String)> = Vec::new();
+        for table in json["tables"].as_array().unwrap() {
+            let columns = table["columns"].as_array().unwrap();
+            for row in table["rows"].as_array().unwrap() {
+                for (column, value) in columns.iter().zip(row["values"].as_array().unwrap()) {
+                    from_json.push((
+                        format!(
+                            "{}.{}.{}",
+                            table["key"].as_str().unwrap(),
+                            row["key"].as_str().unwrap(),
+                            column["key"].as_str().unwrap()
+                        ),
+                        value.as_str().unwrap().to_string(),
+                    ));
+                }
+            }
+        }
         prop_assert_eq!(&from_json, &expected);
 
+        // The CSV: one line per row (行编号 is the cell id without its column), its values in the
+        // columns of its table, in column order.
         let csv = files.get(&format!("shili0/{}/data.csv", year.year)).expect("data.csv");
         let csv = csv.strip_prefix("\u{feff}".as_bytes()).expect("a byte-order mark");
         let mut reader = csv::Reader::from_reader(csv);
-        let headers = reader.headers().unwrap().clone();
-        let at = |name: &str| headers.iter().position(|h| h == name).unwrap();
-        let (cell_at, value_at) = (at("单元格编号"), at("数值"));
-        let from_csv: Vec<(String, String)> = reader
+        let width = reader.headers().unwrap().len();
+        let from_csv: Vec<(String, Vec<String>)> = reader
             .records()
             .map(|r| {
                 let r = r.unwrap();
-                (r[cell_at].to_string(), r[value_at].to_string())
+                let values = (2..width - 1)
+                    .map(|i| r[i].to_string())
+                    .filter(|v| !v.is_empty())
+                    .collect();
+                (r[0].to_string(), values)
             })
             .collect();
-        prop_assert_eq!(&from_csv, &expected);
+        let mut by_row: Vec<(String, Vec<String>)> = Vec::new();
+        for (id, value) in &expected {
+            let row = id.rsplit_once('.').unwrap().0.to_string();
+            match by_row.last_mut() {
+                Some((r, values)) if *r == row => values.push(value.clone()),
+                _ => by_row.push((row, vec![value.clone()])),
+            }
+        }
+        prop_assert_eq!(&from_csv, &by_row);
+        let from_csv: Vec<(String, String)> = from_json.clone();
         // And the text is the number: parsed back, the same decimal.
         for ((_, text), value) in from_csv.iter().zip(&year.values) {
             prop_assert_eq!(text.trim_start_matches('+').parse::<Decimal>().unwrap(), *value);

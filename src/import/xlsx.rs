@@ -651,17 +651,6 @@ pub fn year_values(year: &Year) -> Vec<Option<Value>> {
         .collect()
 }
 
-/// The workbook of a published year, for the year page's downloads (not protected).
-pub fn export(agency_name: &str, year: &Year) -> Result<Vec<u8>, XlsxError> {
-    workbook(
-        &year.form,
-        agency_name,
-        year.year,
-        &year_values(year),
-        false,
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::cell_name;

@@ -10,6 +10,7 @@ pub mod markdown;
 pub(crate) mod pages;
 pub(crate) mod table;
 pub(crate) mod theme;
+pub(crate) mod xlsx;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};

@@ -23,7 +23,8 @@ pub(crate) struct GridCell {
     /// The index of the form cell a data cell shows.
     #[serde(skip)]
     pub cell: Option<usize>,
-    /// A data cell's link (to its metric page) and the link's title.
+    /// The link of a row label or a data cell to its metric page (a row label carries it for its
+    /// whole row; in a table laid across, each data cell carries its own), and a cell's title.
     pub href: String,
     pub title: String,
     /// The change against last year, in text, and a class for styling.
@@ -105,7 +106,7 @@ fn header_rows(
             }
             let (_, rowspan) = placements[i][k];
             counter += 1;
-            let id = format!("{prefix}-h{counter}");
+            let id = format!("{prefix}h{counter}");
             let headers = covering[i].join(" ");
             for cover in covering.iter_mut().take(j).skip(i) {
                 cover.push(id.clone());
@@ -172,7 +173,7 @@ pub(crate) fn grid(
                     rowspan: levels,
                     colspan: row_levels,
                     id: if heads {
-                        format!("{prefix}-corner")
+                        format!("{prefix}c")
                     } else {
                         String::new()
                     },
@@ -212,7 +213,7 @@ pub(crate) fn grid(
                             .count()
                     };
                     counter += 1;
-                    let id = format!("{prefix}-r{counter}");
+                    let id = format!("{prefix}{counter}");
                     cells.push(GridCell {
                         tag: "th",
                         text: row.labels[level].to_string(),
@@ -267,7 +268,7 @@ pub(crate) fn grid(
 
 /// The `<thead>` and `<tbody>` of a grid as HTML (written here rather than in a template loop:
 /// the tables are most of a year page, and this is the hot path of a build).
-pub(crate) fn grid_html(grid: &Grid, root: &str) -> String {
+pub(crate) fn grid_html(grid: &Grid) -> String {
     use super::theme::escape_html as esc;
     use std::fmt::Write as _;
     let mut out = String::with_capacity(64 * 1024);
@@ -314,28 +315,34 @@ pub(crate) fn grid_html(grid: &Grid, root: &str) -> String {
                 if !c.class.is_empty() {
                     let _ = write!(out, " class=\"{}\"", c.class);
                 }
-                let _ = write!(out, ">{}", esc(&c.text));
+                if c.href.is_empty() {
+                    let _ = write!(out, ">{}", esc(&c.text));
+                } else {
+                    let _ = write!(out, "><a href=\"{}\">{}</a>", esc(&c.href), esc(&c.text));
+                }
                 if c.class == EXTRA_CLASS {
                     out.push_str(EXTRA_TAG);
                 }
                 out.push_str("</th>");
                 continue;
             }
-            let _ = write!(
-                out,
-                "<td id=\"{}\" headers=\"{}\" class=\"{}\">",
-                esc(&c.id),
-                esc(&c.headers),
-                c.class
-            );
+            // Lean on purpose (issue 15): no per-cell title or hidden text; the page explains
+            // once what the link and the small change figure mean (`aria-describedby`).
+            let _ = write!(out, "<td id=\"{}\" headers=\"{}\"", esc(&c.id), esc(&c.headers));
+            if !c.class.is_empty() {
+                let _ = write!(out, " class=\"{}\"", c.class);
+            }
+            if !c.title.is_empty() {
+                let _ = write!(out, " title=\"{}\"", esc(&c.title));
+            }
+            out.push('>');
             if c.href.is_empty() {
                 out.push_str(&esc(&c.text));
             } else {
                 let _ = write!(
                     out,
-                    "<a href=\"{root}{}\" title=\"{}\">{}</a>",
+                    "<a href=\"{}\">{}</a>",
                     esc(&c.href),
-                    esc(&c.title),
                     esc(&c.text)
                 );
             }
@@ -357,12 +364,12 @@ pub(crate) fn grid_html(grid: &Grid, root: &str) -> String {
                 );
             }
             if !c.delta.is_empty() {
-                let _ = write!(
-                    out,
-                    "<span class=\"delta {}\"><span class=\"vh\">比上年</span>{}</span>",
-                    c.delta_class,
-                    esc(&c.delta)
-                );
+                // 「持平」 is the common case: the unmarked <i>.
+                if c.delta_class.is_empty() || c.delta_class == "same" {
+                    let _ = write!(out, "<i>{}</i>", esc(&c.delta));
+                } else {
+                    let _ = write!(out, "<i class=\"{}\">{}</i>", c.delta_class, esc(&c.delta));
+                }
             }
             out.push_str("</td>");
         }
@@ -403,7 +410,7 @@ pub(crate) fn insert_extra_rows(
                 .map(|c| {
                     c.headers
                         .split(' ')
-                        .filter(|h| h.starts_with(&format!("{prefix}-h")))
+                        .filter(|h| h.starts_with(&format!("{prefix}h")))
                         .collect::<Vec<_>>()
                         .join(" ")
                 })
@@ -412,7 +419,7 @@ pub(crate) fn insert_extra_rows(
         .unwrap_or_default();
     let mut made: Vec<(Option<usize>, Vec<GridCell>)> = Vec::new();
     for (n, (after, label, cells)) in rows.into_iter().enumerate() {
-        let id = format!("{prefix}-x{}", n + 1);
+        let id = format!("{prefix}x{}", n + 1);
         let mut row = vec![GridCell {
             tag: "th",
             text: label,
@@ -427,7 +434,7 @@ pub(crate) fn insert_extra_rows(
             cell.tag = "td";
             cell.rowspan = 1;
             cell.colspan = 1;
-            cell.id = format!("{id}-{}", c + 1);
+            cell.id = format!("{id}c{}", c + 1);
             cell.headers = match column_headers.get(c) {
                 Some(h) if !h.is_empty() => format!("{id} {h}"),
                 _ => id.clone(),
@@ -462,7 +469,7 @@ fn data_cell(cell: usize, headers: String, cell_anchor: &dyn Fn(usize) -> String
         id: cell_anchor(cell),
         headers,
         scope: "",
-        class: "num",
+        class: "",
         cell: Some(cell),
         ..GridCell::default()
     }

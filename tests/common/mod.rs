@@ -202,27 +202,30 @@ pub fn drafts_site() -> Site {
 }
 
 /// A cell of a comparison page (one row per official row; under each official column last
-/// year `p`, this year `n` and the change `d`): the `<td …>…</td>` whose row header reads `row`
-/// and whose column group header reads `column`, in the same table. Panics when there is none.
+/// year `p` and this year `n`, the change written after this year's value): the `<td …>…</td>`
+/// whose row header reads `row` and whose column group header reads `column`, in the same table.
+/// `d` (the change) gives this year's cell. Panics when there is none.
 pub fn compare_cell(html: &str, row: &str, column: &str, which: char) -> String {
+    let which = if which == 'd' { 'n' } else { which };
     let row_header = format!("\" scope=\"row\">{row}</th>");
     let mut rest = html;
     while let Some(at) = rest.find(&row_header) {
         let id_start = rest[..at].rfind("<th id=\"").unwrap() + "<th id=\"".len();
         let row_id = &rest[id_start..at];
         rest = &rest[at + row_header.len()..];
-        let table = &row_id[..row_id.rfind("-r").unwrap()];
-        let group = format!("scope=\"colgroup\" colspan=\"3\">{column}</th>");
+        // Row ids are the table's prefix and a number (`e3`), column groups `e` `h` and a number.
+        let table = row_id.trim_end_matches(|c: char| c.is_ascii_digit());
+        let group = format!("scope=\"colgroup\" colspan=\"2\">{column}</th>");
         let mut groups = html;
         while let Some(g) = groups.find(&group) {
             let head = &groups[..g];
             let gid_start = head.rfind("<th id=\"").unwrap() + "<th id=\"".len();
             let gid = head[gid_start..].split('"').next().unwrap();
             groups = &groups[g + group.len()..];
-            if gid.rsplit_once("-c").map(|(t, _)| t) != Some(table) {
+            if gid.rsplit_once('h').map(|(t, _)| t) != Some(table) {
                 continue;
             }
-            let cell = format!("<td headers=\"{row_id} {gid} {gid}-{which}\"");
+            let cell = format!("<td headers=\"{row_id} {gid} {gid}{which}\"");
             if let Some(c) = html.find(&cell) {
                 let end = c + html[c..].find("</td>").unwrap() + "</td>".len();
                 return html[c..end].to_string();
@@ -252,15 +255,23 @@ impl Site {
         let text =
             std::fs::read_to_string(output.join(slug).join(year.to_string()).join("data.json"))
                 .unwrap();
-        let rows: Vec<Value> = serde_json::from_str(&text).unwrap();
-        rows.into_iter()
-            .filter(|r| r["national"] == true)
-            .map(|r| {
-                (
-                    r["cell"].as_str().unwrap().to_string(),
-                    r["value"].as_str().unwrap_or_default().to_string(),
-                )
-            })
-            .collect()
+        let year: Value = serde_json::from_str(&text).unwrap();
+        let mut cells = Vec::new();
+        for table in year["tables"].as_array().unwrap() {
+            let columns = table["columns"].as_array().unwrap();
+            for row in table["rows"].as_array().unwrap() {
+                // Rows added locally have no key (and `national: false`).
+                let Some(key) = row["key"].as_str() else {
+                    continue;
+                };
+                for (column, value) in columns.iter().zip(row["values"].as_array().unwrap()) {
+                    cells.push((
+                        format!("{}.{key}.{}", table["key"].as_str().unwrap(), column["key"].as_str().unwrap()),
+                        value.as_str().unwrap_or_default().to_string(),
+                    ));
+                }
+            }
+        }
+        cells
     }
 }

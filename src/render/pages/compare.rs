@@ -1,5 +1,6 @@
 //! The comparison page: one year beside the year before, cell by cell and in the narrative.
 
+use super::compare_table::{ComparePair, CompareRow, compare_table_html};
 use super::*;
 
 impl Renderer<'_> {
@@ -20,30 +21,14 @@ impl Renderer<'_> {
             href: String,
             template: &'static str,
         }
-        /// One official row: its label and, per official column, last year, this year and the change.
-        #[derive(Serialize)]
-        struct Row {
-            row: String,
-            cells: Vec<Pair>,
-        }
-        #[derive(Serialize)]
-        struct Pair {
-            previous: String,
-            current: String,
-            previous_mark: Option<Mark>,
-            current_mark: Option<Mark>,
-            previous_href: Option<String>,
-            current_href: Option<String>,
-            change: String,
-            percent: String,
-            class: &'static str,
-        }
         #[derive(Serialize)]
         struct CompareTable {
             id: String,
             caption: String,
-            columns: Vec<String>,
-            rows: Vec<Row>,
+            /// Whether last year's page has this table too (for the link to it).
+            previous_has: bool,
+            /// The header and body rows (see `compare_table::compare_table_html`).
+            html: String,
         }
         #[derive(Serialize)]
         struct Figure {
@@ -62,6 +47,7 @@ impl Renderer<'_> {
             removed: Vec<String>,
         }
         let form = &year.form;
+        let root = root_of(&compare_path(agency, year.year));
         let mut tables = Vec::new();
         for (t, table) in form.tables.iter().enumerate() {
             let Some(first) = first_cell(form, t) else {
@@ -76,7 +62,7 @@ impl Renderer<'_> {
                     let change = Change::of(year, Some(previous), id);
                     let comparable = !matches!(change, Change::NotComparable);
                     let kind = form.kind(cell);
-                    cells.push(Pair {
+                    cells.push(ComparePair {
                         previous: if comparable {
                             cell_text(cell_of(previous, id), kind)
                         } else {
@@ -87,21 +73,17 @@ impl Renderer<'_> {
                             .then(|| notes.mark(agency, previous.year, id))
                             .flatten(),
                         current_mark: notes.mark(agency, year.year, id),
-                        previous_href: (comparable && previous.form.cell_index(id).is_some()).then(
-                            || format!("{}#{}", year_path(agency, previous.year), cell_anchor(id)),
-                        ),
-                        current_href: Some(format!(
-                            "{}#{}",
-                            year_path(agency, year.year),
-                            cell_anchor(id)
-                        )),
-                        change: change.text(),
+                        change: if comparable {
+                            change.text()
+                        } else {
+                            String::new()
+                        },
                         percent: change.percent(),
-                        class: if comparable { "" } else { "na" },
+                        class: change.class(),
                     });
                 }
-                rows.push(Row {
-                    row: row.full_label(),
+                rows.push(CompareRow {
+                    label: row.full_label(),
                     cells,
                 });
             }
@@ -122,35 +104,40 @@ impl Renderer<'_> {
                     .map(|column| {
                         let id = format!("{group_row}.{}", column.key);
                         let change = Change::of(year, Some(previous), &id);
-                        Pair {
+                        ComparePair {
                             previous: cell_text(cell_of(previous, &id), column.kind),
                             current: cell_text(cell_of(year, &id), column.kind),
                             previous_mark: notes.mark(agency, previous.year, &id),
                             current_mark: notes.mark(agency, year.year, &id),
-                            previous_href: None,
-                            current_href: None,
                             change: change.text(),
                             percent: change.percent(),
-                            class: "",
+                            class: change.class(),
                         }
                     })
                     .collect();
-                rows.push(Row {
-                    row: format!("{label}（各项合计）"),
+                rows.push(CompareRow {
+                    label: format!("{label}（各项合计）"),
                     cells,
                 });
             }
+            // The unit of a money column goes into its header, as on the year page.
+            let columns: Vec<String> = table
+                .columns
+                .iter()
+                .enumerate()
+                .map(|(c, column)| column_label(&table.rows[0], column, form.kind(first + c)))
+                .collect();
             tables.push(CompareTable {
                 id: format!("t-{}", table.key.replace('.', "-")),
                 caption: table.title(),
-                // The unit of a money column goes into its header, as on the year page.
-                columns: table
-                    .columns
-                    .iter()
-                    .enumerate()
-                    .map(|(c, column)| column_label(&table.rows[0], column, form.kind(first + c)))
-                    .collect(),
-                rows,
+                previous_has: previous.form.table(table.key).is_some(),
+                html: compare_table_html(
+                    &table_prefix(t),
+                    &columns,
+                    &rows,
+                    (previous.year, year.year),
+                    &root,
+                ),
             });
         }
         let not_comparable: Vec<String> = previous

@@ -60,7 +60,8 @@ impl Renderer<'_> {
                     .map(|y| MetricYear {
                         year: y.year,
                         id: row_anchor(&row.row, Some(y.year)),
-                        href: year_path(agency, y.year),
+                        // Relative to the metric page (`<agency>/metrics/…`): short links.
+                        href: format!("../{}/index.html", y.year),
                         cells: row
                             .columns
                             .iter()
@@ -70,9 +71,9 @@ impl Renderer<'_> {
                                     Some(i) => MetricCell {
                                         text: cell_text(y.cells[i], y.form.kind(i)),
                                         href: Some(format!(
-                                            "{}#{}",
-                                            year_path(agency, y.year),
-                                            cell_anchor(&id)
+                                            "../{}/index.html#{}",
+                                            y.year,
+                                            cell_anchor(i)
                                         )),
                                         mark: notes.mark(agency, y.year, &id),
                                     },

@@ -4,6 +4,7 @@
 
 mod agency;
 mod compare;
+mod compare_table;
 mod front;
 mod metric;
 mod notes;
@@ -21,7 +22,7 @@ use super::table::{GridCell, grid, grid_html, insert_extra_rows};
 use super::{BuildError, Options, Output};
 use crate::check::repetition;
 use crate::definition::{
-    CellKind, Column, INDICATORS, Indicator, IndicatorKind, PARTS, PartKind, Row, Table,
+    CellKind, Column, INDICATORS, Indicator, IndicatorKind, Layout, PARTS, PartKind, Row, Table,
     label_with_unit, part,
 };
 use crate::diagnostic::{Diagnostic, code_info};
@@ -58,9 +59,25 @@ pub(crate) fn row_anchor(row_key: &str, year: Option<u16>) -> String {
     }
 }
 
-/// The anchor of a cell on its year page.
-pub(crate) fn cell_anchor(cell_id: &str) -> String {
-    format!("c-{}", cell_id.replace('.', "-"))
+/// The anchor of a cell on its year page: `c` and the cell's place in its year's form (short,
+/// since every cell of every year page carries one).
+pub(crate) fn cell_anchor(index: usize) -> String {
+    format!("c-{index}")
+}
+
+/// The prefix of the header ids of the `t`th table of a form on a year page: a letter (`a`, `b`…),
+/// so that the `headers` of every cell stay short. Header ids are `{prefix}h{n}` (columns),
+/// `{prefix}{n}` (rows), `{prefix}c` (the corner) and `{prefix}x{n}` (rows added locally).
+pub(crate) fn table_prefix(t: usize) -> String {
+    match u8::try_from(t) {
+        Ok(n) if n < 26 => char::from(b'a' + n).to_string(),
+        _ => format!("t{t}-"),
+    }
+}
+
+/// The link from a year page to a row of a metric page (both pages are under the agency's folder).
+pub(crate) fn metric_href_from_year(table_key: &str, row_key: &str, year: u16) -> String {
+    format!("../metrics/{table_key}.html#{}", row_anchor(row_key, Some(year)))
 }
 
 /// The relative prefix from a page to the site root.
@@ -238,8 +255,7 @@ impl Renderer<'_> {
             let (csv, json) = super::data::year_files(agency, year)?;
             out.put(&format!("{}/{}/data.csv", agency.slug, year.year), csv)?;
             out.put(&format!("{}/{}/data.json", agency.slug, year.year), json)?;
-            let xlsx = crate::import::xlsx::export(&agency.name, year)
-                .map_err(|e| BuildError::Theme(format!("无法生成 Excel 工作簿：{e}")))?;
+            let xlsx = super::xlsx::export(&agency.name, year).map_err(BuildError::Theme)?;
             out.put(&format!("{}/{}/data.xlsx", agency.slug, year.year), xlsx)?;
         }
         let (csv, json) = super::data::agency_files(agency)?;

@@ -90,12 +90,22 @@ impl Renderer<'_> {
                 let Some(first) = first_cell(form, t) else {
                     continue;
                 };
-                let prefix = format!("t-{}", table.key.replace('.', "-"));
-                let mut g = grid(table, first, &prefix, &|c| cell_anchor(&form.cells[c]));
-                for row in &mut g.body {
+                let prefix = table_prefix(t);
+                let mut g = grid(table, first, &prefix, &cell_anchor);
+                let across = table.layout == Layout::GroupsAcross;
+                for (r, row) in g.body.iter_mut().enumerate() {
+                    // A row's cells all link to the same year of the same row of the metric
+                    // page: the row label carries that link once.
+                    if let (false, Some(label), Some(row_def)) = (
+                        across,
+                        row.iter_mut().rev().find(|c| c.tag == "th"),
+                        table.rows.get(r),
+                    ) {
+                        label.href = metric_href_from_year(table.key, &row_def.key, year.year);
+                    }
                     for cell in row.iter_mut() {
                         if let Some(c) = cell.cell {
-                            self.fill_cell(agency, year, previous, c, cell, &mut notes);
+                            self.fill_cell(year, previous, c, cell, &mut notes);
                             if let Some(note) = year.note(c) {
                                 cell.note = note.to_string();
                                 cell.note_label = form.cell_label(c);
@@ -116,9 +126,7 @@ impl Renderer<'_> {
                             .map(|((&value, note), column)| {
                                 let mut cell = GridCell {
                                     text: cell_text(value, column.kind),
-                                    class: "num extra",
-                                    title: "本地增加的项目，不属于全国统一格式，不参与核对和比较"
-                                        .to_string(),
+                                    class: "extra",
                                     ..GridCell::default()
                                 };
                                 if let Some(note) = note {
@@ -154,8 +162,8 @@ impl Renderer<'_> {
                 tables.push(TableView {
                     class: format!("part{}", table.part),
                     caption: table.title(),
-                    id: prefix,
-                    html: grid_html(&g, &root_of(&path)),
+                    id: format!("t-{}", table.key.replace('.', "-")),
+                    html: grid_html(&g),
                     notes: notes.take_table(table),
                     printed_notes,
                     extra_rows: has_extra,
@@ -262,7 +270,6 @@ impl Renderer<'_> {
     /// Fills a data cell of a year's table: value, link to its metric page, change, mark.
     pub(super) fn fill_cell(
         &self,
-        agency: &Agency,
         year: &Year,
         previous: Option<&Year>,
         c: usize,
@@ -273,14 +280,11 @@ impl Renderer<'_> {
         let id = &form.cells[c];
         cell.text = cell_text(year.cells[c], form.kind(c));
         let (table, row, _) = form.place(c);
-        cell.href = format!(
-            "{}#{}",
-            metric_path(agency, table.key),
-            row_anchor(&row.key, Some(year.year))
-        );
-        cell.title = format!("{}：历年数字", form.cell_label(c));
+        if table.layout == Layout::GroupsAcross {
+            cell.href = metric_href_from_year(table.key, &row.key, year.year);
+        }
         if year.computed[c] {
-            cell.class = "num computed";
+            cell.class = "computed";
             cell.title = "data.yaml 中未填写，由 nianbao 按各列之和计算".to_string();
         }
         let change = Change::of(year, previous, id);
@@ -290,9 +294,9 @@ impl Renderer<'_> {
             cell.mark = mark;
             cell.mark_href = note_id;
             cell.class = if year.computed[c] {
-                "num computed ack"
+                "computed ack"
             } else {
-                "num ack"
+                "ack"
             };
         }
     }
