@@ -87,10 +87,7 @@ fn narrative(base: &str, name: &str, index: usize, year: u16) -> String {
     let with_overview = replace_once(
         &base,
         "工作。本年新收申请",
-        &format!(
-            "工作。{}本年新收申请",
-            pick(&OVERVIEW, index, year, 3)
-        ),
+        &format!("工作。{}本年新收申请", pick(&OVERVIEW, index, year, 3)),
     );
     let with_problems = replace_once(
         &with_overview,
@@ -174,11 +171,7 @@ fn agency_files(slug: &str, index: usize) -> Vec<(String, String)> {
             "penalties: 0 ",
             &format!("penalties: {} ", seed * 13 % 3000),
         );
-        let data = replace_once(
-            &data,
-            "coercion: 0 ",
-            &format!("coercion: {} ", seed % 200),
-        );
+        let data = replace_once(&data, "coercion: 0 ", &format!("coercion: {} ", seed % 200));
         // Two years of three: the fee row left blank in the published report, acknowledged.
         let data = if year != 2024 {
             let blank = replace_once(&data, "notices: 0 ", "notices: / ");
@@ -192,7 +185,12 @@ fn agency_files(slug: &str, index: usize) -> Vec<(String, String)> {
         files.push((format!("content/{slug}/{year}/data.yaml"), data));
         files.push((
             format!("content/{slug}/{year}/report.md"),
-            narrative(&report.replace("2022", &year.to_string()), &name, index, year),
+            narrative(
+                &report.replace("2022", &year.to_string()),
+                &name,
+                index,
+                year,
+            ),
         ));
     }
     files
@@ -225,8 +223,20 @@ pub const PAGES_PER_AGENCY: usize = 7 + 6 + 8 + 1;
 
 /// A Markdown table of 29 rows × 7 columns (203 cells), the size of a year's tables.
 fn markdown_table(seed: usize) -> String {
-    let columns = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"];
-    let mut out = format!("| 项目 | {} |\n|---|{}\n", columns.join(" | "), "---:|".repeat(7));
+    let columns = [
+        "自然人",
+        "商业企业",
+        "科研机构",
+        "社会公益组织",
+        "法律服务机构",
+        "其他",
+        "总计",
+    ];
+    let mut out = format!(
+        "| 项目 | {} |\n|---|{}\n",
+        columns.join(" | "),
+        "---:|".repeat(7)
+    );
     for row in 0..29 {
         let _ = write!(out, "| 三、本年度办理结果（三）不予公开 第{}项 |", row + 1);
         for column in 0..7 {

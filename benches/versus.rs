@@ -69,7 +69,11 @@ fn bytes_per_kind(output: &Path) -> BTreeMap<String, (usize, u64)> {
     files(output, &mut all);
     let mut kinds: BTreeMap<String, (usize, u64)> = BTreeMap::new();
     for (path, len) in all {
-        let rel = path.strip_prefix(output).unwrap().to_string_lossy().to_string();
+        let rel = path
+            .strip_prefix(output)
+            .unwrap()
+            .to_string_lossy()
+            .to_string();
         let parts: Vec<&str> = rel.split('/').collect();
         let year = parts.get(1).and_then(|y| y.parse::<u16>().ok());
         let format = match year {
@@ -79,12 +83,13 @@ fn bytes_per_kind(output: &Path) -> BTreeMap<String, (usize, u64)> {
         };
         let name = parts.last().copied().unwrap_or("");
         let kind = match (parts.len(), name) {
+            (_, _) if rel.contains("/metrics/") => "metric page".to_string(),
+            (1, _) => "site-wide file".to_string(),
             (3, "index.html") => format!("year page{format}"),
             (3, "compare.html") => format!("comparison page{format}"),
             (3, other) => format!("{other} of a year{format}"),
             (2, "index.html") => "agency page".to_string(),
             (2, other) => format!("all-years {other}"),
-            (_, _) if rel.contains("/metrics/") => "metric page".to_string(),
             _ => "other".to_string(),
         };
         let e = kinds.entry(kind).or_default();
@@ -166,7 +171,12 @@ fn main() {
                 load()
             );
         } else {
-            println!("run {}: nianbao {}, load {}", pair + 1, secs(ours_time), load());
+            println!(
+                "run {}: nianbao {}, load {}",
+                pair + 1,
+                secs(ours_time),
+                load()
+            );
         }
     }
     println!("nianbao says: {}", printed.trim());

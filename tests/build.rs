@@ -323,7 +323,10 @@ fn data_downloads_have_one_row_per_cell() {
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
     assert_eq!(header[..2], ["\u{feff}行编号", "行标签"]);
     assert_eq!(header.last(), Some(&"注"));
-    let amount = header.iter().position(|h| *h == "采购总金额（单位：万元）").unwrap();
+    let amount = header
+        .iter()
+        .position(|h| *h == "采购总金额（单位：万元）")
+        .unwrap();
     let line: Vec<&str> = csv
         .lines()
         .find(|l| l.starts_with("proactive.item9.procurement,"))
@@ -371,13 +374,18 @@ fn data_downloads_have_one_row_per_cell() {
     let cell = &all["cells"]["fees.notices.value"];
     assert_eq!(cell["values"][0], "/");
     assert_eq!(cell["values"].as_array().unwrap().len(), 2);
-    assert!(cell["label"].as_str().unwrap().contains("信息处理费"), "{cell}");
+    assert!(
+        cell["label"].as_str().unwrap().contains("信息处理费"),
+        "{cell}"
+    );
     let all_csv = site.read("output/hongze/data.csv");
     assert!(
         all_csv.starts_with("\u{feff}单元格编号,项目,2023年,2024年\n"),
         "{all_csv}"
     );
-    assert!(all_csv.contains("\nrequests.received.total,「一、本年新收政府信息公开申请数量」×「总计」,21,95\n"));
+    assert!(all_csv.contains(
+        "\nrequests.received.total,「一、本年新收政府信息公开申请数量」×「总计」,21,95\n"
+    ));
 }
 
 #[test]

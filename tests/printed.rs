@@ -78,7 +78,10 @@ fn notes_and_extra_rows_are_kept_as_printed() {
     // Exports: the notes, and the added row (no row id in the CSV; `national: false` in the JSON).
     let csv = site.read("output/shilizhen/2022/data.csv");
     let header = csv.lines().next().unwrap();
-    assert!(header.starts_with("\u{feff}行编号,行标签,本年制发件数,"), "{header}");
+    assert!(
+        header.starts_with("\u{feff}行编号,行标签,本年制发件数,"),
+        "{header}"
+    );
     assert!(header.ends_with(",注"), "{header}");
     assert!(csv.contains(
         "\nproactive.item1.normative_documents,第二十条第（一）项 行政规范性文件,1,1,2,"
@@ -88,10 +91,11 @@ fn notes_and_extra_rows_are_kept_as_printed() {
         .lines()
         .find(|l| l.starts_with(",第二十条第（一）项 其他主动公开文件,5,0,12,"))
         .unwrap_or_else(|| panic!("{csv}"));
-    assert!(extra_line.ends_with(",现行有效件数：含转发上级文件3件"), "{extra_line}");
-    assert!(csv.contains(
-        "\nfees.notice_amount,信息处理费 发出收费通知的总金额（单位：元）,"
-    ));
+    assert!(
+        extra_line.ends_with(",现行有效件数：含转发上级文件3件"),
+        "{extra_line}"
+    );
+    assert!(csv.contains("\nfees.notice_amount,信息处理费 发出收费通知的总金额（单位：元）,"));
     assert!(csv.contains(",0,本年度：本年未收费\n"));
     let json: serde_json::Value =
         serde_json::from_str(&site.read("output/shilizhen/2022/data.json")).unwrap();
@@ -229,10 +233,7 @@ fn blank_cells_read_as_blank_on_the_comparison_page() {
     let compare = site.read("output/shili/2020/compare.html");
     let amount = common::compare_cell(&compare, "政府集中采购", "采购总金额（单位：万元）", 'p');
     // 「/」 (left blank), not 「—」 (no figure), and the ※ of the acknowledgement with its note.
-    assert!(
-        amount.contains("\">/<a class=\"mark\""),
-        "{amount}"
-    );
+    assert!(amount.contains("\">/<a class=\"mark\""), "{amount}");
     assert!(
         amount.contains("class=\"mark\" href=\"../../shili/2019/index.html#note-1\""),
         "{amount}"

@@ -266,6 +266,35 @@ pub(crate) fn grid(
     }
 }
 
+/// The grid of the `t`th table of `form` on a year page (header ids from `table_prefix`, cell
+/// anchors from `cell_anchor`), made once per form and table and cloned for each page: it depends
+/// only on the template.
+pub(crate) fn year_grid(
+    form: &std::sync::Arc<crate::definition::Form>,
+    t: usize,
+    first: usize,
+    prefix: &str,
+    cell_anchor: fn(usize) -> String,
+) -> Grid {
+    use std::sync::{Arc, Mutex, OnceLock};
+    type Cache = Mutex<Vec<(Arc<crate::definition::Form>, usize, Arc<Grid>)>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(Vec::new()));
+    let found = cache.lock().ok().and_then(|c| {
+        c.iter()
+            .find(|(f, i, _)| Arc::ptr_eq(f, form) && *i == t)
+            .map(|(_, _, g)| g.clone())
+    });
+    let grid = found.unwrap_or_else(|| {
+        let made = Arc::new(grid(&form.tables[t], first, prefix, &cell_anchor));
+        if let Ok(mut c) = cache.lock() {
+            c.push((form.clone(), t, made.clone()));
+        }
+        made
+    });
+    (*grid).clone()
+}
+
 /// The `<thead>` and `<tbody>` of a grid as HTML (written here rather than in a template loop:
 /// the tables are most of a year page, and this is the hot path of a build).
 pub(crate) fn grid_html(grid: &Grid) -> String {
@@ -328,7 +357,12 @@ pub(crate) fn grid_html(grid: &Grid) -> String {
             }
             // Lean on purpose (issue 15): no per-cell title or hidden text; the page explains
             // once what the link and the small change figure mean (`aria-describedby`).
-            let _ = write!(out, "<td id=\"{}\" headers=\"{}\"", esc(&c.id), esc(&c.headers));
+            let _ = write!(
+                out,
+                "<td id=\"{}\" headers=\"{}\"",
+                esc(&c.id),
+                esc(&c.headers)
+            );
             if !c.class.is_empty() {
                 let _ = write!(out, " class=\"{}\"", c.class);
             }
@@ -339,12 +373,7 @@ pub(crate) fn grid_html(grid: &Grid) -> String {
             if c.href.is_empty() {
                 out.push_str(&esc(&c.text));
             } else {
-                let _ = write!(
-                    out,
-                    "<a href=\"{}\">{}</a>",
-                    esc(&c.href),
-                    esc(&c.text)
-                );
+                let _ = write!(out, "<a href=\"{}\">{}</a>", esc(&c.href), esc(&c.text));
             }
             if !c.note_mark.is_empty() {
                 let _ = write!(

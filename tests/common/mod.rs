@@ -266,7 +266,11 @@ impl Site {
                 };
                 for (column, value) in columns.iter().zip(row["values"].as_array().unwrap()) {
                     cells.push((
-                        format!("{}.{key}.{}", table["key"].as_str().unwrap(), column["key"].as_str().unwrap()),
+                        format!(
+                            "{}.{key}.{}",
+                            table["key"].as_str().unwrap(),
+                            column["key"].as_str().unwrap()
+                        ),
                         value.as_str().unwrap_or_default().to_string(),
                     ));
                 }

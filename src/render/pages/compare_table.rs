@@ -30,7 +30,7 @@ pub(super) struct ComparePair {
 }
 
 /// An acknowledged problem's mark after a value (the same markup as the `mark` macro).
-fn mark(out: &mut String, mark: &Option<Mark>, root: &str) {
+pub(super) fn mark(out: &mut String, mark: &Option<Mark>, root: &str) {
     if let Some(m) = mark {
         let _ = write!(
             out,

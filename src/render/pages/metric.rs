@@ -12,13 +12,11 @@ impl Renderer<'_> {
         notes: &AgencyNotes<'_>,
         out: &Output,
     ) -> Result<(), BuildError> {
-        #[derive(Serialize)]
         struct MetricCell {
             text: String,
             href: Option<String>,
             mark: Option<Mark>,
         }
-        #[derive(Serialize)]
         struct MetricYear {
             year: u16,
             id: String,
@@ -30,7 +28,37 @@ impl Renderer<'_> {
             id: String,
             label: String,
             columns: Vec<String>,
-            years: Vec<MetricYear>,
+            /// The rows of the years as HTML (written here rather than in a template loop: the
+            /// metric pages hold every figure of every year).
+            body: String,
+        }
+        /// The `<tr>` of each year: the year linking to its page, each figure to its cell there.
+        fn body_html(years: &[MetricYear], root: &str) -> String {
+            use crate::render::theme::escape_html as esc;
+            use std::fmt::Write as _;
+            let mut out = String::with_capacity(years.len() * 400);
+            for y in years {
+                let _ = write!(
+                    out,
+                    "<tr id=\"{}\"><th scope=\"row\"><a href=\"{}\">{}年</a></th>",
+                    esc(&y.id),
+                    esc(&y.href),
+                    y.year
+                );
+                for c in &y.cells {
+                    out.push_str("<td class=\"num\">");
+                    match &c.href {
+                        Some(href) => {
+                            let _ = write!(out, "<a href=\"{}\">{}</a>", esc(href), esc(&c.text));
+                        }
+                        None => out.push_str(&esc(&c.text)),
+                    }
+                    super::compare_table::mark(&mut out, &c.mark, root);
+                    out.push_str("</td>");
+                }
+                out.push_str("</tr>");
+            }
+            out
         }
         #[derive(Serialize)]
         struct MetricView {
@@ -54,7 +82,7 @@ impl Renderer<'_> {
             for row in rows.iter().filter(|r| r.table == table) {
                 title.clone_from(&row.table_title);
                 part_number = row.part;
-                let years = agency
+                let years: Vec<MetricYear> = agency
                     .years
                     .iter()
                     .map(|y| MetricYear {
@@ -94,7 +122,7 @@ impl Renderer<'_> {
                     id: row_anchor(&row.row, None),
                     label: row.label.clone(),
                     columns: row.columns.iter().map(|(_, l)| l.clone()).collect(),
-                    years,
+                    body: body_html(&years, &root_of(&metric_path(agency, table))),
                 });
             }
             let path = metric_path(agency, table);

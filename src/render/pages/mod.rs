@@ -18,7 +18,7 @@ use serde::Serialize;
 use tera::Context;
 
 use super::markdown;
-use super::table::{GridCell, grid, grid_html, insert_extra_rows};
+use super::table::{GridCell, grid_html, insert_extra_rows, year_grid};
 use super::{BuildError, Options, Output};
 use crate::check::repetition;
 use crate::definition::{
@@ -77,7 +77,10 @@ pub(crate) fn table_prefix(t: usize) -> String {
 
 /// The link from a year page to a row of a metric page (both pages are under the agency's folder).
 pub(crate) fn metric_href_from_year(table_key: &str, row_key: &str, year: u16) -> String {
-    format!("../metrics/{table_key}.html#{}", row_anchor(row_key, Some(year)))
+    format!(
+        "../metrics/{table_key}.html#{}",
+        row_anchor(row_key, Some(year))
+    )
 }
 
 /// The relative prefix from a page to the site root.
