@@ -6,7 +6,8 @@
 //! (outside the timing), so both tools create every file. Also prints the bytes per page kind of
 //! nianbao's output and the machine's load (`/proc/loadavg`) before and after.
 //!
-//! Zola is not part of this repository: build it yourself and pass its path.
+//! `--nianbao PATH` times another nianbao binary (e.g. a build of an older commit) on the same
+//! portal. Zola is not part of this repository: build it yourself and pass its path.
 
 mod portal;
 
@@ -15,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_nianbao");
+const BUILT: &str = env!("CARGO_BIN_EXE_nianbao");
 
 fn arg<T: std::str::FromStr>(args: &[String], name: &str) -> Option<T> {
     args.iter()
@@ -88,6 +89,7 @@ fn bytes_per_kind(output: &Path) -> BTreeMap<String, (usize, u64)> {
             (3, "index.html") => format!("year page{format}"),
             (3, "compare.html") => format!("comparison page{format}"),
             (3, other) => format!("{other} of a year{format}"),
+            (2, _) if parts[0] == "static" => "site-wide file".to_string(),
             (2, "index.html") => "agency page".to_string(),
             (2, other) => format!("all-years {other}"),
             _ => "other".to_string(),
@@ -103,6 +105,8 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let agencies: usize = arg(&args, "--agencies").unwrap_or(100);
     let pairs: usize = arg(&args, "--pairs").unwrap_or(3);
+    // Another nianbao binary (e.g. an older build) instead of this one.
+    let bin: String = arg(&args, "--nianbao").unwrap_or_else(|| BUILT.to_string());
     let zola: Option<PathBuf> = arg::<String>(&args, "--zola")
         .or_else(|| std::env::var("ZOLA").ok())
         .map(PathBuf::from);
@@ -138,7 +142,7 @@ fn main() {
     let mut printed = String::new();
     for pair in 0..pairs {
         let _ = std::fs::remove_dir_all(&out);
-        let mut nianbao = Command::new(BIN);
+        let mut nianbao = Command::new(&bin);
         nianbao
             .arg("--root")
             .arg(&site)

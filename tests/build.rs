@@ -518,3 +518,41 @@ fn the_fee_table_has_a_real_corner_header_and_column_label() {
     assert!(table.contains(">本年度</th>"), "{table}");
     assert!(!table.contains("数值"), "{table}");
 }
+
+/// Issue 15: pages and downloads carry the same information in a quarter of the bytes. The test
+/// fixture's 2021-format year (about 200 cells) stays within the budgets, and the all-years
+/// downloads of an agency do not repeat its per-year files.
+#[test]
+fn pages_and_downloads_stay_within_their_byte_budgets() {
+    let site = Site::fixture("valid");
+    assert_eq!(build(&site, &[]).status.code(), Some(0));
+    let size = |rel: &str| {
+        std::fs::metadata(site.path(&format!("output/{rel}")))
+            .unwrap()
+            .len()
+    };
+    for year in [2021, 2022] {
+        let page = size(&format!("shili/{year}/index.html"));
+        assert!(page <= 35_000, "year page {year}: {page} bytes");
+        let json = size(&format!("shili/{year}/data.json"));
+        assert!(json <= 20_000, "data.json {year}: {json} bytes");
+        let csv = size(&format!("shili/{year}/data.csv"));
+        assert!(csv <= 20_000, "data.csv {year}: {csv} bytes");
+    }
+    // Before issue 15 the comparison page was 116 KB for the same tables; the budget of 30 KB is
+    // not met yet (see BENCHMARKS.md): this guards the 40 KB it takes now.
+    let compare = size("shili/2022/compare.html");
+    assert!(compare <= 40_000, "comparison page: {compare} bytes");
+    // The all-years file is each cell once with its years side by side, not the years' files again.
+    let all: serde_json::Value =
+        serde_json::from_str(&site.read("output/shili/data.json")).unwrap();
+    assert!(all.get("tables").is_none());
+    let cells = all["cells"].as_object().unwrap();
+    assert!(
+        cells
+            .values()
+            .all(|c| c["values"].as_array().unwrap().len() == 4)
+    );
+    let csv = site.read("output/shili/data.csv");
+    assert_eq!(csv.lines().count(), cells.len() + 1);
+}
