@@ -100,6 +100,8 @@ pub struct BuildReport {
     /// The site as built (without drafts unless `--drafts`) and every diagnostic of the check.
     pub checked: Checked,
     pub files: usize,
+    /// Files of the previous output kept as they were (same bytes): `files - kept` were written.
+    pub kept: usize,
     pub pages: usize,
     pub elapsed: Duration,
     /// Draft years left out (without `--drafts`).
@@ -140,9 +142,11 @@ pub fn build(
         checked.site = checked.site.without_drafts();
     }
     let stale_removed = output::remove_stale_staging(&output);
-    let paths = output::write_swapped(&output, |out| {
+    // A folder overridden with --force is replaced, never reused.
+    let swapped = output::write_swapped(&output, !options.force, |out| {
         render::render_site(root, &checked, options, out)
     })?;
+    let paths = swapped.paths;
     let mut notices = Vec::new();
     if options.absolute_base_url(&checked.site.config).is_none() {
         notices.push(render::NO_SITEMAP_NOTICE.to_string());
@@ -151,6 +155,7 @@ pub fn build(
         notices,
         pages: paths.iter().filter(|p| p.ends_with(".html")).count(),
         files: paths.len(),
+        kept: swapped.kept,
         checked,
         elapsed: start.elapsed(),
         drafts_left_out,

@@ -4,14 +4,20 @@
 //! when every file is written, so a failed build leaves the previous output untouched; `serve`
 //! keeps the same files in memory.
 //!
+//! A rebuild writes only the files whose bytes changed and keeps the others, hard-linked from
+//! the output folder it replaces (see `reuse`).
+//!
 //! nianbao owns the output folder: every folder it writes (the output and its staging folders)
 //! carries a marker file at its root listing the files written. `guard_output` refuses, before
 //! anything is touched, to replace a folder that is not nianbao's (see its documentation).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, mpsc};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
+
+mod reuse;
 
 /// Why the output could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -37,8 +43,8 @@ enum Target {
     Disk(Writers),
 }
 
-/// A file to write: its full path and its bytes.
-type Job = (PathBuf, Vec<u8>);
+/// A file to write: its path in the site, its full path and its bytes.
+type Job = (String, PathBuf, Vec<u8>);
 
 /// The threads that write files into the staging folder.
 struct Writers {
@@ -46,25 +52,46 @@ struct Writers {
     made: Mutex<HashSet<PathBuf>>,
     queue: Mutex<Option<mpsc::SyncSender<Job>>>,
     threads: Mutex<Vec<std::thread::JoinHandle<io::Result<()>>>>,
+    /// What the writers did, for the manifest and the count of files kept.
+    done: Arc<Done>,
+}
+
+/// The hash of every file written or kept, and how many were kept.
+#[derive(Default)]
+struct Done {
+    hashes: Mutex<HashMap<String, u128>>,
+    kept: AtomicUsize,
 }
 
 impl Writers {
-    fn start(dir: &Path) -> Writers {
+    fn start(dir: &Path, previous: Option<reuse::Previous>) -> Writers {
         let (tx, rx) = mpsc::sync_channel::<Job>(256);
-        let rx = std::sync::Arc::new(Mutex::new(rx));
+        let rx = Arc::new(Mutex::new(rx));
+        let previous = Arc::new(previous);
+        let done = Arc::new(Done::default());
         let count = std::thread::available_parallelism().map_or(2, |n| n.get()) * 4;
         let threads = (0..count)
             .map(|_| {
-                let rx = rx.clone();
+                let (rx, previous, done) = (rx.clone(), previous.clone(), done.clone());
                 std::thread::spawn(move || -> io::Result<()> {
                     loop {
                         let next = lock(&rx).recv();
-                        let Ok((path, bytes)) = next else {
+                        let Ok((rel, path, bytes)) = next else {
                             return Ok(());
                         };
-                        std::fs::write(&path, bytes).map_err(|e| {
-                            io::Error::new(e.kind(), format!("{}：{e}", path.display()))
-                        })?;
+                        let hash = reuse::hash(&bytes);
+                        let kept = previous
+                            .as_ref()
+                            .as_ref()
+                            .is_some_and(|p| p.keep(&rel, hash, bytes.len(), &path));
+                        if kept {
+                            done.kept.fetch_add(1, Ordering::Relaxed);
+                        } else {
+                            std::fs::write(&path, bytes).map_err(|e| {
+                                io::Error::new(e.kind(), format!("{}：{e}", path.display()))
+                            })?;
+                        }
+                        lock(&done.hashes).insert(rel, hash);
                     }
                 })
             })
@@ -74,6 +101,7 @@ impl Writers {
             made: Mutex::new(HashSet::new()),
             queue: Mutex::new(Some(tx)),
             threads: Mutex::new(threads),
+            done,
         }
     }
 
@@ -98,7 +126,8 @@ impl Output {
 
     /// Files written straight into `dir` (a staging folder, created here and marked at once, so
     /// that the staging folder of a killed build is recognised and removed by the next one).
-    pub(crate) fn disk(dir: &Path) -> io::Result<Output> {
+    /// Files of `previous` (the output folder being replaced) with the same bytes are kept.
+    fn disk(dir: &Path, previous: Option<reuse::Previous>) -> io::Result<Output> {
         if dir.exists() {
             if !is_marked(dir) {
                 return Err(io::Error::new(
@@ -111,7 +140,7 @@ impl Output {
         std::fs::create_dir_all(dir)?;
         std::fs::write(dir.join(MARKER), format!("{MARKER_HEADER}\n"))?;
         Ok(Output {
-            target: Target::Disk(Writers::start(dir)),
+            target: Target::Disk(Writers::start(dir, previous)),
             paths: Mutex::new(Vec::new()),
         })
     }
@@ -134,7 +163,7 @@ impl Output {
                 let sent = lock(&writers.queue)
                     .as_ref()
                     .map(|q| q.clone())
-                    .and_then(|q| q.send((target.clone(), bytes)).ok());
+                    .and_then(|q| q.send((path.to_string(), target.clone(), bytes)).ok());
                 if sent.is_none() {
                     // A writer failed and the pool stopped: its error is reported by `finish`.
                     return self.finish().map_err(|e| OutputError::Io(target, e));
@@ -308,7 +337,12 @@ fn foreign_files(dir: &Path) -> (Vec<String>, bool) {
     let listed: HashSet<String> = std::fs::read_to_string(dir.join(MARKER))
         .ok()
         .filter(|text| text.lines().next() == Some(MARKER_HEADER))
-        .map(|text| text.lines().skip(1).map(str::to_string).collect())
+        .map(|text| {
+            text.lines()
+                .skip(1)
+                .map(|line| reuse::parse_line(line).0.to_string())
+                .collect()
+        })
         .unwrap_or_default();
     let mut shown = Vec::new();
     for entry in walkdir::WalkDir::new(dir).min_depth(1).sort_by_file_name() {
@@ -434,27 +468,44 @@ impl Files {
     }
 }
 
+/// What `write_swapped` put into the output folder.
+pub(crate) struct Swapped {
+    /// Every path of the new output, sorted.
+    pub paths: Vec<String>,
+    /// How many of them were kept from the previous output (same bytes, not written again).
+    pub kept: usize,
+}
+
 /// Runs `write` against a fresh staging folder beside `output` and swaps it in only when
 /// `write` and every queued file succeeded; on failure the staging folder goes and `output` is
-/// untouched. Returns the paths written.
+/// untouched. With `reuse`, files of the current output whose bytes the new build repeats are
+/// kept instead of written (see `reuse`); `build --force` does not reuse a folder it overrides.
 pub(crate) fn write_swapped<E: From<OutputError>>(
     output: &Path,
+    reuse: bool,
     write: impl FnOnce(&Output) -> Result<(), E>,
-) -> Result<Vec<String>, E> {
+) -> Result<Swapped, E> {
     let (staging, retired) = staging_paths(output);
-    let out = Output::disk(&staging).map_err(|e| OutputError::Io(staging.clone(), e))?;
+    let previous = reuse.then(|| reuse::Previous::read(output)).flatten();
+    let out = Output::disk(&staging, previous).map_err(|e| OutputError::Io(staging.clone(), e))?;
     let written = write(&out);
     let finished = out
         .finish()
         .map_err(|e| E::from(OutputError::Io(staging.clone(), e)));
     let paths = out.paths();
+    let (hashes, kept) = match &out.target {
+        Target::Disk(writers) => (
+            std::mem::take(&mut *lock(&writers.done.hashes)),
+            writers.done.kept.load(Ordering::Relaxed),
+        ),
+        Target::Memory(_) => (HashMap::new(), 0),
+    };
     let result = written
         .and(finished)
         .and_then(|()| {
             let mut manifest = format!("{MARKER_HEADER}\n");
             for path in &paths {
-                manifest.push_str(path);
-                manifest.push('\n');
+                manifest.push_str(&reuse::manifest_line(path, hashes.get(path).copied()));
             }
             let marker = staging.join(MARKER);
             std::fs::write(&marker, manifest).map_err(|e| OutputError::Io(marker, e).into())
@@ -467,7 +518,7 @@ pub(crate) fn write_swapped<E: From<OutputError>>(
         let _ = std::fs::remove_dir_all(&staging);
         return Err(err);
     }
-    Ok(paths)
+    Ok(Swapped { paths, kept })
 }
 
 /// Puts `staging` where `output` is, removing the old output only after the swap.
@@ -503,12 +554,12 @@ mod tests {
     fn swap_replaces_the_whole_folder() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("output");
-        write_swapped(&out, |o| {
+        write_swapped(&out, true, |o| {
             o.put("old/index.html", "旧".into())?;
             o.put("index.html", "1".into())
         })
         .unwrap();
-        write_swapped(&out, |o| o.put("index.html", "2".into())).unwrap();
+        write_swapped(&out, true, |o| o.put("index.html", "2".into())).unwrap();
         assert_eq!(
             std::fs::read_to_string(out.join("index.html")).unwrap(),
             "2"
@@ -523,7 +574,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("output");
         let (staging, _) = staging_paths(&out);
-        let output = Output::disk(&staging).unwrap();
+        let output = Output::disk(&staging, None).unwrap();
         // What a build killed at this point leaves is recognisable, but not while it runs.
         assert!(is_marked(&staging));
         assert!(remove_stale_staging(&out).is_empty());

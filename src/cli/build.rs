@@ -75,6 +75,18 @@ fn build(root: &Path, output: &Path, options: &nianbao::Options) -> ExitCode {
                 report.elapsed.as_millis(),
                 output.display()
             );
+            if report.kept > 0 {
+                println!(
+                    "其中 {} 个文件是新的或有变化，已写入；{} 个与上次生成的完全相同，原样保留（修改时间不变，同步或上传时会跳过）。",
+                    report.files - report.kept,
+                    report.kept
+                );
+            } else {
+                println!(
+                    "{} 个文件全部写入（没有与上次生成完全相同、可以保留的文件）。",
+                    report.files
+                );
+            }
             if !options.agencies.is_empty() {
                 println!(
                     "只生成了机关 {}：首页、网站地图和订阅只列出这些机关（更新整个门户请运行不带 --agency 的 nianbao build）。",
