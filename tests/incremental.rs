@@ -117,11 +117,19 @@ fn one_edit_rewrites_that_agencys_files_and_the_listings_only() {
         );
     }
     // Other agencies' files and the theme's are kept as they were.
-    for untouched in ["moumou/index.html", "shilizhen/2022/data.csv", "static/style.css"] {
+    for untouched in [
+        "moumou/index.html",
+        "shilizhen/2022/data.csv",
+        "static/style.css",
+    ] {
         assert_eq!(after[untouched], same[untouched], "{untouched}");
     }
     // What build printed is what happened on disk (the manifest aside).
-    assert_eq!(written(&message), changed.len() - 1, "{message}\n{changed:?}");
+    assert_eq!(
+        written(&message),
+        changed.len() - 1,
+        "{message}\n{changed:?}"
+    );
     assert!(written(&message) < 10, "{message}");
 
     // The output is the one a fresh build makes.

@@ -108,13 +108,63 @@ pub(crate) fn render_site(
     for (path, bytes) in &theme.statics {
         out.put(path, bytes.clone())?;
     }
-    let renderer = pages::Renderer {
-        site,
+    renderer(&theme, checked, options).render_all(out)?;
+    sitemap_and_feed(&theme, site, options, &out.paths(), out)
+}
+
+fn renderer<'a>(
+    theme: &'a theme::Theme,
+    checked: &'a Checked,
+    options: &'a Options,
+) -> pages::Renderer<'a> {
+    pages::Renderer {
+        site: &checked.site,
         diagnostics: &checked.diagnostics,
         options,
         tera: &theme.tera,
-    };
-    renderer.render_all(out)?;
+    }
+}
+
+/// Every file of one agency of a checked site (its pages and data files), from its own
+/// diagnostics: what `serve` renders again after a change in that agency's folder.
+pub(crate) fn render_agency(
+    theme: &theme::Theme,
+    checked: &Checked,
+    agency: &crate::model::Agency,
+    options: &Options,
+    out: &Output,
+) -> Result<(), BuildError> {
+    renderer(theme, checked, options).agency_pages(agency, out)
+}
+
+/// The files about the site as a whole, given the paths of every other file: the theme's static
+/// files, the front page (it lists every agency), the 404 page, sitemap.xml and atom.xml. What
+/// `serve` renders again after any change.
+pub(crate) fn render_listings(
+    theme: &theme::Theme,
+    checked: &Checked,
+    options: &Options,
+    others: &[String],
+    out: &Output,
+) -> Result<(), BuildError> {
+    for (path, bytes) in &theme.statics {
+        out.put(path, bytes.clone())?;
+    }
+    renderer(theme, checked, options).site_pages(out)?;
+    let mut paths = out.paths();
+    paths.extend_from_slice(others);
+    paths.sort();
+    sitemap_and_feed(theme, &checked.site, options, &paths, out)
+}
+
+/// sitemap.xml (of `paths`, drafts left out; only with an absolute base URL) and atom.xml.
+fn sitemap_and_feed(
+    theme: &theme::Theme,
+    site: &crate::model::Site,
+    options: &Options,
+    paths: &[String],
+    out: &Output,
+) -> Result<(), BuildError> {
     let base = options.base_url(&site.config).unwrap_or_default();
     // Drafts stay out of the sitemap: their year folders, and agencies without a published year.
     let unlisted: HashSet<String> = site
@@ -129,13 +179,13 @@ pub(crate) fn render_site(
                 .chain(years.map(|y| format!("{}/{}/", a.slug, y.year)))
         })
         .collect();
-    let listed: Vec<String> = out
-        .paths()
-        .into_iter()
+    let listed: Vec<String> = paths
+        .iter()
         .filter(|p| {
             let mut folders = p.match_indices('/').map(|(i, _)| &p[..=i]);
             !folders.any(|f| unlisted.contains(f))
         })
+        .cloned()
         .collect();
     if let Some(absolute) = options.absolute_base_url(&site.config) {
         out.put(

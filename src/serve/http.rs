@@ -133,6 +133,16 @@ pub enum Target {
 /// Maps a request path (as sent, percent-encoded) to what is served, given the base path and
 /// the files of the last good build. Pure: no file system, the fuzz target calls it.
 pub fn resolve(base: &str, path: &str, files: Option<&Files>) -> Target {
+    let exists = files.map(|files| move |path: &str| files.get(path).is_some());
+    resolve_in(
+        base,
+        path,
+        exists.as_ref().map(|f| f as &dyn Fn(&str) -> bool),
+    )
+}
+
+/// `resolve`, given whether a file exists in the last good build (None: no build yet).
+pub(super) fn resolve_in(base: &str, path: &str, files: Option<&dyn Fn(&str) -> bool>) -> Target {
     let decoded = percent_decode_str(path).decode_utf8_lossy();
     let Some(rel) = decoded.strip_prefix(base) else {
         if format!("{decoded}/") == base {
@@ -151,10 +161,10 @@ pub fn resolve(base: &str, path: &str, files: Option<&Files>) -> Target {
     } else {
         rel.to_string()
     };
-    if files.get(&file).is_some() {
+    if files(&file) {
         return Target::File(file);
     }
-    if files.get(&format!("{rel}/index.html")).is_some() {
+    if files(&format!("{rel}/index.html")) {
         return Target::Redirect(format!("{path}/"));
     }
     Target::NotFound
@@ -176,10 +186,22 @@ pub(super) const PATH_UNSAFE: &AsciiSet = &CONTROLS
 pub(super) async fn handle(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
     let base = shared.base.as_str();
     let snapshot = shared.current();
-    match resolve(base, uri.path(), snapshot.files.as_deref()) {
+    let exists = snapshot
+        .files
+        .as_ref()
+        .map(|files| move |path: &str| files.get(path).is_some());
+    let exists = exists.as_ref().map(|f| f as &dyn Fn(&str) -> bool);
+    match resolve_in(base, uri.path(), exists) {
         Target::Events => events(&shared).into_response(),
-        Target::File(file) => match snapshot.files.as_ref().and_then(|f| f.get(&file)) {
-            Some(bytes) => respond(StatusCode::OK, &file, bytes.to_vec()),
+        Target::File(file) => match &snapshot.files {
+            Some(files) => match files.get(&file) {
+                Some(bytes) => respond(
+                    StatusCode::OK,
+                    &file,
+                    with_reload_script(&file, bytes, &shared.script, &files.warnings),
+                ),
+                None => not_found(&shared),
+            },
             None => not_found(&shared),
         },
         Target::Redirect(to) => redirect(&to),
@@ -216,7 +238,10 @@ pub(super) fn not_found(shared: &Shared) -> Response {
         .current()
         .files
         .as_ref()
-        .and_then(|f| f.get("404.html").map(<[u8]>::to_vec))
+        .and_then(|f| {
+            f.get("404.html")
+                .map(|page| with_reload_script("404.html", page, &shared.script, &f.warnings))
+        })
         .unwrap_or_else(|| "<!DOCTYPE html><html lang=\"zh-CN\"><title>页面不存在</title><h1>页面不存在</h1></html>".as_bytes().to_vec());
     respond(StatusCode::NOT_FOUND, "404.html", body)
 }

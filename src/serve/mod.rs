@@ -2,8 +2,9 @@
 //! in the browser. output/ is never touched.
 //!
 //! The site is held as an `Arc` snapshot that a rebuild replaces whole, so a request sees either
-//! the complete old site or the complete new one. One server-sent-events endpoint under the base
-//! path tells open pages to reload or to show the diagnostics.
+//! the complete old site or the complete new one. A change inside one agency's folder renders
+//! only that agency and the pages that list every agency (`incremental`). One server-sent-events
+//! endpoint under the base path tells open pages to reload or to show the diagnostics.
 
 use crate::codes::Code;
 use std::net::{IpAddr, SocketAddr};
@@ -28,7 +29,7 @@ use tokio_stream::StreamExt;
 use tokio_stream::wrappers::BroadcastStream;
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::render::{self, BuildError, Files};
+use crate::render::{self, BuildError, Files, Output};
 
 pub use http::*;
 pub use preview::*;
@@ -54,8 +55,11 @@ macro_rules! warn {
 
 // After the macros above, which they use.
 mod http;
+mod incremental;
 mod preview;
 mod watch;
+
+use incremental::{Change, Preview, Rendered};
 
 /// The path of the reload endpoint under the base path.
 pub const EVENTS_PATH: &str = "__nianbao/events";
@@ -112,7 +116,7 @@ pub fn normalise_base_path(base: &str) -> String {
 
 /// What is served now: the last good site and the problems of the last build, if it failed.
 struct Snapshot {
-    files: Option<Arc<Files>>,
+    files: Option<Arc<Rendered>>,
     problems: Option<Arc<String>>,
 }
 
@@ -126,7 +130,8 @@ struct Shared {
     snapshot: RwLock<Arc<Snapshot>>,
     events: broadcast::Sender<Message>,
     base: String,
-    agencies: Vec<String>,
+    /// The reload script added to every page.
+    script: String,
 }
 
 impl Shared {
@@ -208,10 +213,11 @@ async fn run(options: ServeOptions) -> Result<(), ServeError> {
         })),
         events,
         base: base.clone(),
-        agencies: options.agencies.clone(),
+        script: reload_script(&base),
     });
     // The first build; it may fail, and serve starts all the same.
-    rebuild(&options.root, &shared, false);
+    let mut preview = Preview::new(&options.root, &base, &options.agencies);
+    rebuild(&mut preview, &shared, &Change::everything(), false);
     let listener = bind(&options).await?;
     let address = listener
         .local_addr()
@@ -226,7 +232,7 @@ async fn run(options: ServeOptions) -> Result<(), ServeError> {
         utf8_percent_encode(&base, PATH_UNSAFE)
     );
     // Watch before announcing the address, so no change made after it is missed.
-    start_watching(&options, shared.clone())?;
+    start_watching(&options, shared.clone(), preview)?;
     say!("正在预览：{url}（按 Ctrl+C 停止）");
 
     if options.open
@@ -378,15 +384,20 @@ mod tests {
 
     #[test]
     fn reload_script_goes_before_the_end_of_body() {
-        let mut files = Files::default();
-        files.add("a.html", "<html><body><p>x</p></body></html>");
-        files.add("a.css", "body{}");
-        let files = with_reload_script(files, "<script>1</script>", &[]);
+        let page = "<html><body><p>x</p></body></html>".as_bytes();
         assert_eq!(
-            files.get("a.html").unwrap(),
+            with_reload_script("a.html", page, "<script>1</script>", &[]),
             b"<html><body><p>x</p><script>1</script></body></html>"
         );
-        assert_eq!(files.get("a.css").unwrap(), b"body{}");
+        assert_eq!(
+            with_reload_script("a.css", b"body{}", "<script>1</script>", &[]),
+            b"body{}"
+        );
+        // No </body>: at the end.
+        assert_eq!(
+            with_reload_script("b.html", b"<p>x</p>", "<script>1</script>", &[]),
+            b"<p>x</p><script>1</script>"
+        );
     }
 
     fn site() -> Files {
@@ -399,13 +410,12 @@ mod tests {
 
     #[test]
     fn warnings_go_to_the_pages_of_their_agency() {
-        let mut files = Files::default();
-        files.add("index.html", "<body></body>");
-        files.add("a/index.html", "<body></body>");
-        files.add("b/index.html", "<body></body>");
         let warning = Diagnostic::new(Code::D007, Path::new("content/a/2024/report.md"));
-        let files = with_reload_script(files, "", &[warning]);
-        let page = |p: &str| String::from_utf8_lossy(files.get(p).unwrap()).to_string();
+        let page = |p: &str| {
+            let served =
+                with_reload_script(p, b"<body></body>", "", std::slice::from_ref(&warning));
+            String::from_utf8(served).unwrap()
+        };
         assert!(page("a/index.html").contains("警告[D007]"));
         assert!(page("index.html").contains("警告[D007]"));
         assert!(!page("b/index.html").contains("nianbao-warnings"));

@@ -32,32 +32,35 @@ pub fn js_string(text: &str) -> String {
         .replace('&', "\\u0026")
 }
 
-/// Adds the reload script to every HTML file, after the warnings panel of the page (see
-/// `warnings_panel`; empty when there are none).
-pub(super) fn with_reload_script(mut files: Files, script: &str, warnings: &[Diagnostic]) -> Files {
-    // One panel per agency folder (its pages show its warnings) and one for the site's own pages.
-    let mut panels: std::collections::HashMap<&str, String> = std::collections::HashMap::new();
-    for (path, bytes) in files.files.iter_mut() {
-        if !path.ends_with(".html") {
-            continue;
-        }
-        let scope = path.split_once('/').map_or("", |(first, _)| first);
-        let panel = panels.entry(scope).or_insert_with(|| {
-            let prefix = Path::new("content").join(scope);
-            let mine: Vec<&Diagnostic> = warnings
-                .iter()
-                .filter(|d| scope.is_empty() || d.file.starts_with(&prefix))
-                .collect();
-            warnings_panel(&mine)
-        });
-        let html = String::from_utf8_lossy(bytes);
-        let injected = match html.rfind("</body>") {
-            Some(i) => format!("{}{panel}{script}{}", &html[..i], &html[i..]),
-            None => format!("{html}{panel}{script}"),
-        };
-        *bytes = injected.into_bytes();
+/// A page as served: the page of the site with its warnings panel (see `warnings_panel`; none
+/// when there are none) and the reload script before `</body>`. The panel of an agency's pages
+/// lists that agency's warnings; the site's own pages list them all. Other files are as built.
+pub(super) fn with_reload_script(
+    path: &str,
+    bytes: &[u8],
+    script: &str,
+    warnings: &[Diagnostic],
+) -> Vec<u8> {
+    if !path.ends_with(".html") {
+        return bytes.to_vec();
     }
-    files
+    let scope = path.split_once('/').map_or("", |(first, _)| first);
+    let prefix = Path::new("content").join(scope);
+    let mine: Vec<&Diagnostic> = warnings
+        .iter()
+        .filter(|d| scope.is_empty() || d.file.starts_with(&prefix))
+        .collect();
+    let panel = warnings_panel(&mine);
+    let at = bytes
+        .windows(7)
+        .rposition(|w| w == b"</body>")
+        .unwrap_or(bytes.len());
+    let mut out = Vec::with_capacity(bytes.len() + panel.len() + script.len());
+    out.extend_from_slice(&bytes[..at]);
+    out.extend_from_slice(panel.as_bytes());
+    out.extend_from_slice(script.as_bytes());
+    out.extend_from_slice(&bytes[at..]);
+    out
 }
 
 /// At most this many warnings are listed on a page; the terminal has them all.
@@ -106,60 +109,6 @@ pub fn warnings_panel(warnings: &[&Diagnostic]) -> String {
     }
     out.push_str("</details></aside>\n");
     out
-}
-
-/// Builds the site (only `agencies` when not empty) into memory, drafts included: a preview is
-/// for the years being written. With the site, the errors of its drafts (they do not stop the
-/// build, but the person writing the draft must see them); on failure, the problems.
-pub fn build_in_memory(
-    root: &Path,
-    base: &str,
-    agencies: &[String],
-) -> Result<(Files, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let options = render::Options {
-        not_found_root: Some(base.to_string()),
-        ..Default::default()
-    };
-    let checked = match crate::load_and_check_agencies(root, agencies) {
-        Ok(checked) => checked,
-        Err(crate::load::Fatal::Io(path, err)) => return Err(vec![io_problem(root, &path, &err)]),
-        Err(fatal) => return Err(vec![general_problem(fatal.to_string())]),
-    };
-    if checked.has_errors() {
-        return Err(checked
-            .diagnostics
-            .into_iter()
-            .filter(Diagnostic::is_blocking)
-            .collect());
-    }
-    let draft_errors: Vec<Diagnostic> = checked
-        .diagnostics
-        .iter()
-        .filter(|d| d.draft && d.severity == Severity::Error)
-        .filter(|d| d.acknowledged.is_none())
-        .cloned()
-        .collect();
-    let warnings: Vec<Diagnostic> = checked
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Warning && d.acknowledged.is_none())
-        .cloned()
-        .collect();
-    match render::render_to_memory(root, &checked, &options) {
-        Ok(files) => Ok((
-            with_reload_script(files, &reload_script(base), &warnings),
-            draft_errors,
-        )),
-        Err(BuildError::Check(checked)) => Err(checked.diagnostics),
-        // nianbao's own failure: not blamed on the templates.
-        Err(err @ BuildError::Panic(_)) => Err(vec![
-            Diagnostic::new(Code::B003, Path::new("content")).message(err.to_string()),
-        ]),
-        Err(BuildError::Io(path, err) | BuildError::Fatal(crate::load::Fatal::Io(path, err))) => {
-            Err(vec![io_problem(root, &path, &err)])
-        }
-        Err(err) => Err(vec![general_problem(err.to_string())]),
-    }
 }
 
 /// A file that could not be read or written: named, with the system's reason, never blamed on

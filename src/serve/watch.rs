@@ -52,10 +52,10 @@ pub fn is_ignored_path(path: &Path, root: &Path) -> bool {
         .any(|ext| name.ends_with(ext))
 }
 
-/// Rebuilds and swaps the new site in; tells the pages.
-pub(super) fn rebuild(root: &Path, shared: &Shared, announce: bool) {
+/// Rebuilds what `change` affects and swaps the new site in; tells the pages.
+pub(super) fn rebuild(preview: &mut Preview, shared: &Shared, change: &Change, announce: bool) {
     let start = Instant::now();
-    match build_in_memory(root, &shared.base, &shared.agencies) {
+    match preview.update(change) {
         Ok((files, draft_errors)) => {
             for problem in &draft_errors {
                 warn!("{}", problem.render());
@@ -67,12 +67,18 @@ pub(super) fn rebuild(root: &Path, shared: &Shared, announce: bool) {
                 );
             }
             shared.replace(Snapshot {
-                files: Some(Arc::new(files)),
+                files: Some(files),
                 problems: (!draft_errors.is_empty())
                     .then(|| Arc::new(problems_json(&draft_errors))),
             });
             if announce {
-                say!("已重新生成（{} 毫秒）", start.elapsed().as_millis());
+                let what = if change.all {
+                    "整个网站".to_string()
+                } else {
+                    let names: Vec<&str> = change.agencies.iter().map(String::as_str).collect();
+                    format!("机关 {} 的页面和首页、订阅", names.join("、"))
+                };
+                say!("已重新生成{what}（{} 毫秒）", start.elapsed().as_millis());
             }
             let _ = shared.events.send(Message::Reload);
         }
@@ -133,6 +139,7 @@ pub(super) fn watched_dirs(root: &Path) -> Vec<(PathBuf, RecursiveMode)> {
 pub(super) fn start_watching(
     options: &ServeOptions,
     shared: Arc<Shared>,
+    mut preview: Preview,
 ) -> Result<(), ServeError> {
     let (tx, rx) = mpsc::channel::<DebounceEventResult>();
     // The debouncer hands out each event once it is half the window old; the watch loop then
@@ -180,21 +187,25 @@ pub(super) fn start_watching(
                 while let Ok(more) = rx.recv_timeout(half) {
                     batches.push(more);
                 }
-                let mut relevant = false;
+                let mut change = Change::default();
                 for batch in batches.into_iter().flatten() {
                     for event in batch {
-                        relevant |= is_relevant_event(&event.kind, &event.paths, &root);
+                        if is_relevant_event(&event.kind, &event.paths, &root) {
+                            for path in event.paths.iter().filter(|p| !is_ignored_path(p, &root)) {
+                                change.add(&root, path);
+                            }
+                        }
                     }
                 }
                 // Folders that appeared since (templates/, themes/, content/ recreated).
                 for (path, mode) in watched_dirs(&root) {
                     if !watched.contains(&path) && watcher.watch(&path, mode).is_ok() {
                         watched.push(path);
-                        relevant = true;
+                        change.all = true;
                     }
                 }
-                if relevant {
-                    rebuild(&root, &shared, true);
+                if !change.is_empty() {
+                    rebuild(&mut preview, &shared, &change, true);
                 }
             }
         })

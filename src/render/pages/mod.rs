@@ -206,8 +206,7 @@ impl Renderer<'_> {
 
     /// Renders every page of the site into `out`, the agencies in parallel.
     pub(crate) fn render_all(&self, out: &Output) -> Result<(), BuildError> {
-        self.front_page(out)?;
-        self.not_found_page(out)?;
+        self.site_pages(out)?;
         let agencies = &self.site.agencies;
         let next = std::sync::atomic::AtomicUsize::new(0);
         let workers = std::thread::available_parallelism()
@@ -235,8 +234,15 @@ impl Renderer<'_> {
         })
     }
 
+    /// The pages about the site as a whole: the front page (it lists every agency) and the 404
+    /// page.
+    pub(crate) fn site_pages(&self, out: &Output) -> Result<(), BuildError> {
+        self.front_page(out)?;
+        self.not_found_page(out)
+    }
+
     /// Every page and data file of one agency.
-    fn agency_pages(&self, agency: &Agency, out: &Output) -> Result<(), BuildError> {
+    pub(crate) fn agency_pages(&self, agency: &Agency, out: &Output) -> Result<(), BuildError> {
         // The acknowledged problems of each year, marked wherever its cells appear.
         let notes = AgencyNotes(
             agency

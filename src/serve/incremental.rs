@@ -1,0 +1,467 @@
+//! What serve keeps between rebuilds, so that a save re-renders only what it affects.
+//!
+//! serve holds the checked model of the whole site, the loaded theme and the rendered files,
+//! grouped by agency. A change inside `content/<agency>/` reloads and rechecks that agency alone
+//! (every rule that spans years stays inside one agency), renders its files again, and renders
+//! again the files about the site as a whole: the front page (it lists every agency), the 404
+//! page, sitemap.xml and atom.xml. Anything else (site.yaml, templates/, themes/, content/
+//! itself, a folder linked into content/) rebuilds everything. The files of the other agencies
+//! are shared, not copied, between the old and the new set, which readers get whole (`Rendered`
+//! behind one `Arc`), so a page never mixes two builds.
+
+use std::collections::{BTreeSet, HashMap};
+
+use super::*;
+use crate::check::Checked;
+use crate::render::theme::{self, Theme};
+
+/// What a batch of file events asks for.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(super) struct Change {
+    /// Everything: site.yaml, templates, themes, or a change not inside one agency's folder.
+    pub all: bool,
+    /// The agency folders (their names) in which something changed.
+    pub agencies: BTreeSet<String>,
+}
+
+impl Change {
+    pub(super) fn everything() -> Change {
+        Change {
+            all: true,
+            agencies: BTreeSet::new(),
+        }
+    }
+
+    /// Adds the change of one path (under `root`).
+    pub(super) fn add(&mut self, root: &Path, path: &Path) {
+        let rel = path.strip_prefix(root).unwrap_or(path);
+        let mut parts = rel.components().map(|c| c.as_os_str().to_string_lossy());
+        match (parts.next().as_deref(), parts.next()) {
+            (Some("content"), Some(name)) if name != "site.yaml" => {
+                self.agencies.insert(name.into_owned());
+            }
+            _ => self.all = true,
+        }
+    }
+
+    pub(super) fn is_empty(&self) -> bool {
+        !self.all && self.agencies.is_empty()
+    }
+}
+
+/// The files of a good build, as readers get them: the site's own files and each agency's.
+#[derive(Debug, Default)]
+pub(super) struct Rendered {
+    site: Arc<Files>,
+    agencies: HashMap<String, Arc<Files>>,
+    /// The warnings of the build (not acknowledged), shown on the pages of their agency.
+    pub warnings: Arc<Vec<Diagnostic>>,
+}
+
+impl Rendered {
+    /// The bytes of a file of the site (`jiahe/2020/index.html`).
+    pub(super) fn get(&self, path: &str) -> Option<&[u8]> {
+        path.split_once('/')
+            .and_then(|(first, _)| self.agencies.get(first))
+            .and_then(|files| files.get(path))
+            .or_else(|| self.site.get(path))
+    }
+}
+
+/// The outcome of a rebuild: the new files and the errors of drafts (they do not stop a build),
+/// or the problems that stopped it.
+pub(super) type Outcome = Result<(Arc<Rendered>, Vec<Diagnostic>), Vec<Diagnostic>>;
+
+/// The model and theme behind the files served.
+struct State {
+    checked: Checked,
+    theme: Theme,
+    /// Agencies whose files are not rendered from the model yet (None: every one).
+    dirty: Option<BTreeSet<String>>,
+    /// Whether an agency folder in content/ is a link: then one folder's change may be another's.
+    linked: bool,
+}
+
+/// The preview's site, rebuilt change by change.
+pub(super) struct Preview {
+    root: PathBuf,
+    /// Only these agencies (`--agency`); all when empty.
+    only: Vec<String>,
+    options: render::Options,
+    state: Option<State>,
+    /// The last good build.
+    rendered: Arc<Rendered>,
+}
+
+impl Preview {
+    pub(super) fn new(root: &Path, base: &str, only: &[String]) -> Preview {
+        Preview {
+            root: root.to_path_buf(),
+            only: only.to_vec(),
+            options: render::Options {
+                not_found_root: Some(base.to_string()),
+                ..Default::default()
+            },
+            state: None,
+            rendered: Arc::new(Rendered::default()),
+        }
+    }
+
+    /// Applies a change: the agencies named are loaded, checked and rendered again, with the
+    /// pages that list them; everything when the change asks for it or nothing is loaded yet.
+    pub(super) fn update(&mut self, change: &Change) -> Outcome {
+        let linked = self.state.as_ref().is_none_or(|s| s.linked);
+        if change.all || linked {
+            self.load_everything()?;
+        } else {
+            for name in &change.agencies {
+                if self.only.is_empty() || self.only.contains(name) {
+                    self.reload_agency(name)?;
+                }
+            }
+        }
+        self.render()
+    }
+
+    fn load_everything(&mut self) -> Result<(), Vec<Diagnostic>> {
+        // Whatever happens next, nothing loaded before may be rendered again without a full load.
+        self.state = None;
+        let checked = load_and_check(&self.root, &self.only)?;
+        let theme = theme::load(&self.root, &checked.site.config.theme)
+            .map_err(|err| vec![build_problem(&self.root, err)])?;
+        let linked = std::fs::read_dir(self.root.join("content"))
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .any(|e| e.file_type().is_ok_and(|t| t.is_symlink()))
+            })
+            .unwrap_or(true);
+        self.state = Some(State {
+            checked,
+            theme,
+            dirty: None,
+            linked,
+        });
+        Ok(())
+    }
+
+    /// Loads and checks one agency folder again, in place of what the model held for it.
+    fn reload_agency(&mut self, name: &str) -> Result<(), Vec<Diagnostic>> {
+        let Some(state) = self.state.as_mut() else {
+            return Ok(());
+        };
+        let folder = self.root.join("content").join(name);
+        let fresh = if folder.is_dir() {
+            match load_and_check(&self.root, &[name.to_string()]) {
+                Ok(checked) => Some(checked),
+                // Removed since the event.
+                Err(problems) if !folder.is_dir() => {
+                    drop(problems);
+                    None
+                }
+                Err(problems) => return Err(problems),
+            }
+        } else {
+            None
+        };
+        let checked = &mut state.checked;
+        checked.diagnostics.retain(|d| scope_of(d) != Some(name));
+        let at = checked
+            .site
+            .agencies
+            .binary_search_by(|a| a.slug.as_str().cmp(name));
+        if let Ok(i) = at {
+            checked.site.agencies.remove(i);
+        }
+        if let Some(fresh) = fresh {
+            // The one-agency load repeats site.yaml's problems: those are kept from the full load.
+            checked.diagnostics.extend(
+                fresh
+                    .diagnostics
+                    .into_iter()
+                    .filter(|d| scope_of(d) == Some(name)),
+            );
+            for agency in fresh.site.agencies {
+                let i = checked
+                    .site
+                    .agencies
+                    .binary_search_by(|a| a.slug.as_str().cmp(&agency.slug))
+                    .unwrap_or_else(|i| i);
+                checked.site.agencies.insert(i, agency);
+            }
+        }
+        checked.diagnostics.sort_by(|a, b| {
+            (&a.file, a.line, a.column, a.code).cmp(&(&b.file, b.line, b.column, b.code))
+        });
+        if let Some(dirty) = state.dirty.as_mut() {
+            dirty.insert(name.to_string());
+        }
+        Ok(())
+    }
+
+    /// Renders what is dirty and the site's own files, when the model has no blocking error.
+    fn render(&mut self) -> Outcome {
+        let Some(state) = self.state.as_mut() else {
+            return Err(Vec::new());
+        };
+        let checked = &state.checked;
+        if checked.has_errors() {
+            return Err(checked
+                .diagnostics
+                .iter()
+                .filter(|d| d.is_blocking())
+                .cloned()
+                .collect());
+        }
+        let problem = |err| vec![build_problem(&self.root, err)];
+        let slugs: BTreeSet<&str> = checked
+            .site
+            .agencies
+            .iter()
+            .map(|a| a.slug.as_str())
+            .collect();
+        let mut agencies: HashMap<String, Arc<Files>> = match &state.dirty {
+            None => HashMap::new(),
+            Some(dirty) => self
+                .rendered
+                .agencies
+                .iter()
+                .filter(|(slug, _)| slugs.contains(slug.as_str()) && !dirty.contains(*slug))
+                .map(|(slug, files)| (slug.clone(), files.clone()))
+                .collect(),
+        };
+        let site = match &state.dirty {
+            None => {
+                // Everything, the agencies in parallel as `build` does.
+                let out = Output::memory();
+                render::render_site(&self.root, checked, &self.options, &out).map_err(problem)?;
+                let mut site = Files::default();
+                let mut by_agency: HashMap<String, Files> = HashMap::new();
+                for (path, bytes) in out.into_files().files {
+                    match path
+                        .split_once('/')
+                        .filter(|(first, _)| slugs.contains(first))
+                    {
+                        Some((first, _)) => by_agency
+                            .entry(first.to_string())
+                            .or_default()
+                            .add(path, bytes),
+                        None => site.add(path, bytes),
+                    }
+                }
+                agencies.extend(by_agency.into_iter().map(|(s, f)| (s, Arc::new(f))));
+                site
+            }
+            Some(dirty) => {
+                for agency in checked
+                    .site
+                    .agencies
+                    .iter()
+                    .filter(|a| dirty.contains(&a.slug))
+                {
+                    let out = Output::memory();
+                    render::render_agency(&state.theme, checked, agency, &self.options, &out)
+                        .map_err(problem)?;
+                    agencies.insert(agency.slug.clone(), Arc::new(out.into_files()));
+                }
+                let others: Vec<String> = agencies
+                    .values()
+                    .flat_map(|files| files.files.keys().cloned())
+                    .collect();
+                let out = Output::memory();
+                render::render_listings(&state.theme, checked, &self.options, &others, &out)
+                    .map_err(problem)?;
+                out.into_files()
+            }
+        };
+        state.dirty = Some(BTreeSet::new());
+        let unacknowledged = checked
+            .diagnostics
+            .iter()
+            .filter(|d| d.acknowledged.is_none());
+        let warnings: Vec<Diagnostic> = unacknowledged
+            .clone()
+            .filter(|d| d.severity == Severity::Warning)
+            .cloned()
+            .collect();
+        let draft_errors: Vec<Diagnostic> = unacknowledged
+            .filter(|d| d.draft && d.severity == Severity::Error)
+            .cloned()
+            .collect();
+        self.rendered = Arc::new(Rendered {
+            site: Arc::new(site),
+            agencies,
+            warnings: Arc::new(warnings),
+        });
+        Ok((self.rendered.clone(), draft_errors))
+    }
+}
+
+/// The agency folder a diagnostic is about (`content/<agency>/…`), if any.
+fn scope_of(d: &Diagnostic) -> Option<&str> {
+    let mut parts = d.file.components().map(|c| c.as_os_str());
+    (parts.next()? == "content")
+        .then(|| parts.next()?.to_str())
+        .flatten()
+        .filter(|name| *name != "site.yaml")
+}
+
+/// Loads and checks the site (only the agencies named, when any), its problems on failure.
+fn load_and_check(root: &Path, only: &[String]) -> Result<Checked, Vec<Diagnostic>> {
+    match crate::load_and_check_agencies(root, only) {
+        Ok(checked) => Ok(checked),
+        Err(crate::load::Fatal::Io(path, err)) => Err(vec![io_problem(root, &path, &err)]),
+        Err(fatal) => Err(vec![general_problem(fatal.to_string())]),
+    }
+}
+
+/// A rendering failure as the problem shown in the browser.
+fn build_problem(root: &Path, err: BuildError) -> Diagnostic {
+    match err {
+        // nianbao's own failure: not blamed on the templates.
+        err @ BuildError::Panic(_) => {
+            Diagnostic::new(Code::B003, Path::new("content")).message(err.to_string())
+        }
+        BuildError::Io(path, err) | BuildError::Fatal(crate::load::Fatal::Io(path, err)) => {
+            io_problem(root, &path, &err)
+        }
+        err => general_problem(err.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/portal");
+        for entry in walkdir::WalkDir::new(&from) {
+            let entry = entry.unwrap();
+            let to = dir.path().join(entry.path().strip_prefix(&from).unwrap());
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&to).unwrap();
+            } else {
+                std::fs::copy(entry.path(), &to).unwrap();
+            }
+        }
+        dir
+    }
+
+    /// Every file of a build, by path.
+    fn all(rendered: &Rendered) -> std::collections::BTreeMap<String, Vec<u8>> {
+        std::iter::once(&rendered.site)
+            .chain(rendered.agencies.values())
+            .flat_map(|f| f.files.iter().map(|(p, b)| (p.clone(), b.clone())))
+            .collect()
+    }
+
+    fn fresh(root: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+        let mut preview = Preview::new(root, "/", &[]);
+        all(&preview.update(&Change::everything()).unwrap().0)
+    }
+
+    fn change(root: &Path, paths: &[&str]) -> Change {
+        let mut change = Change::default();
+        for path in paths {
+            change.add(root, &root.join(path));
+        }
+        change
+    }
+
+    #[test]
+    fn paths_to_changes() {
+        let root = Path::new("/site");
+        assert_eq!(
+            change(root, &["content/shili/2021/data.yaml", "content/mouzhen"]).agencies,
+            BTreeSet::from(["shili".to_string(), "mouzhen".to_string()])
+        );
+        for path in [
+            "content/site.yaml",
+            "content",
+            "templates/year.html",
+            "themes/x/a.css",
+        ] {
+            assert!(change(root, &[path]).all, "{path}");
+        }
+    }
+
+    #[test]
+    fn a_change_in_one_agency_gives_what_a_full_build_gives() {
+        let dir = fixture();
+        let root = dir.path();
+        let mut preview = Preview::new(root, "/", &[]);
+        let first = preview.update(&Change::everything()).unwrap().0;
+        assert_eq!(all(&first), fresh(root));
+
+        // A new figure in one year: its agency's pages, the front page and the feed follow.
+        let data = root.join("content/shilizhen/2022/data.yaml");
+        let text = std::fs::read_to_string(&data).unwrap();
+        std::fs::write(
+            &data,
+            text.replacen("published: ", "published: 2023-03-01 #", 1),
+        )
+        .unwrap();
+        let next = preview
+            .update(&change(root, &["content/shilizhen/2022/data.yaml"]))
+            .unwrap()
+            .0;
+        assert_eq!(all(&next), fresh(root));
+        // The other agencies' files are the same allocation, not copies.
+        assert!(Arc::ptr_eq(
+            &first.agencies["moumou"],
+            &next.agencies["moumou"]
+        ));
+        assert!(!Arc::ptr_eq(
+            &first.agencies["shilizhen"],
+            &next.agencies["shilizhen"]
+        ));
+
+        // An agency removed, then added back.
+        let moved = root.join("moved");
+        std::fs::rename(root.join("content/mouzhen"), &moved).unwrap();
+        let gone = preview
+            .update(&change(root, &["content/mouzhen"]))
+            .unwrap()
+            .0;
+        assert_eq!(all(&gone), fresh(root));
+        assert!(gone.get("mouzhen/index.html").is_none());
+        std::fs::rename(&moved, root.join("content/mouzhen")).unwrap();
+        let back = preview
+            .update(&change(root, &["content/mouzhen"]))
+            .unwrap()
+            .0;
+        assert_eq!(all(&back), fresh(root));
+    }
+
+    #[test]
+    fn an_error_elsewhere_holds_back_the_next_change_until_fixed() {
+        let dir = fixture();
+        let root = dir.path();
+        let mut preview = Preview::new(root, "/", &[]);
+        preview.update(&Change::everything()).unwrap();
+        let broken = root.join("content/shili/2021/data.yaml");
+        let good = std::fs::read_to_string(&broken).unwrap();
+        std::fs::write(&broken, good.replacen("received: [", "received: [9", 1)).unwrap();
+        let problems = preview
+            .update(&change(root, &["content/shili/2021/data.yaml"]))
+            .unwrap_err();
+        assert!(!problems.is_empty());
+        // Another agency changes while shili is broken: still no build, as a full one would.
+        let report = root.join("content/moumou/2022/report.md");
+        let text = std::fs::read_to_string(&report).unwrap();
+        std::fs::write(&report, format!("{text}\n补充说明一句。\n")).unwrap();
+        assert!(
+            preview
+                .update(&change(root, &["content/moumou/2022/report.md"]))
+                .is_err()
+        );
+        // Fixed: both changes are in.
+        std::fs::write(&broken, good).unwrap();
+        let fixed = preview
+            .update(&change(root, &["content/shili/2021/data.yaml"]))
+            .unwrap()
+            .0;
+        assert_eq!(all(&fixed), fresh(root));
+    }
+}
