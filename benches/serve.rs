@@ -1,10 +1,21 @@
 //! `cargo bench --bench serve`: the preview server, release binary, on a copy of the example site.
+//! `cargo bench --bench serve -- --agencies 1000`: on a synthetic portal instead (see `portal`).
+//!
+//! Example site:
 //!
 //! 1. Save-to-reload latency: 50 edits of report.md, each timed from the write until the reload
 //!    event reaches a client listening on the reload endpoint (median, 95th percentile, max).
 //! 2. Load: 100 concurrent clients fetch pages for 10 s while report.md and data.yaml change
 //!    (including a broken data.yaml now and then); every response must be a 200 with a complete
 //!    page, and the count of errors is reported.
+//!
+//! Portal (`--agencies N`, N agencies × 7 years):
+//!
+//! 1. The size of the site (`nianbao build` into a folder: files, bytes, time).
+//! 2. serve's first build, then 100 saves, each of one year of another agency (report.md and
+//!    data.yaml in turn), timed from the write until the reload event reaches a client on the
+//!    reload endpoint (median, 95th percentile, max); serve's resident memory (VmRSS from
+//!    /proc) after the first build and after every save.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -14,6 +25,7 @@ use std::time::{Duration, Instant};
 
 #[path = "../tests/common/mod.rs"]
 mod common;
+mod portal;
 
 const BIN: &str = common::BIN;
 
@@ -35,11 +47,23 @@ fn ms(d: Duration) -> String {
 }
 
 fn main() {
-    let site = common::Site::example();
-    let tmp = &site.dir;
+    let args: Vec<String> = std::env::args().collect();
+    let agencies = args
+        .iter()
+        .position(|a| a == "--agencies")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|n| n.parse().ok());
+    match agencies {
+        Some(n) => portal_bench(n),
+        None => example(),
+    }
+}
+
+/// Starts `serve` on `root`; its address, once the first build is done.
+fn start(root: &std::path::Path) -> (std::process::Child, String) {
     let mut child = Command::new(BIN)
         .arg("--root")
-        .arg(tmp.path())
+        .arg(root)
         .args(["serve", "--port", "0"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -58,7 +82,11 @@ fn main() {
             .unwrap()
     );
     std::thread::spawn(move || for _ in lines {});
+    (child, url)
+}
 
+/// The events the reload endpoint sends, with the time each arrived.
+fn listen(url: &str) -> mpsc::Receiver<(String, Instant)> {
     let (tx, rx) = mpsc::channel::<(String, Instant)>();
     let events_url = format!("{url}__nianbao/events");
     std::thread::spawn(move || {
@@ -77,6 +105,129 @@ fn main() {
         }
     });
     assert_eq!(rx.recv_timeout(Duration::from_secs(10)).unwrap().0, "hello");
+    rx
+}
+
+/// Resident memory of a process, in bytes (VmRSS of /proc/PID/status).
+fn rss(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map_or(0, |kb| kb * 1024)
+}
+
+fn mib(bytes: u64) -> String {
+    format!("{:.0} MiB", bytes as f64 / (1024.0 * 1024.0))
+}
+
+fn portal_bench(agencies: usize) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = portal::write_portal(&tmp.path().join("site"), agencies);
+    println!("portal: {agencies} agencies × 7 years");
+
+    // 1. The size of what serve holds: the site as `build` writes it.
+    let output = tmp.path().join("output");
+    let start = Instant::now();
+    let out = Command::new(BIN)
+        .arg("--root")
+        .arg(&root)
+        .arg("build")
+        .arg("--output")
+        .arg(&output)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let built = start.elapsed();
+    let (mut files, mut bytes) = (0u64, 0u64);
+    for entry in walkdir::WalkDir::new(&output) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            files += 1;
+            bytes += entry.metadata().unwrap().len();
+        }
+    }
+    std::fs::remove_dir_all(&output).unwrap();
+    println!(
+        "  build: {files} files, {}, {:.1} s",
+        mib(bytes),
+        built.as_secs_f64()
+    );
+
+    // 2. serve: the first build, then 100 saves.
+    let start = Instant::now();
+    let (mut child, url) = start(&root);
+    println!("  serve: first build and listening after {:.1} s", start.elapsed().as_secs_f64());
+    let rx = listen(&url);
+    let pid = child.id();
+    let first_rss = rss(pid);
+    let mut latencies = Vec::new();
+    let mut samples = vec![first_rss];
+    let mut last = String::new();
+    for i in 0..100 {
+        std::thread::sleep(Duration::from_millis(150));
+        let agency = (i * 7919) % agencies + 1;
+        let year = 2019 + i % 7;
+        let folder = root.join(format!("content/shili-{agency:04}/{year}"));
+        let (file, text) = if i % 2 == 0 {
+            let path = folder.join("report.md");
+            let text = std::fs::read_to_string(&path).unwrap();
+            (path, format!("{text}\n第 {i} 次修改。\n"))
+        } else {
+            // A comment: the same pages, but the agency is loaded, checked and rendered again.
+            let path = folder.join("data.yaml");
+            let text = std::fs::read_to_string(&path).unwrap();
+            (path, format!("{text}\n# 第 {i} 次修改\n"))
+        };
+        let start = Instant::now();
+        std::fs::write(&file, text).unwrap();
+        loop {
+            let (event, at) = rx.recv_timeout(Duration::from_secs(600)).expect("reload");
+            match event.as_str() {
+                "reload" => {
+                    latencies.push(at - start);
+                    break;
+                }
+                "problems" => panic!("the edit broke the build"),
+                _ => {}
+            }
+        }
+        samples.push(rss(pid));
+        if i % 2 == 0 {
+            last = format!("shili-{agency:04}/{year}/index.html");
+        }
+    }
+    // The last narrative edit is served.
+    let mut response = agent().get(&format!("{url}{last}")).call().unwrap();
+    let page = response.body_mut().read_to_string().unwrap();
+    assert!(page.contains("第 98 次修改。"), "{last} is not the edited page");
+    latencies.sort();
+    println!(
+        "  save-to-reload over {} saves (debounce 50 ms): median {}, p95 {}, max {}",
+        latencies.len(),
+        ms(percentile(&latencies, 0.5)),
+        ms(percentile(&latencies, 0.95)),
+        ms(*latencies.last().unwrap())
+    );
+    let max = samples.iter().copied().max().unwrap_or(0);
+    println!(
+        "  serve memory (RSS): {} after the first build, {} after 100 saves, {} at most; output {} ({:.2}×)",
+        mib(first_rss),
+        mib(*samples.last().unwrap()),
+        mib(max),
+        mib(bytes),
+        max as f64 / bytes as f64
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+fn example() {
+    let site = common::Site::example();
+    let tmp = &site.dir;
+    let (mut child, url) = start(tmp.path());
+    let rx = listen(&url);
 
     // 1. Save-to-reload latency.
     let report = tmp.path().join("content/jiahe/2020/report.md");
