@@ -63,7 +63,10 @@ fn stamps(dir: &Path) -> HashMap<String, (u64, i64, i64)> {
         .collect()
 }
 
-fn changed(before: &HashMap<String, (u64, i64, i64)>, after: &HashMap<String, (u64, i64, i64)>) -> usize {
+fn changed(
+    before: &HashMap<String, (u64, i64, i64)>,
+    after: &HashMap<String, (u64, i64, i64)>,
+) -> usize {
     after
         .iter()
         .filter(|(path, stamp)| before.get(*path) != Some(stamp))
@@ -104,7 +107,11 @@ fn main() {
     let slug = format!("shili-{:04}", agencies / 2 + 1);
     let report = root.join(format!("content/{slug}/2022/report.md"));
     let text = std::fs::read_to_string(&report).unwrap();
-    std::fs::write(&report, format!("{text}\n本年度还开展了一次政务公开培训。\n")).unwrap();
+    std::fs::write(
+        &report,
+        format!("{text}\n本年度还开展了一次政务公开培训。\n"),
+    )
+    .unwrap();
     let before = stamps(&output);
     let (edited, stdout) = build(&root, &[]);
     let after = stamps(&output);
@@ -115,7 +122,11 @@ fn main() {
         counts(&stdout)
     );
 
-    std::fs::write(&report, format!("{text}\n本年度还开展了两次政务公开培训。\n")).unwrap();
+    std::fs::write(
+        &report,
+        format!("{text}\n本年度还开展了两次政务公开培训。\n"),
+    )
+    .unwrap();
     let before = stamps(&output);
     let (forced, stdout) = build(&root, &["--force"]);
     let after = stamps(&output);

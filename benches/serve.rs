@@ -60,7 +60,7 @@ fn main() {
 }
 
 /// Starts `serve` on `root`; its address, once the first build is done.
-fn start(root: &std::path::Path) -> (std::process::Child, String) {
+fn start_serve(root: &std::path::Path) -> (std::process::Child, String) {
     let mut child = Command::new(BIN)
         .arg("--root")
         .arg(root)
@@ -90,7 +90,12 @@ fn listen(url: &str) -> mpsc::Receiver<(String, Instant)> {
     let (tx, rx) = mpsc::channel::<(String, Instant)>();
     let events_url = format!("{url}__nianbao/events");
     std::thread::spawn(move || {
-        let response = agent().get(&events_url).call().unwrap();
+        // The stream stays open for the whole run: no time limit on it.
+        let stream: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        let response = stream.get(&events_url).call().unwrap();
         let mut event = String::new();
         // The server going away at the end closes the stream.
         for line in BufReader::new(response.into_body().into_reader())
@@ -138,7 +143,11 @@ fn portal_bench(agencies: usize) {
         .arg(&output)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let built = start.elapsed();
     let (mut files, mut bytes) = (0u64, 0u64);
     for entry in walkdir::WalkDir::new(&output) {
@@ -157,8 +166,11 @@ fn portal_bench(agencies: usize) {
 
     // 2. serve: the first build, then 100 saves.
     let start = Instant::now();
-    let (mut child, url) = start(&root);
-    println!("  serve: first build and listening after {:.1} s", start.elapsed().as_secs_f64());
+    let (mut child, url) = start_serve(&root);
+    println!(
+        "  serve: first build and listening after {:.1} s",
+        start.elapsed().as_secs_f64()
+    );
     let rx = listen(&url);
     let pid = child.id();
     let first_rss = rss(pid);
@@ -201,7 +213,10 @@ fn portal_bench(agencies: usize) {
     // The last narrative edit is served.
     let mut response = agent().get(&format!("{url}{last}")).call().unwrap();
     let page = response.body_mut().read_to_string().unwrap();
-    assert!(page.contains("第 98 次修改。"), "{last} is not the edited page");
+    assert!(
+        page.contains("第 98 次修改。"),
+        "{last} is not the edited page"
+    );
     latencies.sort();
     println!(
         "  save-to-reload over {} saves (debounce 50 ms): median {}, p95 {}, max {}",
@@ -226,7 +241,7 @@ fn portal_bench(agencies: usize) {
 fn example() {
     let site = common::Site::example();
     let tmp = &site.dir;
-    let (mut child, url) = start(tmp.path());
+    let (mut child, url) = start_serve(tmp.path());
     let rx = listen(&url);
 
     // 1. Save-to-reload latency.

@@ -149,6 +149,9 @@ impl Output {
     pub(crate) fn put(&self, path: &str, bytes: Vec<u8>) -> Result<(), OutputError> {
         match &self.target {
             Target::Memory(files) => {
+                // Held for as long as serve runs: no spare capacity.
+                let mut bytes = bytes;
+                bytes.shrink_to_fit();
                 lock(files).add(path, bytes);
             }
             Target::Disk(writers) => {

@@ -109,7 +109,8 @@ pub(crate) fn render_site(
         out.put(path, bytes.clone())?;
     }
     renderer(&theme, checked, options).render_all(out)?;
-    sitemap_and_feed(&theme, site, options, &out.paths(), out)
+    feed(&theme, site, options, out)?;
+    sitemap(&theme, site, options, &out.paths(), out)
 }
 
 fn renderer<'a>(
@@ -137,35 +138,33 @@ pub(crate) fn render_agency(
     renderer(theme, checked, options).agency_pages(agency, out)
 }
 
-/// The files about the site as a whole, given the paths of every other file: the theme's static
-/// files, the front page (it lists every agency), the 404 page, sitemap.xml and atom.xml. What
-/// `serve` renders again after any change.
+/// The files about the site as a whole: the theme's static files, the front page (it lists every
+/// agency), the 404 page and atom.xml; with `sitemap`, what `serve` renders again after any change.
 pub(crate) fn render_listings(
     theme: &theme::Theme,
     checked: &Checked,
     options: &Options,
-    others: &[String],
     out: &Output,
 ) -> Result<(), BuildError> {
     for (path, bytes) in &theme.statics {
         out.put(path, bytes.clone())?;
     }
     renderer(theme, checked, options).site_pages(out)?;
-    let mut paths = out.paths();
-    paths.extend_from_slice(others);
-    paths.sort();
-    sitemap_and_feed(theme, &checked.site, options, &paths, out)
+    feed(theme, &checked.site, options, out)
 }
 
-/// sitemap.xml (of `paths`, drafts left out; only with an absolute base URL) and atom.xml.
-fn sitemap_and_feed(
+/// sitemap.xml of `paths` (every file of the site but itself), drafts left out; only with an
+/// absolute base URL.
+pub(crate) fn sitemap(
     theme: &theme::Theme,
     site: &crate::model::Site,
     options: &Options,
     paths: &[String],
     out: &Output,
 ) -> Result<(), BuildError> {
-    let base = options.base_url(&site.config).unwrap_or_default();
+    let Some(absolute) = options.absolute_base_url(&site.config) else {
+        return Ok(());
+    };
     // Drafts stay out of the sitemap: their year folders, and agencies without a published year.
     let unlisted: HashSet<String> = site
         .agencies
@@ -187,12 +186,21 @@ fn sitemap_and_feed(
         })
         .cloned()
         .collect();
-    if let Some(absolute) = options.absolute_base_url(&site.config) {
-        out.put(
-            "sitemap.xml",
-            feed::sitemap(&theme.tera, &listed, &absolute)?.into_bytes(),
-        )?;
-    }
+    out.put(
+        "sitemap.xml",
+        feed::sitemap(&theme.tera, &listed, &absolute)?.into_bytes(),
+    )?;
+    Ok(())
+}
+
+/// atom.xml: every published report year.
+fn feed(
+    theme: &theme::Theme,
+    site: &crate::model::Site,
+    options: &Options,
+    out: &Output,
+) -> Result<(), BuildError> {
+    let base = options.base_url(&site.config).unwrap_or_default();
     out.put(
         "atom.xml",
         feed::atom(

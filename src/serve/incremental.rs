@@ -253,25 +253,36 @@ impl Preview {
                 site
             }
             Some(dirty) => {
-                for agency in checked
-                    .site
-                    .agencies
-                    .iter()
-                    .filter(|a| dirty.contains(&a.slug))
-                {
-                    let out = Output::memory();
-                    render::render_agency(&state.theme, checked, agency, &self.options, &out)
-                        .map_err(problem)?;
-                    agencies.insert(agency.slug.clone(), Arc::new(out.into_files()));
-                }
-                let others: Vec<String> = agencies
+                // The site's own pages on one core, the changed agencies on the other.
+                let site = Output::memory();
+                let listings = std::thread::scope(|scope| {
+                    let listings = scope.spawn(|| {
+                        render::render_listings(&state.theme, checked, &self.options, &site)
+                    });
+                    for agency in checked
+                        .site
+                        .agencies
+                        .iter()
+                        .filter(|a| dirty.contains(&a.slug))
+                    {
+                        let out = Output::memory();
+                        render::render_agency(&state.theme, checked, agency, &self.options, &out)?;
+                        agencies.insert(agency.slug.clone(), Arc::new(out.into_files()));
+                    }
+                    listings.join().unwrap_or_else(|payload| {
+                        Err(BuildError::Panic(render::panic_message(&*payload)))
+                    })
+                });
+                listings.map_err(problem)?;
+                let mut paths: Vec<String> = agencies
                     .values()
                     .flat_map(|files| files.files.keys().cloned())
+                    .chain(site.paths())
                     .collect();
-                let out = Output::memory();
-                render::render_listings(&state.theme, checked, &self.options, &others, &out)
+                paths.sort();
+                render::sitemap(&state.theme, &checked.site, &self.options, &paths, &site)
                     .map_err(problem)?;
-                out.into_files()
+                site.into_files()
             }
         };
         state.dirty = Some(BTreeSet::new());
@@ -345,6 +356,16 @@ mod tests {
                 std::fs::copy(entry.path(), &to).unwrap();
             }
         }
+        // With an absolute address, so that sitemap.xml is made too.
+        let config = dir.path().join("content/site.yaml");
+        let text = std::fs::read_to_string(&config).unwrap();
+        let text = text.replacen(
+            "base_url: ~",
+            "base_url: https://www.example.gov.cn/ndbg/",
+            1,
+        );
+        assert!(text.contains("example.gov.cn"));
+        std::fs::write(&config, text).unwrap();
         dir
     }
 
@@ -393,6 +414,7 @@ mod tests {
         let mut preview = Preview::new(root, "/", &[]);
         let first = preview.update(&Change::everything()).unwrap().0;
         assert_eq!(all(&first), fresh(root));
+        assert!(first.get("sitemap.xml").is_some());
 
         // A new figure in one year: its agency's pages, the front page and the feed follow.
         let data = root.join("content/shilizhen/2022/data.yaml");
