@@ -408,6 +408,25 @@ mod tests {
     }
 
     #[test]
+    fn events_under_a_relative_root() {
+        use notify::event::{DataChange, ModifyKind};
+        let modify = EventKind::Modify(ModifyKind::Data(DataChange::Content));
+        let absolute = Path::new("/home/clerk/site");
+        let mut change = Change::default();
+        let edited = absolute.join("content/shili/2021/report.md");
+        super::super::add_event(&mut change, &modify, &[edited], Path::new("."), absolute);
+        assert_eq!(change.agencies, BTreeSet::from(["shili".to_string()]));
+        assert!(!change.all);
+        // The build output and editor files ask for nothing.
+        let mut nothing = Change::default();
+        for path in ["output/index.html", "content/shili/2021/.report.md.swp"] {
+            let path = absolute.join(path);
+            super::super::add_event(&mut nothing, &modify, &[path], Path::new("."), absolute);
+        }
+        assert!(nothing.is_empty(), "{nothing:?}");
+    }
+
+    #[test]
     fn a_change_in_one_agency_gives_what_a_full_build_gives() {
         let dir = fixture();
         let root = dir.path();

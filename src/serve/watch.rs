@@ -102,6 +102,28 @@ pub(super) fn rebuild(preview: &mut Preview, shared: &Shared, change: &Change, a
     }
 }
 
+/// Adds what one file event asks for to `change`. The watcher reports absolute paths, the root
+/// may be relative (`.` by default): paths are taken relative to `absolute` (the root resolved)
+/// when they are under it.
+pub(super) fn add_event(
+    change: &mut Change,
+    kind: &EventKind,
+    paths: &[PathBuf],
+    root: &Path,
+    absolute: &Path,
+) {
+    let root = if paths.iter().all(|p| p.starts_with(absolute)) {
+        absolute
+    } else {
+        root
+    };
+    if is_relevant_event(kind, paths, root) {
+        for path in paths.iter().filter(|p| !is_ignored_path(p, root)) {
+            change.add(root, path);
+        }
+    }
+}
+
 /// Gives the memory the replaced files held back to the system. glibc's allocator keeps freed
 /// pages in its heaps (a rebuild frees one agency's pages and allocates new ones of other sizes),
 /// so without this serve's resident size creeps up with every save.
@@ -189,6 +211,8 @@ pub(super) fn start_watching(
         )
     };
     let root = options.root.clone();
+    // The watcher reports absolute paths; the root may be given relative (`.` by default).
+    let absolute = crate::output::resolve(&root).unwrap_or_else(|_| root.clone());
     let mut watched: Vec<PathBuf> = Vec::new();
     for (path, mode) in watched_dirs(&root) {
         watcher
@@ -208,11 +232,7 @@ pub(super) fn start_watching(
                 let mut change = Change::default();
                 for batch in batches.into_iter().flatten() {
                     for event in batch {
-                        if is_relevant_event(&event.kind, &event.paths, &root) {
-                            for path in event.paths.iter().filter(|p| !is_ignored_path(p, &root)) {
-                                change.add(&root, path);
-                            }
-                        }
+                        add_event(&mut change, &event.kind, &event.paths, &root, &absolute);
                     }
                 }
                 // Folders that appeared since (templates/, themes/, content/ recreated).
