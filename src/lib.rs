@@ -42,6 +42,7 @@ use std::time::{Duration, Instant};
 use model::Site;
 
 pub use check::Checked;
+pub use check::status::{State, YearStatus, status_text};
 
 /// Loads the site under `root` and runs every check.
 pub fn load_and_check(root: &Path) -> Result<Checked, load::Fatal> {
@@ -60,10 +61,12 @@ pub fn load_and_check_agencies(root: &Path, only: &[String]) -> Result<Checked, 
         loaded.site.year_count(),
         loaded.site.draft_years().count(),
     );
+    let status = check::status::portal_status(&loaded.site, &diagnostics);
     Ok(Checked {
         site: loaded.site,
         diagnostics,
         summary,
+        status,
     })
 }
 

@@ -55,6 +55,12 @@ enum Command {
         override_usage = "nianbao check [--agency 代号]... [--format human|json]"
     )]
     Check(cli::check::CheckArgs),
+    /// 列出一个年度各机关年报的发布情况：按时发布、逾期发布、草稿、缺失，以及各自的问题数
+    #[command(
+        help_template = COMMAND_HELP,
+        override_usage = "nianbao status [--year 年度] [--agency 代号]... [--format human|json]"
+    )]
+    Status(cli::status::StatusArgs),
     /// 检查并生成网站，写入 output/（失败时 output/ 保持原样）；草稿年度默认不生成
     #[command(
         help_template = COMMAND_HELP,
@@ -113,6 +119,7 @@ fn main() -> ExitCode {
     let root = cli.root.unwrap_or_else(|| PathBuf::from("."));
     match cli.command {
         Command::Check(args) => args.run(&root),
+        Command::Status(args) => args.run(&root),
         Command::Build(args) => args.run(&root),
         Command::Serve(args) => args.run(&root),
         Command::Init(args) => args.run(&root),

@@ -15,6 +15,9 @@ pub struct Site {
     pub config: SiteConfig,
     /// Agencies in folder-name order.
     pub agencies: Vec<Agency>,
+    /// The groups every page that lists agencies shows them in, in the portal's order: site.yaml's
+    /// `groups`, or one group per agency kind. Every agency of the site is in exactly one.
+    pub groups: Vec<AgencyGroup>,
 }
 
 impl Site {
@@ -24,6 +27,37 @@ impl Site {
 
     pub fn agency(&self, slug: &str) -> Option<&Agency> {
         self.agencies.iter().find(|a| a.slug == slug)
+    }
+
+    /// The agencies of the site in their groups, in the portal's order; groups with no agency in
+    /// this site (all left out by `--agency`, or without a published year) are left out.
+    pub fn grouped(&self) -> Vec<(&str, Vec<&Agency>)> {
+        let by_slug: std::collections::HashMap<&str, &Agency> =
+            self.agencies.iter().map(|a| (a.slug.as_str(), a)).collect();
+        self.groups
+            .iter()
+            .map(|g| {
+                let members = g
+                    .members
+                    .iter()
+                    .filter_map(|slug| by_slug.get(slug.as_str()).copied())
+                    .collect::<Vec<_>>();
+                (g.name.as_str(), members)
+            })
+            .filter(|(_, members)| !members.is_empty())
+            .collect()
+    }
+
+    /// Every report year of the site, ascending.
+    pub fn report_years(&self) -> Vec<u16> {
+        let mut years: Vec<u16> = self
+            .agencies
+            .iter()
+            .flat_map(|a| a.years.iter().map(|y| y.year))
+            .collect();
+        years.sort_unstable();
+        years.dedup();
+        years
     }
 
     /// Every draft year (`published: draft`).
@@ -59,6 +93,26 @@ pub struct SiteConfig {
     /// Whether the year pages show the change against last year under each number when a reader
     /// first opens them (the reader can switch them on and off).
     pub change_marks: bool,
+    /// site.yaml's `groups`, as written (empty: one group per agency kind).
+    pub groups: Vec<GroupConfig>,
+    /// Where `groups` is written in site.yaml.
+    pub groups_pos: Option<Pos>,
+}
+
+/// A group of agencies as site.yaml writes it (`groups:`): its name and its members' folder names
+/// in the portal's order, with their positions for diagnostics.
+#[derive(Clone, Debug, Default)]
+pub struct GroupConfig {
+    pub name: String,
+    pub pos: Pos,
+    pub members: Vec<(String, Pos)>,
+}
+
+/// A group of agencies as the pages list them (区政府部门, 街道办事处…): members by folder name.
+#[derive(Clone, Debug)]
+pub struct AgencyGroup {
+    pub name: String,
+    pub members: Vec<String>,
 }
 
 /// The portal footer.
@@ -114,6 +168,16 @@ impl AgencyKind {
             AgencyKind::StreetOffice => "街道办事处",
             AgencyKind::Town => "乡镇人民政府",
             AgencyKind::Government => "人民政府（本行政区域年报）",
+        }
+    }
+
+    /// The group a portal lists an agency of this kind in when site.yaml names no groups.
+    pub fn group_name(self) -> &'static str {
+        match self {
+            AgencyKind::Department => "政府部门",
+            AgencyKind::StreetOffice => "街道办事处",
+            AgencyKind::Town => "乡镇人民政府",
+            AgencyKind::Government => "人民政府",
         }
     }
 

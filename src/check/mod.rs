@@ -6,6 +6,7 @@ mod document;
 pub(crate) mod figures;
 mod identities;
 pub(crate) mod repetition;
+pub(crate) mod status;
 
 use acknowledgements::*;
 use document::*;
@@ -30,6 +31,9 @@ pub struct Checked {
     pub site: Site,
     pub diagnostics: Vec<Diagnostic>,
     pub summary: crate::diagnostic::Summary,
+    /// The publication status of every report year (computed before drafts are left out, so the
+    /// overview pages and `nianbao status` see them).
+    pub status: Vec<status::YearStatus>,
 }
 
 impl Checked {

@@ -25,8 +25,9 @@ pub(crate) struct CheckArgs {
     format: Format,
 }
 
+/// How check and status print: for people or as JSON.
 #[derive(Clone, Copy, ValueEnum)]
-enum Format {
+pub(crate) enum Format {
     Human,
     Json,
 }

@@ -6,6 +6,7 @@ mod cells;
 mod data;
 mod fields;
 mod files;
+mod groups;
 pub mod narrative;
 mod site_config;
 pub(crate) mod slips;
@@ -85,13 +86,29 @@ pub(crate) fn load_agencies(root: &Path, only: &[String]) -> Result<Loaded, Fata
     let config = load_site_config(root, &mut diagnostics);
     let mut agencies = Vec::new();
     let dirs = agency_dirs(root, only, &mut diagnostics)?;
+    let folders: Option<Vec<String>> = only.is_empty().then(|| {
+        dirs.iter()
+            .filter_map(|d| Some(d.file_name()?.to_string_lossy().to_string()))
+            .collect()
+    });
     for entry in dirs {
         if let Some(agency) = load_agency(root, &entry, &mut diagnostics)? {
             agencies.push(agency);
         }
     }
+    let groups = groups::resolve_groups(
+        root,
+        &config,
+        &agencies,
+        folders.as_deref(),
+        &mut diagnostics,
+    );
     Ok(Loaded {
-        site: Site { config, agencies },
+        site: Site {
+            config,
+            agencies,
+            groups,
+        },
         diagnostics,
     })
 }

@@ -24,7 +24,7 @@ pub(super) fn load_site_config(root: &Path, diagnostics: &mut Vec<Diagnostic>) -
     f.unknown_keys(
         map,
         &[
-            "title", "base_url", "language", "theme", "footer", "settings",
+            "title", "base_url", "language", "theme", "footer", "settings", "groups",
         ],
         "",
         "site.yaml",
@@ -85,6 +85,8 @@ pub(super) fn load_site_config(root: &Path, diagnostics: &mut Vec<Diagnostic>) -
             f.push(d);
         }
     }
+    config.groups = super::groups::read_groups(&mut f, &node);
+    config.groups_pos = get(&node, "groups").map(|n| n.pos);
     if let Some(settings) = get(&node, "settings").filter(|n| !n.is_null())
         && let Some(entries) = settings.as_map()
     {
