@@ -101,3 +101,56 @@ pub(crate) const INDICATORS: &[Indicator] = &[
         chart: false,
     },
 ];
+
+/// Figures of the portal's year overview that are not indicators of the agency pages: handled
+/// requests and the fee figures of 六 (2021 template only; 「—」 for a 2019-template year).
+pub(crate) const PORTAL_INDICATORS: &[Indicator] = &[
+    Indicator {
+        key: "handled",
+        label: "办结数量",
+        definition: "三、本年度办理结果（七）总计",
+        kind: IndicatorKind::Sum,
+        numerator: &["requests.total.total"],
+        denominator: &[],
+        chart: false,
+    },
+    Indicator {
+        key: "fee_notices",
+        label: "收费通知件数",
+        definition: "六、发出收费通知的件数（2021年版格式起）",
+        kind: IndicatorKind::Sum,
+        numerator: &["fees.notices.value"],
+        denominator: &[],
+        chart: false,
+    },
+    Indicator {
+        key: "fees_collected",
+        label: "实际收费（元）",
+        definition: "六、实际收取的总金额（单位：元，2021年版格式起）",
+        kind: IndicatorKind::Sum,
+        numerator: &["fees.collected.value"],
+        denominator: &[],
+        chart: false,
+    },
+];
+
+/// The headline figures of the portal's year overview, in column order.
+pub(crate) const OVERVIEW_FIGURES: &[&str] = &[
+    "received",
+    "handled",
+    "disclosure_rate",
+    "reconsideration",
+    "reconsideration_correction_rate",
+    "litigation",
+    "litigation_correction_rate",
+    "fee_notices",
+    "fees_collected",
+];
+
+/// An indicator of the agency pages or of the portal by its key.
+pub(crate) fn indicator(key: &str) -> Option<&'static Indicator> {
+    INDICATORS
+        .iter()
+        .chain(PORTAL_INDICATORS)
+        .find(|i| i.key == key)
+}

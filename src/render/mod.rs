@@ -139,7 +139,7 @@ pub(crate) fn render_agency(
 }
 
 /// The files about the site as a whole: the theme's static files, the front page (it lists every
-/// agency), the 404 page and atom.xml; with `sitemap`, what `serve` renders again after any change.
+/// agency), the 404 page, the portal pages and atom.xml; with `sitemap`, what `serve` renders again after any change.
 pub(crate) fn render_listings(
     theme: &theme::Theme,
     checked: &Checked,
@@ -149,7 +149,10 @@ pub(crate) fn render_listings(
     for (path, bytes) in &theme.statics {
         out.put(path, bytes.clone())?;
     }
-    renderer(theme, checked, options).site_pages(out)?;
+    let pages = renderer(theme, checked, options);
+    pages.site_pages(out)?;
+    // The portal pages (overviews, totals, cross-agency rows, search) are about every agency.
+    pages.portal_pages(&checked.status, out)?;
     feed(theme, &checked.site, options, out)
 }
 

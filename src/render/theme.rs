@@ -43,6 +43,10 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/404.html"),
     ),
     (
+        "overview.html",
+        include_str!("../../themes/default/templates/overview.html"),
+    ),
+    (
         "sitemap.xml",
         include_str!("../../themes/default/templates/sitemap.xml"),
     ),
@@ -52,10 +56,16 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ),
 ];
 
-const DEFAULT_STATIC: &[(&str, &[u8])] = &[(
-    "static/style.css",
-    include_bytes!("../../themes/default/static/style.css"),
-)];
+const DEFAULT_STATIC: &[(&str, &[u8])] = &[
+    (
+        "static/style.css",
+        include_bytes!("../../themes/default/static/style.css"),
+    ),
+    (
+        "static/sort.js",
+        include_bytes!("../../themes/default/static/sort.js"),
+    ),
+];
 
 /// A loaded theme.
 pub(crate) struct Theme {

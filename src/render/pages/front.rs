@@ -34,47 +34,68 @@ impl Renderer<'_> {
             href: String,
             draft: bool,
         }
-        let agencies: Vec<AgencyItem> = self
+        #[derive(Serialize)]
+        struct GroupItem {
+            name: String,
+            agencies: Vec<AgencyItem>,
+        }
+        let item = |a: &Agency| AgencyItem {
+            name: a.name.clone(),
+            kind: a.kind.label(),
+            region: a.region.clone(),
+            href: agency_path(a),
+            year_count: a.years.len(),
+            years: a
+                .years
+                .iter()
+                .rev()
+                .map(|y| YearLink {
+                    label: format!("{}年度", y.year),
+                    href: year_path(a, y.year),
+                    draft: y.draft,
+                })
+                .collect(),
+            latest: a.years.last().map(|y| {
+                let previous = a.year(y.year.wrapping_sub(1));
+                Latest {
+                    title: format!("{}年度年报", y.year),
+                    draft: y.draft,
+                    href: year_path(a, y.year),
+                    figures: INDICATORS
+                        .iter()
+                        .filter(|i| i.chart)
+                        .map(|i| Figure {
+                            label: i.label,
+                            value: indicator_text(i, indicator_value(i, y, previous)),
+                        })
+                        .collect(),
+                }
+            }),
+        };
+        let groups: Vec<GroupItem> = self
             .site
-            .agencies
-            .iter()
-            .map(|a| AgencyItem {
-                name: a.name.clone(),
-                kind: a.kind.label(),
-                region: a.region.clone(),
-                href: agency_path(a),
-                year_count: a.years.len(),
-                years: a
-                    .years
-                    .iter()
-                    .rev()
-                    .map(|y| YearLink {
-                        label: format!("{}年度", y.year),
-                        href: year_path(a, y.year),
-                        draft: y.draft,
-                    })
-                    .collect(),
-                latest: a.years.last().map(|y| {
-                    let previous = a.year(y.year.wrapping_sub(1));
-                    Latest {
-                        title: format!("{}年度年报", y.year),
-                        draft: y.draft,
-                        href: year_path(a, y.year),
-                        figures: INDICATORS
-                            .iter()
-                            .filter(|i| i.chart)
-                            .map(|i| Figure {
-                                label: i.label,
-                                value: indicator_text(i, indicator_value(i, y, previous)),
-                            })
-                            .collect(),
-                    }
-                }),
+            .grouped()
+            .into_iter()
+            .map(|(name, agencies)| GroupItem {
+                name: name.to_string(),
+                agencies: agencies.into_iter().map(item).collect(),
+            })
+            .collect();
+        let overviews: Vec<Link> = self
+            .site
+            .report_years()
+            .into_iter()
+            .rev()
+            .map(|y| Link {
+                label: format!("{y}年度"),
+                href: super::overview::overview_path(y),
             })
             .collect();
         let path = "index.html".to_string();
         let mut ctx = self.context(&path, self.site.config.title.clone(), Vec::new());
-        ctx.insert("agencies", &agencies);
+        ctx.insert("agency_count", &self.site.agencies.len());
+        ctx.insert("groups", &groups);
+        ctx.insert("overviews", &overviews);
         ctx.insert(
             "draft_banner",
             &draft_banner(self.site.draft_years().map(|(_, y)| y)),

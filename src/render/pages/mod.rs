@@ -8,6 +8,7 @@ mod compare_table;
 mod front;
 mod metric;
 mod notes;
+mod overview;
 mod year;
 
 use metric::metric_rows;
