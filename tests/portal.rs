@@ -354,3 +354,82 @@ fn without_groups_in_site_yaml_agencies_are_grouped_by_kind() {
     let (_, diagnostics) = site.check();
     assert!(with_code(&diagnostics, "L023").is_empty());
 }
+
+/// The `<td>`s of the row of a totals table whose header reads `label`.
+fn totals_row(page: &str, label: &str) -> Vec<String> {
+    let head = format!("<tr><th scope=\"row\">{label}</th>");
+    let start = page.find(&head).unwrap_or_else(|| panic!("no row {label}")) + head.len();
+    let row = &page[start..start + page[start..].find("</tr>").unwrap()];
+    row.split("<td class=\"num\">")
+        .skip(1)
+        .map(|c| c.trim_end_matches("</td>").to_string())
+        .collect()
+}
+
+#[test]
+fn totals_sum_every_cell_over_the_included_agencies_and_recompute_rates() {
+    let site = Site::fixture("district");
+    let output = built(&site, false);
+    let page = std::fs::read_to_string(output.join("totals/2022.html")).unwrap();
+    assert!(page.contains("<h1>2022年度各机关年报数字汇总</h1>"));
+    assert!(page.contains("<strong>计算所得的汇总，不是正式发布的年度报告。</strong>"));
+    // Included: the three agencies with a 2022 report, linked; mouzhen has none.
+    for href in ["moumou/2022", "shili/2022", "shilizhen/2022"] {
+        assert!(
+            page.contains(&format!("href=\"../{href}/index.html\"")),
+            "{href}"
+        );
+    }
+    assert!(page.contains("未纳入汇总的机关：某某区某某镇人民政府。"));
+    // Hand-computed from the fixture. Received: 2 + 2 + 2 against 1 + 1 + 1 in 2021.
+    assert_eq!(
+        totals_row(&page, "一、本年新收政府信息公开申请数量 — 总计"),
+        ["6", "3", "+3", "+100%"]
+    );
+    // Fees collected (元): 0 + 150.5 + 0 against 100 + 100 + 100; −149.5 ÷ 300 = −49.8%.
+    assert_eq!(
+        totals_row(&page, "信息处理费 实际收取的总金额（单位：元）"),
+        ["150.5", "300", "−149.5", "−49.8%"]
+    );
+    assert_eq!(
+        totals_row(&page, "信息处理费 发出收费通知的件数"),
+        ["2", "3", "−1", "−33.3%"]
+    );
+    // 公开率 from the sums: (0 + 3 partly granted) ÷ 3 handled, against 0 ÷ 3.
+    assert!(page.contains("<td class=\"num\">100.0%</td><td class=\"num\">0.0%</td>"));
+    // The overview links to the totals and back.
+    let overview = std::fs::read_to_string(output.join("overview/2022.html")).unwrap();
+    assert!(overview.contains("href=\"../totals/2022.html\""));
+    assert!(page.contains("href=\"../overview/2022.html\""));
+}
+
+#[test]
+fn totals_compare_with_last_year_over_the_agencies_in_both_and_across_templates_by_shared_cells() {
+    let site = Site::fixture("district");
+    let output = built(&site, false);
+    // 2021 (2021 template): moumou, shili, shilizhen; 2020 (2019 template): shili and mouzhen.
+    let page = std::fs::read_to_string(output.join("totals/2021.html")).unwrap();
+    assert!(page.contains("只计两年都有年报的机关（示例街道办事处）"));
+    assert!(page.contains("使用另一种年报格式，只比较两种格式口径相同的项目"));
+    assert!(page.contains("<th scope=\"col\">本年（可比机关）</th>"));
+    // 本年合计 over three agencies, 本年（可比机关） over shili alone, against shili's 2020.
+    let shili_2020 = site.exported("shili", 2020);
+    let received_2020 = &shili_2020
+        .iter()
+        .find(|(c, _)| c == "requests.received.total")
+        .unwrap()
+        .1;
+    let row = totals_row(&page, "一、本年新收政府信息公开申请数量 — 总计");
+    assert_eq!(row[0], "3");
+    assert_eq!(row[1], "1");
+    assert_eq!(&row[2], received_2020);
+    // Part 二's 2021 columns that the 2019 template does not have.
+    assert_eq!(
+        totals_row(&page, "第二十条第（一）项 规章 — 本年制发件数"),
+        ["0", "0", "口径不同", "", ""]
+    );
+    // A single-agency site has no totals.
+    let one = Site::fixture("valid");
+    let out = built(&one, false);
+    assert!(!out.join("totals").exists());
+}

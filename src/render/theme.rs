@@ -47,6 +47,10 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/overview.html"),
     ),
     (
+        "totals.html",
+        include_str!("../../themes/default/templates/totals.html"),
+    ),
+    (
         "sitemap.xml",
         include_str!("../../themes/default/templates/sitemap.xml"),
     ),

@@ -96,6 +96,20 @@ impl Renderer<'_> {
         ctx.insert("agency_count", &self.site.agencies.len());
         ctx.insert("groups", &groups);
         ctx.insert("overviews", &overviews);
+        let totals: Vec<Link> = if self.site.agencies.len() > 1 {
+            self.site
+                .report_years()
+                .into_iter()
+                .rev()
+                .map(|y| Link {
+                    label: format!("{y}年度"),
+                    href: super::totals::totals_path(y),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        ctx.insert("totals", &totals);
         ctx.insert(
             "draft_banner",
             &draft_banner(self.site.draft_years().map(|(_, y)| y)),

@@ -9,6 +9,7 @@ mod front;
 mod metric;
 mod notes;
 mod overview;
+mod totals;
 mod year;
 
 use metric::metric_rows;

@@ -53,7 +53,11 @@ impl Renderer<'_> {
         status: &[YearStatus],
         out: &Output,
     ) -> Result<(), BuildError> {
-        self.overview_pages(status, out)
+        self.overview_pages(status, out)?;
+        if self.site.agencies.len() > 1 {
+            self.totals_pages(out)?;
+        }
+        Ok(())
     }
 
     /// One overview page per report year.
@@ -176,6 +180,10 @@ impl Renderer<'_> {
                     .collect::<Vec<_>>(),
             );
             ctx.insert("drafts", &self.options.drafts);
+            ctx.insert(
+                "totals",
+                &(self.site.agencies.len() > 1).then(|| super::totals::totals_path(year)),
+            );
             out.put(&path, self.render("overview.html", &ctx)?.into_bytes())?;
         }
         Ok(())
