@@ -433,3 +433,40 @@ fn totals_compare_with_last_year_over_the_agencies_in_both_and_across_templates_
     let out = built(&one, false);
     assert!(!out.join("totals").exists());
 }
+
+#[test]
+fn cross_agency_pages_list_every_agency_and_year_of_a_row_linked_both_ways() {
+    let site = Site::fixture("district");
+    let output = built(&site, false);
+    let read = |rel: &str| std::fs::read_to_string(output.join(rel)).unwrap();
+    let page = read("across/requests.received.html");
+    assert!(page.contains("<th scope=\"col\">2019年</th><th scope=\"col\">2020年</th><th scope=\"col\">2021年</th><th scope=\"col\">2022年</th>"));
+    // Groups in site.yaml's order, each agency with each year; a year without a report is 「—」.
+    let order: Vec<usize> = [
+        "区政府部门",
+        "街道办事处",
+        "镇人民政府",
+        "某某区示例镇人民政府",
+        "某某区某某镇人民政府",
+    ]
+    .iter()
+    .map(|n| page.find(&format!(">{n}<")).unwrap())
+    .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]));
+    assert!(page.contains(
+        "<a href=\"../mouzhen/index.html\">某某区某某镇人民政府</a></th><td class=\"num\">—</td><td class=\"num\"><a href=\"../mouzhen/metrics/requests.html#r-received-y2020\">"
+    ));
+    // Each figure leads to the agency's metric page, whose row leads back here.
+    let metric = read("shili/metrics/requests.html");
+    assert!(metric.contains("id=\"r-received-y2022\""));
+    assert!(metric.contains("<a href=\"../../across/requests.received.html\">各机关的「一、本年新收政府信息公开申请数量」</a>"));
+    // A row of part 二 shows each of its columns; a row the 2019 template lacks says so.
+    let rules = read("across/proactive.item1.rules.html");
+    assert!(rules.contains("<h2 id=\"c-issued\">"));
+    assert!(rules.contains("<h2 id=\"c-in_force\">"));
+    assert!(rules.contains("示例街道办事处</a></th><td class=\"num\">口径不同</td><td class=\"num\">口径不同</td><td class=\"num\"><a href=\"../shili/metrics/proactive.item1.html#r-rules-y2021\">0</a></td>"));
+    // The index lists every row page; the front page links it.
+    let index = read("across/index.html");
+    assert!(index.contains("href=\"../across/requests.received.html\""));
+    assert!(read("index.html").contains("href=\"across/index.html\""));
+}

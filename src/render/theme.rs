@@ -51,6 +51,14 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/totals.html"),
     ),
     (
+        "across.html",
+        include_str!("../../themes/default/templates/across.html"),
+    ),
+    (
+        "across_index.html",
+        include_str!("../../themes/default/templates/across_index.html"),
+    ),
+    (
         "sitemap.xml",
         include_str!("../../themes/default/templates/sitemap.xml"),
     ),

@@ -2,6 +2,7 @@
 //! the domain model), rendered with the theme. One file per page kind; this one holds the paths,
 //! the views every page shares and the renderer that makes them all.
 
+mod across;
 mod agency;
 mod compare;
 mod compare_table;

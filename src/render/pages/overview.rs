@@ -56,6 +56,7 @@ impl Renderer<'_> {
         self.overview_pages(status, out)?;
         if self.site.agencies.len() > 1 {
             self.totals_pages(out)?;
+            self.across_pages(out)?;
         }
         Ok(())
     }
