@@ -93,6 +93,8 @@ pub struct SiteConfig {
     /// Whether the year pages show the change against last year under each number when a reader
     /// first opens them (the reader can switch them on and off).
     pub change_marks: bool,
+    /// Whether the site has its offline search page and index (`settings.search`, default true).
+    pub search: bool,
     /// site.yaml's `groups`, as written (empty: one group per agency kind).
     pub groups: Vec<GroupConfig>,
     /// Where `groups` is written in site.yaml.

@@ -182,6 +182,35 @@ fn a_portal_with_several_agencies_templates_and_drafts_passes_the_reader_suite()
     );
 }
 
+/// Offline search in Chromium under a sub-path: Chinese words in running text of the narratives
+/// (「信息处理费」 in shili's 2022 part 六, 「行政复议」 in its 2021 part 六) find their year pages;
+/// opened from disk, the search page says that search needs the site to be served.
+#[test]
+fn offline_search_finds_chinese_words_in_running_text() {
+    if !ready("offline_search_finds_chinese_words_in_running_text") {
+        return;
+    }
+    let _one = lock();
+    let site = common::Site::fixture("district");
+    let out = site.run(&["build"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = node_passes(
+        "search.mjs",
+        &[
+            site.path("output").as_os_str(),
+            std::ffi::OsStr::new("信息处理费=shili/2022/index.html"),
+            std::ffi::OsStr::new("行政复议=shili/2021/index.html"),
+        ],
+    );
+    assert!(text.contains("ok   search for 「信息处理费」"), "{text}");
+    assert!(text.contains("ok   search.html opened from disk"), "{text}");
+}
+
 /// The suite itself: an image without alt text, a broken link and a removed table header each
 /// make it fail, and it says which page and what.
 #[test]

@@ -10,6 +10,7 @@ pub(super) fn load_site_config(root: &Path, diagnostics: &mut Vec<Diagnostic>) -
         language: "zh-CN".to_string(),
         theme: "default".to_string(),
         change_marks: true,
+        search: true,
         footer: Footer {
             generator: true,
             ..Footer::default()
@@ -92,7 +93,7 @@ pub(super) fn load_site_config(root: &Path, diagnostics: &mut Vec<Diagnostic>) -
     {
         f.unknown_keys(
             entries,
-            &["allow_html", "change_marks"],
+            &["allow_html", "change_marks", "search"],
             "settings",
             "网站设置",
         );
@@ -102,6 +103,7 @@ pub(super) fn load_site_config(root: &Path, diagnostics: &mut Vec<Diagnostic>) -
         config.change_marks = f
             .boolean(settings, "change_marks", "settings")
             .unwrap_or(true);
+        config.search = f.boolean(settings, "search", "settings").unwrap_or(true);
     }
     config
 }

@@ -8,6 +8,7 @@ pub(crate) mod feed;
 pub(crate) mod format;
 pub mod markdown;
 pub(crate) mod pages;
+pub(crate) mod search;
 pub(crate) mod table;
 pub(crate) mod theme;
 <<<<<<< HEAD

@@ -59,6 +59,10 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/across_index.html"),
     ),
     (
+        "search.html",
+        include_str!("../../themes/default/templates/search.html"),
+    ),
+    (
         "sitemap.xml",
         include_str!("../../themes/default/templates/sitemap.xml"),
     ),
@@ -76,6 +80,10 @@ const DEFAULT_STATIC: &[(&str, &[u8])] = &[
     (
         "static/sort.js",
         include_bytes!("../../themes/default/static/sort.js"),
+    ),
+    (
+        "static/search.js",
+        include_bytes!("../../themes/default/static/search.js"),
     ),
 ];
 

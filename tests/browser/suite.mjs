@@ -19,18 +19,15 @@
 // Screenshots of each kind of page (desktop and phone) go to <screenshot-dir>.
 // Prints "ok …" or "FAIL …" per check (details indented) and last "N passed, M failed".
 import fs from 'node:fs';
-import os from 'node:os';
-import net from 'node:net';
 import path from 'node:path';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { launchBrowser, DESKTOP, PHONE, settle, isLocalUrl, htmlFiles } from './lib.mjs';
+import { launchBrowser, DESKTOP, PHONE, settle, isLocalUrl, htmlFiles, startNginx } from './lib.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 const PREFIX = '/zwgk/ndbg/';
-const NGINX = process.env.NGINX_PATH || '/usr/sbin/nginx';
 
 const [siteArg, shotsArg] = process.argv.slice(2);
 if (!siteArg || !shotsArg) {
@@ -65,85 +62,6 @@ function kindOf(rel) {
   if (/^[^/]+\/\d{4}\/compare\.html$/.test(rel)) return 'compare';
   if (/^[^/]+\/metrics\/[^/]+\.html$/.test(rel)) return 'metric';
   return 'other';
-}
-
-// ---------------------------------------------------------------------------------------------
-// nginx on loopback, config in a temporary folder.
-
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function startNginx(root) {
-  const port = await freePort();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nianbao-nginx-'));
-  for (const t of ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) fs.mkdirSync(path.join(dir, t));
-  const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  const conf = `${asRoot ? 'user root;\n' : ''}worker_processes 1;
-daemon off;
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log warn;
-events { worker_connections 64; }
-http {
-  include /etc/nginx/mime.types;
-  default_type application/octet-stream;
-  charset utf-8;
-  charset_types text/css application/json text/csv application/atom+xml application/xml;
-  access_log off;
-  client_body_temp_path ${dir}/body;
-  proxy_temp_path ${dir}/proxy;
-  fastcgi_temp_path ${dir}/fastcgi;
-  uwsgi_temp_path ${dir}/uwsgi;
-  scgi_temp_path ${dir}/scgi;
-  server {
-    listen 127.0.0.1:${port};
-    server_name localhost;
-    location ${PREFIX} {
-      alias ${root}/;
-      index index.html;
-      error_page 404 ${PREFIX}404.html;
-    }
-  }
-}
-`;
-  fs.writeFileSync(path.join(dir, 'nginx.conf'), conf);
-  const child = spawn(NGINX, ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'error.log')], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (d) => { stderr += d; });
-  const stop = () => {
-    if (child.exitCode === null) child.kill('SIGTERM');
-  };
-  process.on('exit', stop);
-  // Wait (bounded) until the port accepts connections.
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`nginx exited: ${stderr.trim()}`);
-    const ok = await new Promise((resolve) => {
-      const s = net.connect(port, '127.0.0.1', () => { s.end(); resolve(true); });
-      s.on('error', () => resolve(false));
-    });
-    if (ok) break;
-    if (Date.now() > deadline) { stop(); throw new Error('nginx did not start within 10 s'); }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    base: `http://127.0.0.1:${port}${PREFIX}`,
-    errorLog: () => (fs.existsSync(path.join(dir, 'error.log')) ? fs.readFileSync(path.join(dir, 'error.log'), 'utf8') : ''),
-    stop: async () => {
-      stop();
-      await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -233,7 +151,7 @@ async function main() {
   }
   const files = htmlFiles(siteDir).map((f) => path.relative(siteDir, f).split(path.sep).join('/'));
   const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-  const nginx = await startNginx(siteDir);
+  const nginx = await startNginx(siteDir, PREFIX);
   const browser = await launchBrowser();
   const firstOfKind = new Map();
   try {

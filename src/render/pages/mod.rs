@@ -172,6 +172,7 @@ impl Renderer<'_> {
             },
         );
         ctx.insert("breadcrumbs", &breadcrumbs);
+        ctx.insert("search", &config.search);
         ctx.insert("draft_banner", &None::<String>);
         ctx.insert(
             "sitemap",

@@ -54,10 +54,25 @@ impl Renderer<'_> {
         out: &Output,
     ) -> Result<(), BuildError> {
         self.overview_pages(status, out)?;
+        if self.site.config.search {
+            self.search_page(out)?;
+        }
         if self.site.agencies.len() > 1 {
             self.totals_pages(out)?;
             self.across_pages(out)?;
         }
+        Ok(())
+    }
+
+    /// The search page and its index (render/search.rs).
+    fn search_page(&self, out: &Output) -> Result<(), BuildError> {
+        crate::render::search::write_index(self.site, out)?;
+        let path = "search.html".to_string();
+        let title = "站内搜索".to_string();
+        let crumbs = self.crumbs(None, vec![(title.clone(), None)]);
+        let mut ctx = self.context(&path, title, crumbs);
+        ctx.insert("bundle", crate::render::search::BUNDLE_DIR);
+        out.put(&path, self.render("search.html", &ctx)?.into_bytes())?;
         Ok(())
     }
 
