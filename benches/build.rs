@@ -2,7 +2,8 @@
 //!
 //! 1. `check` and `build` of the example site (content/), median of 30 runs.
 //! 2. `build` of a synthetic portal (default 1,000 agencies × 7 years; `-- --agencies N`), with
-//!    peak memory from /usr/bin/time when it is installed.
+//!    peak memory from /usr/bin/time when it is installed; `-- --no-search` builds it without the
+//!    offline search index (site.yaml `settings.search: false`), to tell what search costs.
 
 mod portal;
 
@@ -72,6 +73,12 @@ fn main() {
     let portal_dir = tmp.path().join("portal");
     let start = Instant::now();
     portal::write_portal(&portal_dir, agencies);
+    if args.iter().any(|a| a == "--no-search") {
+        let site = portal_dir.join("content/site.yaml");
+        let text = std::fs::read_to_string(&site).unwrap();
+        std::fs::write(&site, format!("{text}\nsettings:\n  search: false\n")).unwrap();
+        println!("(without the search index)");
+    }
     println!(
         "portal of {agencies} agencies × 7 years written in {}",
         ms(start.elapsed())
