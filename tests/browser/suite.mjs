@@ -61,6 +61,10 @@ function kindOf(rel) {
   if (/^[^/]+\/\d{4}\/(index\.html)?$/.test(rel)) return 'year';
   if (/^[^/]+\/\d{4}\/compare\.html$/.test(rel)) return 'compare';
   if (/^[^/]+\/metrics\/[^/]+\.html$/.test(rel)) return 'metric';
+  if (/^overview\/\d{4}\.html$/.test(rel)) return 'overview';
+  if (/^totals\/\d{4}\.html$/.test(rel)) return 'totals';
+  if (/^across\/[^/]+\.html$/.test(rel)) return 'across';
+  if (rel === 'search.html') return 'search';
   return 'other';
 }
 
