@@ -11,11 +11,8 @@ pub(crate) mod pages;
 pub(crate) mod search;
 pub(crate) mod table;
 pub(crate) mod theme;
-<<<<<<< HEAD
-pub(crate) mod xlsx;
-=======
 pub(crate) mod totals;
->>>>>>> 4fa4ae0 (Jurisdiction totals (totals/YEAR.html, sites of two agencies or more): every cell of parts 二, 三, 四 and the fee figures summed over the agencies with the year (render/totals.rs), blanks counted as 0 and counted, a cell some year lacks left out; rates recomputed from the sums; last year over the agencies in both years, across templates by shared cell ids (口径不同 otherwise); titled as a computed 汇总 with the included agencies listed. Linked from the front page and the overview. Tests hand-computed on the district fixture (shili 2022 now collects 150.5 元 in fees). Digests re-recorded: front pages (totals links), overview pages (link to totals), new totals pages, district fixture)
+pub(crate) mod xlsx;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};

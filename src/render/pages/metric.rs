@@ -28,10 +28,10 @@ impl Renderer<'_> {
             id: String,
             label: String,
             columns: Vec<String>,
-<<<<<<< HEAD
             /// The rows of the years as HTML (written here rather than in a template loop: the
             /// metric pages hold every figure of every year).
             body: String,
+            across: Option<String>,
         }
         /// The `<tr>` of each year: the year linking to its page, each figure to its cell there.
         fn body_html(years: &[MetricYear], root: &str) -> String {
@@ -60,10 +60,6 @@ impl Renderer<'_> {
                 out.push_str("</tr>");
             }
             out
-=======
-            years: Vec<MetricYear>,
-            across: Option<String>,
->>>>>>> 83541bb (Cross-agency metric pages (across/TABLE.ROW.html and an index, sites of two agencies or more): each row of the templates, every agency in its group × every report year, the total column where the row has one, each figure linked to the agency's metric page, which links back (one line in metric.rs and metric.html). Digests re-recorded: front pages (link to the index), agency metric pages (link per row), the new across pages)
         }
         #[derive(Serialize)]
         struct MetricView {
@@ -127,13 +123,9 @@ impl Renderer<'_> {
                     id: row_anchor(&row.row, None),
                     label: row.label.clone(),
                     columns: row.columns.iter().map(|(_, l)| l.clone()).collect(),
-<<<<<<< HEAD
                     body: body_html(&years, &root_of(&metric_path(agency, table))),
-=======
-                    years,
                     across: (self.site.agencies.len() > 1)
                         .then(|| super::across::across_path(&row.id)),
->>>>>>> 83541bb (Cross-agency metric pages (across/TABLE.ROW.html and an index, sites of two agencies or more): each row of the templates, every agency in its group × every report year, the total column where the row has one, each figure linked to the agency's metric page, which links back (one line in metric.rs and metric.html). Digests re-recorded: front pages (link to the index), agency metric pages (link per row), the new across pages)
                 });
             }
             let path = metric_path(agency, table);
