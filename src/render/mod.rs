@@ -110,7 +110,9 @@ pub(crate) fn render_site(
     for (path, bytes) in &theme.statics {
         out.put(path, bytes.clone())?;
     }
-    renderer(&theme, checked, options).render_all(out)?;
+    let pages = renderer(&theme, checked, options);
+    pages.render_all(out)?;
+    pages.portal_pages(&checked.status, out)?;
     feed(&theme, site, options, out)?;
     sitemap(&theme, site, options, &out.paths(), out)
 }

@@ -193,6 +193,8 @@ impl Preview {
         checked.diagnostics.sort_by(|a, b| {
             (&a.file, a.line, a.column, a.code).cmp(&(&b.file, b.line, b.column, b.code))
         });
+        // The overview pages' publication status follows the agency just reloaded.
+        checked.status = crate::check::status::portal_status(&checked.site, &checked.diagnostics);
         if let Some(dirty) = state.dirty.as_mut() {
             dirty.insert(name.to_string());
         }
