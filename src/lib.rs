@@ -44,6 +44,12 @@ use model::Site;
 pub use check::Checked;
 
 /// Loads the site under `root` and runs every check.
+/// The Word file (.docx) of one year of one agency, as `build` writes it (`nianbao word`). The
+/// year's own check problems are the caller's to report: this only needs the year to exist.
+pub fn year_docx(checked: &Checked, slug: &str, year: u16) -> Result<Vec<u8>, render::BuildError> {
+    render::year_docx(checked, &render::Options::default(), slug, year)
+}
+
 pub fn load_and_check(root: &Path) -> Result<Checked, load::Fatal> {
     load_and_check_agencies(root, &[])
 }

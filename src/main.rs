@@ -92,6 +92,12 @@ enum Command {
         override_usage = "nianbao xlsx <机关代号> <年度> [--output 文件]"
     )]
     Xlsx(cli::xlsx::XlsxArgs),
+    /// 写出一个年度的年报 Word 文件（.docx，公文版式，表格为官方格式），供报送或另行发布
+    #[command(
+        help_template = COMMAND_WITH_ARGS_HELP,
+        override_usage = "nianbao word <机关代号> <年度> [--output 文件]"
+    )]
+    Word(cli::word::WordArgs),
 }
 
 fn main() -> ExitCode {
@@ -120,5 +126,6 @@ fn main() -> ExitCode {
         Command::New(args) => args.run(&root),
         Command::Import(args) => args.run(&root),
         Command::Xlsx(args) => args.run(&root),
+        Command::Word(args) => args.run(&root),
     }
 }

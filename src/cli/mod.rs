@@ -9,6 +9,7 @@ pub(crate) mod init;
 pub(crate) mod new;
 pub(crate) mod new_agency;
 pub(crate) mod serve;
+pub(crate) mod word;
 pub(crate) mod xlsx;
 
 use std::path::Path;

@@ -2,8 +2,11 @@
 //! `serve` too); `build` writes them to disk in one swap.
 
 pub(crate) mod chart;
+pub(crate) mod cms;
 pub(crate) mod compare;
 pub(crate) mod data;
+pub(crate) mod document;
+pub(crate) mod docx;
 pub(crate) mod feed;
 pub(crate) mod format;
 pub mod markdown;
@@ -16,6 +19,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 pub(crate) use crate::output::{Files, Output};
+pub(crate) use pages::year_docx;
 
 use crate::check::Checked;
 use crate::load::Fatal;

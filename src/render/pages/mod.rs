@@ -5,11 +5,13 @@
 mod agency;
 mod compare;
 mod compare_table;
+mod document;
 mod front;
 mod metric;
 mod notes;
 mod year;
 
+pub(crate) use document::year_docx;
 use metric::metric_rows;
 use notes::{AgencyNotes, Mark, Note, YearNotes};
 
@@ -266,6 +268,7 @@ impl Renderer<'_> {
             out.put(&format!("{}/{}/data.json", agency.slug, year.year), json)?;
             let xlsx = super::xlsx::export(&agency.name, year).map_err(BuildError::Theme)?;
             out.put(&format!("{}/{}/data.xlsx", agency.slug, year.year), xlsx)?;
+            self.report_files(agency, i, &notes, out)?;
         }
         let (csv, json) = super::data::agency_files(agency)?;
         out.put(&format!("{}/data.csv", agency.slug), csv)?;
