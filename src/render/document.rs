@@ -140,15 +140,11 @@ pub(crate) fn blocks(markdown: &str) -> Vec<Block> {
                 flush(&mut out, &mut spans, heading, &mut None);
                 heading = None;
             }
-            Event::Start(Tag::Paragraph) => {
-                if item_marker.is_none() {
-                    flush(&mut out, &mut spans, None, &mut None);
-                }
-            }
-            Event::End(TagEnd::Paragraph) => {
-                if item_marker.is_none() {
-                    flush(&mut out, &mut spans, None, &mut None);
-                }
+            // Paragraphs inside a list item stay in the item.
+            Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph)
+                if item_marker.is_none() =>
+            {
+                flush(&mut out, &mut spans, None, &mut None);
             }
             Event::Start(Tag::List(first)) => {
                 flush(&mut out, &mut spans, None, &mut item_marker);
