@@ -148,12 +148,21 @@ pub fn build(
         checked.site = checked.site.without_drafts();
     }
     let stale_removed = output::remove_stale_staging(&output);
+    let mut notices = Vec::new();
+    let mut options = options.clone();
+    if options.pdf {
+        options.soffice = render::pdf::find_soffice();
+        options.previous_output = Some(output.clone());
+        if options.soffice.is_none() {
+            notices.push(render::pdf::NO_PDF_NOTICE.to_string());
+        }
+    }
+    let options = &options;
     // A folder overridden with --force is replaced, never reused.
     let swapped = output::write_swapped(&output, !options.force, |out| {
         render::render_site(root, &checked, options, out)
     })?;
     let paths = swapped.paths;
-    let mut notices = Vec::new();
     if options.absolute_base_url(&checked.site.config).is_none() {
         notices.push(render::NO_SITEMAP_NOTICE.to_string());
     }

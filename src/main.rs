@@ -58,7 +58,7 @@ enum Command {
     /// 检查并生成网站，写入 output/（失败时 output/ 保持原样）；草稿年度默认不生成
     #[command(
         help_template = COMMAND_HELP,
-        override_usage = "nianbao build [--output 目录] [--agency 代号]... [--drafts] [--base-url 网址] [--force]"
+        override_usage = "nianbao build [--output 目录] [--agency 代号]... [--drafts] [--base-url 网址] [--force] [--pdf]"
     )]
     Build(cli::build::BuildArgs),
     /// 本地预览：在内存中生成网站并提供访问，修改文件后浏览器自动刷新（不写 output/）

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::render::document::{self, DocumentPart, DocumentTable, ReportDocument};
+use crate::render::pdf;
 
 /// An acknowledged problem in words, as printed under its table.
 fn note_text(note: &Note) -> String {
@@ -152,7 +153,23 @@ impl Renderer<'_> {
         let year = &agency.years[i];
         let report = self.report_document(agency, i, agency_notes);
         let docx = crate::render::docx::docx(&report).map_err(BuildError::Theme)?;
-        out.put(&docx_path(agency, year.year), docx)?;
+        let path = docx_path(agency, year.year);
+        if self.options.soffice.is_some() {
+            let kept = self
+                .options
+                .previous_output
+                .as_deref()
+                .and_then(|previous| pdf::reusable(previous, &path, &docx));
+            match kept {
+                Some(pdf) => out.put(&pdf::pdf_of(&path), pdf)?,
+                None => self
+                    .pdfs
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push((path.clone(), docx.clone())),
+            }
+        }
+        out.put(&path, docx)?;
         let page = crate::render::cms::cms_page(
             &report,
             self.base_url().as_deref(),
@@ -198,6 +215,7 @@ pub(crate) fn year_docx(
         diagnostics: &checked.diagnostics,
         options,
         tera: &tera,
+        pdfs: std::sync::Mutex::new(Vec::new()),
     };
     let notes = AgencyNotes(
         agency
@@ -208,4 +226,12 @@ pub(crate) fn year_docx(
     );
     let report = renderer.report_document(agency, i, &notes);
     crate::render::docx::docx(&report).map_err(BuildError::Theme)
+}
+
+/// The PDF of a year, when the build makes PDFs.
+pub(crate) fn pdf_path(options: &Options, agency: &Agency, year: u16) -> Option<String> {
+    options
+        .soffice
+        .is_some()
+        .then(|| pdf::pdf_of(&docx_path(agency, year)))
 }

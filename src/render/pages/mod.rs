@@ -135,6 +135,8 @@ pub(crate) struct Renderer<'a> {
     pub diagnostics: &'a [Diagnostic],
     pub options: &'a Options,
     pub tera: &'a tera::Tera,
+    /// Word files whose PDF is still to be made (output path, bytes), with `build --pdf`.
+    pub pdfs: std::sync::Mutex<Vec<(String, Vec<u8>)>>,
 }
 
 impl Renderer<'_> {
