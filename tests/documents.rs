@@ -312,3 +312,109 @@ fn cms_page_is_self_contained_with_absolute_links() {
         }
     }
 }
+
+/// `build --pdf` with the site's environment: `NIANBAO_SOFFICE` names the program when given.
+fn build_pdf(site: &Site, soffice: Option<&str>) -> std::process::Output {
+    let output = site.path("out");
+    let mut command = Command::new(common::BIN);
+    command
+        .arg("--root")
+        .arg(site.root())
+        .args(["build", "--pdf", "--force", "--output"])
+        .arg(&output);
+    if let Some(program) = soffice {
+        command.env("NIANBAO_SOFFICE", program);
+    }
+    command.output().unwrap()
+}
+
+/// `build --pdf` prints every year's Word file to an A4 PDF with every cell value in reading
+/// order, links it from the year page, keeps the PDF of a year whose Word file did not change
+/// (LibreOffice stamps each PDF with its time, so a new conversion would differ) and makes a
+/// new one for the year that changed.
+#[test]
+fn build_pdf_prints_each_year_and_keeps_the_unchanged_ones() {
+    if tool(&["soffice", "libreoffice"], "libreoffice-writer").is_none()
+        || tool(&["pdftotext"], "poppler-utils").is_none()
+    {
+        return;
+    }
+    let site = Site::fixture("printed");
+    let first = build_pdf(&site, None);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let out = site.path("out");
+    let pdf = |year: u16| out.join(format!("shilizhen/{year}/report.pdf"));
+    let mut before = Vec::new();
+    for year in [2021, 2022] {
+        let (pages, size) = pdf_info(&pdf(year));
+        assert!(
+            size.starts_with("595") && size.contains("x 841"),
+            "A4: {size}"
+        );
+        assert!((2..=15).contains(&pages), "{pages} pages");
+        let page =
+            std::fs::read_to_string(out.join(format!("shilizhen/{year}/index.html"))).unwrap();
+        assert!(
+            page.contains("/report.pdf\">PDF 文件</a>"),
+            "the year page links its PDF"
+        );
+        before.push(std::fs::read(pdf(year)).unwrap());
+    }
+    let text = pdf_text(&pdf(2022));
+    site.replace(
+        "content/shilizhen/2022/report.md",
+        "无。",
+        "本年度另有新增说明事项。",
+    );
+    let again = build_pdf(&site, None);
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    assert_eq!(
+        std::fs::read(pdf(2021)).unwrap(),
+        before[0],
+        "2021 did not change: its PDF is kept"
+    );
+    assert_ne!(
+        std::fs::read(pdf(2022)).unwrap(),
+        before[1],
+        "2022 changed: a new PDF"
+    );
+    let flat: String = pdf_text(&pdf(2022))
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    assert!(flat.contains("本年度另有新增说明事项。"));
+    // The values: from the export of the build (which also leaves the PDFs out: no --pdf).
+    assert_in_reading_order(&text, &site.exported("shilizhen", 2022), "PDF 2022");
+    assert!(!pdf(2022).exists(), "a build without --pdf leaves PDFs out");
+}
+
+/// Without LibreOffice, `build --pdf` builds the site, says why there is no PDF and links none.
+#[test]
+fn build_pdf_without_libreoffice_builds_the_site_with_a_note() {
+    let site = Site::fixture("printed");
+    let missing = site.path("没有这个程序/soffice");
+    let out = build_pdf(&site, Some(missing.to_str().unwrap()));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("没有生成 PDF：找不到 LibreOffice（soffice）"),
+        "{said}"
+    );
+    let year = site.path("out/shilizhen/2022");
+    assert!(year.join("report.docx").is_file());
+    assert!(!year.join("report.pdf").exists());
+    let page = std::fs::read_to_string(year.join("index.html")).unwrap();
+    assert!(!page.contains("report.pdf"));
+}
