@@ -194,7 +194,7 @@ fn column_widths(label_columns: usize, columns: usize) -> Vec<usize> {
         0 => &[],
         1 => &[30],
         2 => &[15, 30],
-        _ => &[8, 14, 23],
+        _ => &[7, 11, 28],
     };
     let label_total: usize = shares.iter().sum();
     let mut widths: Vec<usize> = (0..label_columns)
