@@ -13,8 +13,9 @@ const STYLE: &str = "\
 .nianbao-report h1{font-family:\"方正小标宋简体\",\"SimSun\",\"Noto Serif CJK SC\",serif;font-size:1.6em;font-weight:normal;text-align:center;line-height:1.4}
 .nianbao-report h2{font-family:\"黑体\",\"SimHei\",\"Noto Sans CJK SC\",sans-serif;font-size:1.15em;font-weight:normal;margin:1.5em 0 .5em}
 .nianbao-report h3{font-family:\"楷体_GB2312\",\"KaiTi\",\"STKaiti\",serif;font-size:1.05em;margin:1em 0 .3em}
-.nianbao-report h4,.nianbao-report h5{font-size:1em;margin:.8em 0 .3em}
-.nianbao-report p{text-indent:2em;margin:.3em 0}
+.nianbao-report h4,.nianbao-report h5,.nianbao-report h6{font-size:1em;margin:.8em 0 .3em}
+.nianbao-report p{text-indent:2em;margin:.3em 0;overflow-wrap:anywhere}
+.nianbao-report .table-wrap{overflow-x:auto;max-width:100%}
 .nianbao-report .meta,.nianbao-report .draft{text-align:center;text-indent:0;color:#444}
 .nianbao-report .draft{color:#a00;font-weight:bold}
 .nianbao-report .note,.nianbao-report .source{text-indent:0;font-size:.9em;color:#333}
@@ -147,7 +148,7 @@ fn blocks(out: &mut String, blocks: &[Block], base_url: Option<&str>, dir: &str)
         }
         match block {
             Block::Heading(level, s) => {
-                let tag = format!("h{}", (level + 2).min(5));
+                let tag = format!("h{}", (level + 2).min(6));
                 let _ = write!(out, "<{tag}>");
                 spans(out, s, base_url, dir);
                 let _ = writeln!(out, "</{tag}>");
@@ -189,6 +190,18 @@ fn blocks(out: &mut String, blocks: &[Block], base_url: Option<&str>, dir: &str)
 }
 
 fn statistical_table(out: &mut String, table: &DocumentTable) {
+    // A wide table (part 四 has 15 columns) scrolls in its own box on a phone; the box takes the
+    // keyboard focus so that it can be scrolled without a mouse.
+    let name = if table.caption.is_empty() {
+        "统计表"
+    } else {
+        table.caption.as_str()
+    };
+    let _ = writeln!(
+        out,
+        "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"{}\">",
+        esc(name)
+    );
     out.push_str("<table>\n");
     if !table.caption.is_empty() {
         let _ = writeln!(out, "<caption>{}</caption>", esc(&table.caption));
@@ -215,7 +228,7 @@ fn statistical_table(out: &mut String, table: &DocumentTable) {
         }
         out.push_str(if head { "</thead>\n" } else { "</tbody>\n" });
     }
-    out.push_str("</table>\n");
+    out.push_str("</table>\n</div>\n");
     for note in &table.notes {
         let _ = writeln!(out, "<p class=\"note\">{}</p>", esc(note));
     }

@@ -109,8 +109,8 @@ pub(crate) fn blocks(markdown: &str) -> Vec<Block> {
                 }),
             }
         };
-    let text = crate::load::narrative::dedent(markdown);
-    let mut events = Parser::new_ext(&text, crate::load::narrative::markdown_options()).peekable();
+    let mut events =
+        Parser::new_ext(markdown, crate::load::narrative::markdown_options()).peekable();
     while let Some(event) = events.next() {
         if let Some(rows) = table.as_mut() {
             match event {
@@ -176,6 +176,20 @@ pub(crate) fn blocks(markdown: &str) -> Vec<Block> {
             Event::End(TagEnd::Link) => {
                 link.pop();
             }
+            // Text pasted with a four-space first-line indent parses as code: read it as the
+            // paragraphs it is, as the year page does (bounded: the loader limits nesting).
+            Event::Start(Tag::CodeBlock(pulldown_cmark::CodeBlockKind::Indented)) => {
+                flush(&mut out, &mut spans, None, &mut item_marker);
+                let mut text = String::new();
+                for inner in events.by_ref() {
+                    match inner {
+                        Event::End(TagEnd::CodeBlock) => break,
+                        Event::Text(t) => text.push_str(&t),
+                        _ => {}
+                    }
+                }
+                out.extend(blocks(&crate::load::narrative::dedent(&text)));
+            }
             Event::Start(Tag::Table(_)) => {
                 flush(&mut out, &mut spans, None, &mut item_marker);
                 table = Some(Vec::new());
@@ -205,6 +219,23 @@ pub(crate) fn blocks(markdown: &str) -> Vec<Block> {
         }
     }
     flush(&mut out, &mut spans, heading, &mut item_marker);
+    // Heading levels as ranks: the highest level written is 1 and none is skipped, however the
+    // Markdown numbered them (「###」 under a 「##」 part heading is the first level inside).
+    let mut levels: Vec<u8> = out
+        .iter()
+        .filter_map(|b| match b {
+            Block::Heading(level, _) => Some(*level),
+            _ => None,
+        })
+        .collect();
+    levels.sort_unstable();
+    levels.dedup();
+    for block in &mut out {
+        if let Block::Heading(level, _) = block {
+            let rank = levels.iter().position(|l| l == level).unwrap_or(0);
+            *level = u8::try_from(rank + 1).unwrap_or(u8::MAX);
+        }
+    }
     for block in &mut out {
         if let Block::Paragraph(spans) = block
             && let Some(first) = spans.first_mut()
@@ -216,8 +247,7 @@ pub(crate) fn blocks(markdown: &str) -> Vec<Block> {
 }
 
 fn heading_level(level: HeadingLevel) -> u8 {
-    // 「#」 headings are part headings (taken out by the loader); 「##」 is the first level inside.
-    (level as u8).saturating_sub(1).max(1)
+    level as u8
 }
 
 /// The text of an HTML fragment without its tags.
@@ -248,7 +278,7 @@ mod tests {
 
     #[test]
     fn headings_paragraphs_lists_and_pasted_lines() {
-        let md = "## （一）主动公开\n\n\u{3000}\u{3000}第一段。\n\u{3000}\u{3000}第二段，**重点**。\n\n1. 甲\n2. 乙\n   - 丙\n";
+        let md = "### （一）主动公开\n\n\u{3000}\u{3000}第一段。\n\u{3000}\u{3000}第二段，**重点**。\n\n1. 甲\n2. 乙\n   - 丙\n";
         let b = blocks(md);
         assert_eq!(b[0], Block::Heading(1, vec![span("（一）主动公开")]));
         assert_eq!(b[1], Block::Paragraph(vec![span("第一段。")]));
@@ -267,6 +297,14 @@ mod tests {
         assert_eq!(b[3], Block::Item(0, "1.".into(), vec![span("甲")]));
         assert_eq!(b[4], Block::Item(0, "2.".into(), vec![span("乙")]));
         assert_eq!(b[5], Block::Item(1, "•".into(), vec![span("丙")]));
+    }
+
+    #[test]
+    fn heading_levels_become_ranks_without_gaps() {
+        let b = blocks("### 甲\n\n##### 乙\n\n### 丙\n");
+        assert_eq!(b[0], Block::Heading(1, vec![span("甲")]));
+        assert_eq!(b[1], Block::Heading(2, vec![span("乙")]));
+        assert_eq!(b[2], Block::Heading(1, vec![span("丙")]));
     }
 
     #[test]
