@@ -147,7 +147,7 @@ fn the_example_site_passes_the_reader_suite() {
         "print on A4",
         "file://",
         "Nu Html Checker",
-        "screenshots of 6 kinds of page",
+        "screenshots of 7 kinds of page",
     ] {
         assert!(
             text.lines()
@@ -155,7 +155,7 @@ fn the_example_site_passes_the_reader_suite() {
             "{part}: {text}"
         );
     }
-    for kind in ["front", "agency", "year", "compare", "metric", "404"] {
+    for kind in ["front", "agency", "year", "compare", "metric", "404", "cms"] {
         for size in ["desktop", "phone"] {
             let png = shots("example").join(format!("{kind}.{size}.png"));
             assert!(png.exists(), "{}", png.display());

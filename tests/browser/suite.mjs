@@ -64,6 +64,7 @@ function kindOf(rel) {
   if (/^[^/]+\/\d{4}\/(index\.html)?$/.test(rel)) return 'year';
   if (/^[^/]+\/\d{4}\/compare\.html$/.test(rel)) return 'compare';
   if (/^[^/]+\/metrics\/[^/]+\.html$/.test(rel)) return 'metric';
+  if (/^[^/]+\/\d{4}\/cms\.html$/.test(rel)) return 'cms';
   return 'other';
 }
 
