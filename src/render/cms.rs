@@ -16,8 +16,8 @@ const STYLE: &str = "\
 .nianbao-report h4,.nianbao-report h5,.nianbao-report h6{font-size:1em;margin:.8em 0 .3em}
 .nianbao-report p{text-indent:2em;margin:.3em 0;overflow-wrap:anywhere}
 .nianbao-report .table-wrap{overflow-x:auto;max-width:100%}
-.nianbao-report .meta,.nianbao-report .draft{text-align:center;text-indent:0;color:#444}
-.nianbao-report .draft{color:#a00;font-weight:bold}
+.nianbao-report .meta,.nianbao-report .draft-banner{text-align:center;text-indent:0;color:#444}
+.nianbao-report .draft-banner{color:#a00;font-weight:bold}
 .nianbao-report .note,.nianbao-report .source{text-indent:0;font-size:.9em;color:#333}
 .nianbao-report table{border-collapse:collapse;width:100%;margin:.6em 0;font-size:.85em;line-height:1.4}
 .nianbao-report caption{text-align:left;font-weight:bold;padding:.3em 0}
@@ -37,7 +37,12 @@ pub(crate) fn cms_page(report: &ReportDocument, base_url: Option<&str>, year_pag
         esc(&report.title)
     );
     if let Some(draft) = &report.draft {
-        let _ = writeln!(out, "<p class=\"draft\">{}</p>", esc(draft));
+        // The same banner as every page of the site shows for a draft.
+        let _ = writeln!(
+            out,
+            "<p class=\"draft-banner\" role=\"note\"><strong>草稿（未发布）</strong>{}</p>",
+            esc(draft)
+        );
     }
     for line in &report.meta {
         let _ = writeln!(out, "<p class=\"meta\">{}</p>", esc(line));

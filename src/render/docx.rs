@@ -329,7 +329,9 @@ fn make_docx(report: &ReportDocument) -> Result<Vec<u8>, String> {
                 .add_run(run(&report.title, TITLE_FONT, SIZE_TITLE)),
         );
     if let Some(draft) = &report.draft {
-        doc = doc.add_paragraph(note_paragraph(draft).align(AlignmentType::Center));
+        doc = doc.add_paragraph(
+            note_paragraph(&format!("草稿（未发布）{draft}")).align(AlignmentType::Center),
+        );
     }
     for line in &report.meta {
         doc = doc.add_paragraph(note_paragraph(line).align(AlignmentType::Center));
