@@ -45,6 +45,12 @@ pub use check::Checked;
 pub use check::status::{State, YearStatus, status_text};
 
 /// Loads the site under `root` and runs every check.
+/// The Word file (.docx) of one year of one agency, as `build` writes it (`nianbao word`). The
+/// year's own check problems are the caller's to report: this only needs the year to exist.
+pub fn year_docx(checked: &Checked, slug: &str, year: u16) -> Result<Vec<u8>, render::BuildError> {
+    render::year_docx(checked, &render::Options::default(), slug, year)
+}
+
 pub fn load_and_check(root: &Path) -> Result<Checked, load::Fatal> {
     load_and_check_agencies(root, &[])
 }
@@ -145,12 +151,21 @@ pub fn build(
         checked.site = checked.site.without_drafts();
     }
     let stale_removed = output::remove_stale_staging(&output);
+    let mut notices = Vec::new();
+    let mut options = options.clone();
+    if options.pdf {
+        options.soffice = render::pdf::find_soffice();
+        options.previous_output = Some(output.clone());
+        if options.soffice.is_none() {
+            notices.push(render::pdf::NO_PDF_NOTICE.to_string());
+        }
+    }
+    let options = &options;
     // A folder overridden with --force is replaced, never reused.
     let swapped = output::write_swapped(&output, !options.force, |out| {
         render::render_site(root, &checked, options, out)
     })?;
     let paths = swapped.paths;
-    let mut notices = Vec::new();
     if options.absolute_base_url(&checked.site.config).is_none() {
         notices.push(render::NO_SITEMAP_NOTICE.to_string());
     }

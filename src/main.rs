@@ -64,7 +64,7 @@ enum Command {
     /// 检查并生成网站，写入 output/（失败时 output/ 保持原样）；草稿年度默认不生成
     #[command(
         help_template = COMMAND_HELP,
-        override_usage = "nianbao build [--output 目录] [--agency 代号]... [--drafts] [--base-url 网址] [--force]"
+        override_usage = "nianbao build [--output 目录] [--agency 代号]... [--drafts] [--base-url 网址] [--force] [--pdf]"
     )]
     Build(cli::build::BuildArgs),
     /// 本地预览：在内存中生成网站并提供访问，修改文件后浏览器自动刷新（不写 output/）
@@ -98,6 +98,12 @@ enum Command {
         override_usage = "nianbao xlsx <机关代号> <年度> [--output 文件]"
     )]
     Xlsx(cli::xlsx::XlsxArgs),
+    /// 写出一个年度的年报 Word 文件（.docx，公文版式，表格为官方格式），供报送或另行发布
+    #[command(
+        help_template = COMMAND_WITH_ARGS_HELP,
+        override_usage = "nianbao word <机关代号> <年度> [--output 文件]"
+    )]
+    Word(cli::word::WordArgs),
 }
 
 fn main() -> ExitCode {
@@ -127,5 +133,6 @@ fn main() -> ExitCode {
         Command::New(args) => args.run(&root),
         Command::Import(args) => args.run(&root),
         Command::Xlsx(args) => args.run(&root),
+        Command::Word(args) => args.run(&root),
     }
 }

@@ -147,7 +147,7 @@ fn the_example_site_passes_the_reader_suite() {
         "print on A4",
         "file://",
         "Nu Html Checker",
-        "screenshots of 10 kinds of page",
+        "screenshots of 11 kinds of page",
     ] {
         assert!(
             text.lines()
@@ -156,8 +156,8 @@ fn the_example_site_passes_the_reader_suite() {
         );
     }
     for kind in [
-        "front", "agency", "year", "compare", "metric", "404", "overview", "totals", "across",
-        "search",
+        "front", "agency", "year", "compare", "metric", "404", "cms", "overview", "totals",
+        "across", "search",
     ] {
         for size in ["desktop", "phone"] {
             let png = shots("example").join(format!("{kind}.{size}.png"));

@@ -25,6 +25,9 @@ pub(crate) struct BuildArgs {
     /// 网站发布后的地址（只用于规范链接、网站地图和订阅），覆盖 site.yaml 的 base_url
     #[arg(long, value_name = "网址")]
     base_url: Option<String>,
+    /// 同时用 LibreOffice 把每个年度的 Word 文件转成 PDF（未改动的年度沿用上次生成的 PDF）；找不到 LibreOffice 时照常生成网站，并给出提示
+    #[arg(long)]
+    pdf: bool,
 }
 
 impl BuildArgs {
@@ -35,6 +38,7 @@ impl BuildArgs {
             agencies: self.agencies,
             drafts: self.drafts,
             force: self.force,
+            pdf: self.pdf,
             ..Default::default()
         };
         build(root, &output, &options)

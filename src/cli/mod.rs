@@ -10,6 +10,7 @@ pub(crate) mod new;
 pub(crate) mod new_agency;
 pub(crate) mod serve;
 pub(crate) mod status;
+pub(crate) mod word;
 pub(crate) mod xlsx;
 
 use std::path::Path;

@@ -2,12 +2,16 @@
 //! `serve` too); `build` writes them to disk in one swap.
 
 pub(crate) mod chart;
+pub(crate) mod cms;
 pub(crate) mod compare;
 pub(crate) mod data;
+pub(crate) mod document;
+pub(crate) mod docx;
 pub(crate) mod feed;
 pub(crate) mod format;
 pub mod markdown;
 pub(crate) mod pages;
+pub(crate) mod pdf;
 pub(crate) mod search;
 pub(crate) mod table;
 pub(crate) mod theme;
@@ -18,6 +22,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 pub(crate) use crate::output::{Files, Output};
+pub(crate) use pages::year_docx;
 
 use crate::check::Checked;
 use crate::load::Fatal;
@@ -35,6 +40,14 @@ pub struct Options {
     pub drafts: bool,
     /// Replace an output folder that holds files nianbao did not write (`build --force`).
     pub force: bool,
+    /// Make the PDF of each year (`build --pdf`), when LibreOffice is found.
+    pub pdf: bool,
+    /// The LibreOffice program the PDFs are made with: `build` finds it when `pdf` is asked
+    /// (and overwrites what is set here).
+    pub soffice: Option<PathBuf>,
+    /// The previous output, whose PDFs are kept for Word files that did not change (`build`
+    /// sets it to its output folder).
+    pub previous_output: Option<PathBuf>,
 }
 
 impl Options {
@@ -110,9 +123,17 @@ pub(crate) fn render_site(
     for (path, bytes) in &theme.statics {
         out.put(path, bytes.clone())?;
     }
-    let pages = renderer(&theme, checked, options);
-    pages.render_all(out)?;
-    pages.portal_pages(&checked.status, out)?;
+    let renderer = renderer(&theme, checked, options);
+    renderer.render_all(out)?;
+    renderer.portal_pages(&checked.status, out)?;
+    if let Some(soffice) = &options.soffice {
+        let mut pending = renderer
+            .pdfs
+            .into_inner()
+            .unwrap_or_else(|p| p.into_inner());
+        pending.sort_by(|a, b| a.0.cmp(&b.0));
+        pdf::convert(soffice, &pending, out)?;
+    }
     feed(&theme, site, options, out)?;
     sitemap(&theme, site, options, &out.paths(), out)
 }
@@ -127,6 +148,7 @@ fn renderer<'a>(
         diagnostics: &checked.diagnostics,
         options,
         tera: &theme.tera,
+        pdfs: std::sync::Mutex::new(Vec::new()),
     }
 }
 

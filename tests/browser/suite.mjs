@@ -61,6 +61,7 @@ function kindOf(rel) {
   if (/^[^/]+\/\d{4}\/(index\.html)?$/.test(rel)) return 'year';
   if (/^[^/]+\/\d{4}\/compare\.html$/.test(rel)) return 'compare';
   if (/^[^/]+\/metrics\/[^/]+\.html$/.test(rel)) return 'metric';
+  if (/^[^/]+\/\d{4}\/cms\.html$/.test(rel)) return 'cms';
   if (/^overview\/\d{4}\.html$/.test(rel)) return 'overview';
   if (/^totals\/\d{4}\.html$/.test(rel)) return 'totals';
   if (/^across\/[^/]+\.html$/.test(rel)) return 'across';

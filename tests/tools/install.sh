@@ -4,10 +4,12 @@
 #   - wrk: the HTTP load generator of tests/load.rs.
 #   - libreoffice-calc (command soffice): tests/xlsx.rs proves that a real office suite opens the
 #     workbook nianbao writes.
+#   - libreoffice-writer (command lowriter): tests/documents.rs converts each .docx to PDF.
+#   - poppler-utils (pdftotext, pdftoppm): tests/documents.rs reads the text of the PDFs.
 set -euo pipefail
 
 # command:package
-tools=(wrk:wrk soffice:libreoffice-calc)
+tools=(wrk:wrk soffice:libreoffice-calc lowriter:libreoffice-writer pdftotext:poppler-utils)
 
 # apt may be busy (another installer, unattended upgrades): wait for the lock
 # instead of failing.

@@ -6,6 +6,7 @@ mod across;
 mod agency;
 mod compare;
 mod compare_table;
+mod document;
 mod front;
 mod metric;
 mod notes;
@@ -13,6 +14,7 @@ mod overview;
 mod totals;
 mod year;
 
+pub(crate) use document::year_docx;
 use metric::metric_rows;
 use notes::{AgencyNotes, Mark, Note, YearNotes};
 
@@ -136,6 +138,8 @@ pub(crate) struct Renderer<'a> {
     pub diagnostics: &'a [Diagnostic],
     pub options: &'a Options,
     pub tera: &'a tera::Tera,
+    /// Word files whose PDF is still to be made (output path, bytes), with `build --pdf`.
+    pub pdfs: std::sync::Mutex<Vec<(String, Vec<u8>)>>,
 }
 
 impl Renderer<'_> {
@@ -270,6 +274,7 @@ impl Renderer<'_> {
             out.put(&format!("{}/{}/data.json", agency.slug, year.year), json)?;
             let xlsx = super::xlsx::export(&agency.name, year).map_err(BuildError::Theme)?;
             out.put(&format!("{}/{}/data.xlsx", agency.slug, year.year), xlsx)?;
+            self.report_files(agency, i, &notes, out)?;
         }
         let (csv, json) = super::data::agency_files(agency)?;
         out.put(&format!("{}/data.csv", agency.slug), csv)?;

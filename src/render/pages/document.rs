@@ -1,0 +1,237 @@
+//! The year's report as a document (for the Word file and the CMS page): the same tables, notes
+//! and narrative as the year page, without the site around them.
+
+use super::*;
+use crate::render::document::{self, DocumentPart, DocumentTable, ReportDocument};
+use crate::render::pdf;
+
+/// An acknowledged problem in words, as printed under its table.
+fn note_text(note: &Note) -> String {
+    let mut text = format!("{} 已确认的问题：{}", note.mark, note.title);
+    if !note.label.is_empty() {
+        text.push('：');
+        text.push_str(&note.label);
+    }
+    if !note.detail.is_empty() {
+        text.push_str(&format!("（{}）", note.detail));
+    }
+    text.push_str(&format!("。说明：{}", note.reason));
+    text
+}
+
+impl Renderer<'_> {
+    /// The report of the `i`th year of an agency as a document.
+    pub(super) fn report_document(
+        &self,
+        agency: &Agency,
+        i: usize,
+        agency_notes: &AgencyNotes<'_>,
+    ) -> ReportDocument {
+        let year = &agency.years[i];
+        let form = &year.form;
+        let mut notes = agency_notes.0[i].clone();
+        let mut note_count = 0;
+        let mut parts = Vec::new();
+        for part_def in &PARTS {
+            let mut tables = Vec::new();
+            for (t, table) in form.tables.iter().enumerate() {
+                if table.part != part_def.number {
+                    continue;
+                }
+                let Some(first) = first_cell(form, t) else {
+                    continue;
+                };
+                let prefix = format!("t-{}", table.key.replace('.', "-"));
+                let mut g = crate::render::table::grid(table, first, &prefix, &|_| String::new());
+                for row in &mut g.body {
+                    for cell in row.iter_mut() {
+                        if let Some(c) = cell.cell {
+                            cell.text = cell_text(year.cells[c], form.kind(c));
+                            if let Some((mark, _)) = notes.mark_for_cell(&form.cells[c]) {
+                                cell.mark = mark;
+                            }
+                            if let Some(note) = year.note(c) {
+                                cell.note = note.to_string();
+                                cell.note_label = form.cell_label(c);
+                            }
+                        }
+                    }
+                }
+                let extra: Vec<_> = year
+                    .extra_rows
+                    .iter()
+                    .filter(|x| x.table == t)
+                    .map(|x| {
+                        let cells = x
+                            .cells
+                            .iter()
+                            .zip(&x.notes)
+                            .zip(&table.columns)
+                            .map(|((&value, note), column)| GridCell {
+                                text: cell_text(value, column.kind),
+                                note: note.clone().unwrap_or_default(),
+                                note_label: format!(
+                                    "「{} {}」×「{}」",
+                                    table.caption, x.label, column.label
+                                ),
+                                ..GridCell::default()
+                            })
+                            .collect();
+                        (
+                            x.after,
+                            format!("{}（本地增加，非全国统一格式）", x.label),
+                            cells,
+                        )
+                    })
+                    .collect();
+                insert_extra_rows(&mut g, &prefix, extra);
+                let mut printed = Vec::new();
+                for row in &mut g.body {
+                    for cell in row.iter_mut() {
+                        if !cell.note.is_empty() {
+                            note_count += 1;
+                            let mark = format!("注{note_count}");
+                            printed.push(format!("{mark}：{}，{}", cell.note_label, cell.note));
+                            cell.text.push_str(&format!("（{mark}）"));
+                        }
+                        if !cell.mark.is_empty() {
+                            cell.text.push_str(&cell.mark);
+                        }
+                    }
+                }
+                printed.extend(notes.take_table(table).iter().map(note_text));
+                tables.push(DocumentTable {
+                    caption: if table.is_sub_table() {
+                        table.caption.to_string()
+                    } else {
+                        String::new()
+                    },
+                    grid: g,
+                    notes: printed,
+                });
+            }
+            let blocks = year
+                .narrative
+                .section(part_def.number)
+                .map(|s| document::blocks(year.narrative.body(s)))
+                .unwrap_or_default();
+            parts.push(DocumentPart {
+                heading: part_def.heading,
+                tables,
+                blocks,
+                notes: notes
+                    .take_part(part_def.number)
+                    .iter()
+                    .map(note_text)
+                    .collect(),
+            });
+        }
+        let template = year.template.get();
+        ReportDocument {
+            title: format!("{}{}年政府信息公开工作年度报告", agency.name, year.year),
+            meta: vec![
+                format!("发布日期：{}", published_text(year)),
+                format!("年报格式：{}（{}）", template.name, template.notice),
+            ],
+            draft: draft_banner(std::iter::once(year)),
+            preamble: document::blocks(year.narrative.preamble_text()),
+            parts,
+            notes: notes.take_rest().iter().map(note_text).collect(),
+        }
+    }
+}
+
+impl Renderer<'_> {
+    /// The Word file and the CMS page of the `i`th year of an agency.
+    pub(super) fn report_files(
+        &self,
+        agency: &Agency,
+        i: usize,
+        agency_notes: &AgencyNotes<'_>,
+        out: &Output,
+    ) -> Result<(), BuildError> {
+        let year = &agency.years[i];
+        let report = self.report_document(agency, i, agency_notes);
+        let docx = crate::render::docx::docx(&report).map_err(BuildError::Theme)?;
+        let path = docx_path(agency, year.year);
+        if self.options.soffice.is_some() {
+            let kept = self
+                .options
+                .previous_output
+                .as_deref()
+                .and_then(|previous| pdf::reusable(previous, &path, &docx));
+            match kept {
+                Some(pdf) => out.put(&pdf::pdf_of(&path), pdf)?,
+                None => self
+                    .pdfs
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push((path.clone(), docx.clone())),
+            }
+        }
+        out.put(&path, docx)?;
+        let page = crate::render::cms::cms_page(
+            &report,
+            self.base_url().as_deref(),
+            &year_path(agency, year.year),
+        );
+        out.put(&cms_path(agency, year.year), page.into_bytes())?;
+        Ok(())
+    }
+}
+
+/// The Word file of a year.
+pub(crate) fn docx_path(agency: &Agency, year: u16) -> String {
+    format!("{}/{year}/report.docx", agency.slug)
+}
+
+/// The CMS page of a year.
+pub(crate) fn cms_path(agency: &Agency, year: u16) -> String {
+    format!("{}/{year}/cms.html", agency.slug)
+}
+
+/// The Word file of one year of a checked site (`nianbao word`), the same as `build` writes.
+pub(crate) fn year_docx(
+    checked: &crate::check::Checked,
+    options: &Options,
+    slug: &str,
+    year: u16,
+) -> Result<Vec<u8>, BuildError> {
+    let site = &checked.site;
+    let missing = || {
+        BuildError::Refused(format!(
+            "没有 {slug} 的 {year} 年度（content/{slug}/{year}/）"
+        ))
+    };
+    let agency = site.agency(slug).ok_or_else(missing)?;
+    let i = agency
+        .years
+        .iter()
+        .position(|y| y.year == year)
+        .ok_or_else(missing)?;
+    let tera = tera::Tera::default();
+    let renderer = Renderer {
+        site,
+        diagnostics: &checked.diagnostics,
+        options,
+        tera: &tera,
+        pdfs: std::sync::Mutex::new(Vec::new()),
+    };
+    let notes = AgencyNotes(
+        agency
+            .years
+            .iter()
+            .map(|y| YearNotes::new(&checked.diagnostics, y))
+            .collect(),
+    );
+    let report = renderer.report_document(agency, i, &notes);
+    crate::render::docx::docx(&report).map_err(BuildError::Theme)
+}
+
+/// The PDF of a year, when the build makes PDFs.
+pub(crate) fn pdf_path(options: &Options, agency: &Agency, year: u16) -> Option<String> {
+    options
+        .soffice
+        .is_some()
+        .then(|| pdf::pdf_of(&docx_path(agency, year)))
+}
