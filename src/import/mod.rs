@@ -7,6 +7,7 @@
 mod html;
 mod labels;
 mod text;
+mod workbook;
 pub mod xlsx;
 
 use std::collections::HashMap;
