@@ -410,8 +410,33 @@ pub(crate) fn grid_html(grid: &Grid) -> String {
 
 /// The class of the label of a row that is not part of the national template.
 pub(crate) const EXTRA_CLASS: &str = "extra";
-/// What the label of such a row says after the label as printed.
+/// What the label of such a row says after the label as printed (the page, the Word file).
+pub(crate) const EXTRA_LABEL: &str = "（本地增加，非全国统一格式）";
+/// The same on the page, styled as a tag.
 const EXTRA_TAG: &str = "<span class=\"extra-tag\">（本地增加，非全国统一格式）</span>";
+
+/// The data cells of a row that is not part of the national template: each value as the page
+/// shows it, and its printed note labelled by the row and the column.
+pub(crate) fn extra_row_cells(table: &Table, row: &crate::model::ExtraRow) -> Vec<GridCell> {
+    row.cells
+        .iter()
+        .zip(&row.notes)
+        .zip(&table.columns)
+        .map(|((&value, note), column)| {
+            let mut cell = GridCell {
+                text: crate::render::format::cell_text(value, column.kind),
+                class: EXTRA_CLASS,
+                ..GridCell::default()
+            };
+            if let Some(note) = note {
+                cell.note.clone_from(note);
+                cell.note_label =
+                    format!("「{} {}」×「{}」", table.caption, row.label, column.label);
+            }
+            cell
+        })
+        .collect()
+}
 
 /// Inserts rows that are not part of the national template into a `Layout::Rows` grid, each
 /// after the template row it follows (`after`, None: before the first). Each row is its label

@@ -62,24 +62,10 @@ impl Renderer<'_> {
                     .iter()
                     .filter(|x| x.table == t)
                     .map(|x| {
-                        let cells = x
-                            .cells
-                            .iter()
-                            .zip(&x.notes)
-                            .zip(&table.columns)
-                            .map(|((&value, note), column)| GridCell {
-                                text: cell_text(value, column.kind),
-                                note: note.clone().unwrap_or_default(),
-                                note_label: format!(
-                                    "「{} {}」×「{}」",
-                                    table.caption, x.label, column.label
-                                ),
-                                ..GridCell::default()
-                            })
-                            .collect();
+                        let cells = crate::render::table::extra_row_cells(table, x);
                         (
                             x.after,
-                            format!("{}（本地增加，非全国统一格式）", x.label),
+                            format!("{}{}", x.label, crate::render::table::EXTRA_LABEL),
                             cells,
                         )
                     })

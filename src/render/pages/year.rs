@@ -122,27 +122,7 @@ impl Renderer<'_> {
                     .iter()
                     .filter(|x| x.table == t)
                     .map(|x| {
-                        let cells = x
-                            .cells
-                            .iter()
-                            .zip(&x.notes)
-                            .zip(&table.columns)
-                            .map(|((&value, note), column)| {
-                                let mut cell = GridCell {
-                                    text: cell_text(value, column.kind),
-                                    class: "extra",
-                                    ..GridCell::default()
-                                };
-                                if let Some(note) = note {
-                                    cell.note.clone_from(note);
-                                    cell.note_label = format!(
-                                        "「{} {}」×「{}」",
-                                        table.caption, x.label, column.label
-                                    );
-                                }
-                                cell
-                            })
-                            .collect();
+                        let cells = crate::render::table::extra_row_cells(table, x);
                         (x.after, x.label.clone(), cells)
                     })
                     .collect();
