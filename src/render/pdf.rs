@@ -82,7 +82,9 @@ pub(crate) fn convert(
         .map_or(0, |d| d.subsec_nanos());
     let dir = std::env::temp_dir().join(format!("nianbao-pdf-{}-{nanos}", std::process::id()));
     let io = |e: std::io::Error| BuildError::Io(dir.clone(), e);
-    std::fs::create_dir_all(&dir).map_err(io)?;
+    // create_dir, not create_dir_all: a folder of that name that already exists is not ours, and
+    // Scratch removes what it holds when dropped.
+    std::fs::create_dir(&dir).map_err(io)?;
     let scratch = Scratch(dir.clone());
     let mut inputs = Vec::new();
     for (n, (_, bytes)) in files.iter().enumerate() {
