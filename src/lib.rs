@@ -24,6 +24,7 @@ pub use diagnostic::{
 };
 pub use load::{Fatal, Loaded, base_url_problem, load_site};
 pub use model::AgencyKind;
+pub use render::search::Indexed;
 pub use render::{BuildError, Options};
 
 // What the property tests (tests/properties.rs) and the fuzz targets (fuzz/) reach besides the
@@ -119,6 +120,10 @@ pub struct BuildReport {
     pub stale_removed: Vec<PathBuf>,
     /// What the user should know about the output (a file left out and why).
     pub notices: Vec<String>,
+    /// The search index: built anew or kept from the previous output; None without search.
+    pub search: Option<Indexed>,
+    /// There was no output folder (or only an empty one) before: nothing could be kept.
+    pub first: bool,
 }
 
 /// Loads, checks, renders and writes the site under `root` into `output`. The output folder is
@@ -161,9 +166,12 @@ pub fn build(
         }
     }
     let options = &options;
+    let first = std::fs::read_dir(&output).map_or(true, |mut entries| entries.next().is_none());
+    let mut rendered = render::Rendered::default();
     // A folder overridden with --force is replaced, never reused.
     let swapped = output::write_swapped(&output, !options.force, |out| {
-        render::render_site(root, &checked, options, out)
+        rendered = render::render_site(root, &checked, options, out)?;
+        Ok::<(), render::BuildError>(())
     })?;
     let paths = swapped.paths;
     if options.absolute_base_url(&checked.site.config).is_none() {
@@ -178,5 +186,7 @@ pub fn build(
         elapsed: start.elapsed(),
         drafts_left_out,
         stale_removed,
+        search: rendered.search,
+        first,
     })
 }

@@ -54,6 +54,8 @@ struct Writers {
     threads: Mutex<Vec<std::thread::JoinHandle<io::Result<()>>>>,
     /// What the writers did, for the manifest and the count of files kept.
     done: Arc<Done>,
+    /// The output folder being replaced, as far as its files can be kept.
+    previous: Arc<Option<reuse::Previous>>,
 }
 
 /// The hash of every file written or kept, and how many were kept.
@@ -102,6 +104,7 @@ impl Writers {
             queue: Mutex::new(Some(tx)),
             threads: Mutex::new(threads),
             done,
+            previous,
         }
     }
 
@@ -175,6 +178,29 @@ impl Output {
         }
         lock(&self.paths).push(path.to_string());
         Ok(())
+    }
+
+    /// The files the build being replaced wrote under `folder` (`pagefind/`), with their bytes,
+    /// when every one of them is still exactly as that build wrote it; None otherwise, and
+    /// always for a memory output or a build without a previous output (`build --force`).
+    pub(crate) fn previous_files(&self, folder: &str) -> Option<Vec<(String, Vec<u8>)>> {
+        let Target::Disk(writers) = &self.target else {
+            return None;
+        };
+        let previous = writers.previous.as_ref().as_ref()?;
+        previous
+            .paths_under(folder)
+            .into_iter()
+            .map(|path| previous.bytes_of(&path).map(|bytes| (path, bytes)))
+            .collect()
+    }
+
+    /// The bytes the build being replaced wrote at `path`, when the file is still exactly them.
+    pub(crate) fn previous_file(&self, path: &str) -> Option<Vec<u8>> {
+        match &self.target {
+            Target::Disk(writers) => writers.previous.as_ref().as_ref()?.bytes_of(path),
+            Target::Memory(_) => None,
+        }
     }
 
     /// Waits until every file is on disk; the first write error, if any.

@@ -85,11 +85,25 @@ fn build(root: &Path, output: &Path, options: &nianbao::Options) -> ExitCode {
                     report.files - report.kept,
                     report.kept
                 );
+            } else if report.first {
+                println!(
+                    "这是第一次生成到这个文件夹，{} 个文件都是新写入的。",
+                    report.files
+                );
             } else {
                 println!(
                     "{} 个文件全部写入（没有与上次生成完全相同、可以保留的文件）。",
                     report.files
                 );
+            }
+            match report.search {
+                Some(nianbao::Indexed::Kept(n)) => println!(
+                    "站内搜索索引：沿用上次生成的索引（{n} 篇年报的标题和正文都没有变化，不需要重新建立）。"
+                ),
+                Some(nianbao::Indexed::Built(n)) => {
+                    println!("站内搜索索引：已建立，收录 {n} 篇年报。")
+                }
+                None => {}
             }
             if !options.agencies.is_empty() {
                 println!(

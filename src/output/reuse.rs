@@ -75,6 +75,31 @@ impl Previous {
         })
     }
 
+    /// The bytes the previous build wrote at `path`, when the file still holds exactly them
+    /// (checked against the manifest's hash, not only its time).
+    pub(super) fn bytes_of(&self, path: &str) -> Option<Vec<u8>> {
+        let hash = self.hashes.get(path)?;
+        let old = self.dir.join(path);
+        // Not followed: a link put in place of a file is not nianbao's file.
+        if !std::fs::symlink_metadata(&old).ok()?.is_file() {
+            return None;
+        }
+        let bytes = std::fs::read(&old).ok()?;
+        (self::hash(&bytes) == *hash).then_some(bytes)
+    }
+
+    /// The paths the previous build wrote under `folder` (`pagefind/`), sorted.
+    pub(super) fn paths_under(&self, folder: &str) -> Vec<String> {
+        let mut paths: Vec<String> = self
+            .hashes
+            .keys()
+            .filter(|p| p.starts_with(folder))
+            .cloned()
+            .collect();
+        paths.sort();
+        paths
+    }
+
     /// Puts the previous build's file for `path` at `target` when it holds exactly these bytes
     /// (by hash and length) and was not changed since that build. Whether it did.
     pub(super) fn keep(&self, path: &str, hash: u128, len: usize, target: &Path) -> bool {

@@ -111,21 +111,46 @@ impl From<crate::output::OutputError> for BuildError {
     }
 }
 
-/// Renders every output file of a checked site into `out`.
+/// What `render_site` did besides the files.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Rendered {
+    /// The search index, unless `settings.search: false`.
+    pub(crate) search: Option<search::Indexed>,
+}
+
+/// Renders every output file of a checked site into `out`. The search index is built on a
+/// thread of its own while the pages render (its records come from the model, not the pages).
 pub(crate) fn render_site(
     root: &Path,
     checked: &Checked,
     options: &Options,
     out: &Output,
-) -> Result<(), BuildError> {
+) -> Result<Rendered, BuildError> {
     let site = &checked.site;
     let theme = theme::load(root, &site.config.theme)?;
     for (path, bytes) in &theme.statics {
         out.put(path, bytes.clone())?;
     }
     let renderer = renderer(&theme, checked, options);
-    renderer.render_all(out)?;
-    renderer.portal_pages(&checked.status, out)?;
+    let (pages, search) = std::thread::scope(|scope| {
+        let index = site
+            .config
+            .search
+            .then(|| scope.spawn(|| search::index(site, out)));
+        let pages = renderer
+            .render_all(out)
+            .and_then(|()| renderer.portal_pages(&checked.status, out));
+        let search = index
+            .map(|handle| {
+                handle
+                    .join()
+                    .unwrap_or_else(|payload| Err(BuildError::Panic(panic_message(&*payload))))
+            })
+            .transpose();
+        (pages, search)
+    });
+    pages?;
+    let rendered = Rendered { search: search? };
     if let Some(soffice) = &options.soffice {
         let mut pending = renderer
             .pdfs
@@ -135,7 +160,8 @@ pub(crate) fn render_site(
         pdf::convert(soffice, &pending, out)?;
     }
     feed(&theme, site, options, out)?;
-    sitemap(&theme, site, options, &out.paths(), out)
+    sitemap(&theme, site, options, &out.paths(), out)?;
+    Ok(rendered)
 }
 
 fn renderer<'a>(
@@ -179,6 +205,9 @@ pub(crate) fn render_listings(
     pages.site_pages(out)?;
     // The portal pages (overviews, totals, cross-agency rows, search) are about every agency.
     pages.portal_pages(&checked.status, out)?;
+    if checked.site.config.search {
+        search::write_index(&checked.site, out)?;
+    }
     feed(theme, &checked.site, options, out)
 }
 

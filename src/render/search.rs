@@ -50,12 +50,39 @@ fn markdown_text(source: &str) -> String {
     out
 }
 
-/// Builds the index of every report of the rendered site and puts its files under `pagefind/`.
-/// Pagefind's API is async; it runs on a runtime of its own in a thread of its own, so a build
-/// inside `serve`'s runtime is not nested in it.
-pub(crate) fn write_index(site: &Site, out: &Output) -> Result<(), BuildError> {
-    let records: Vec<(String, String, String)> = site
-        .agencies
+/// What a build did about the search index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Indexed {
+    /// Built anew over this many reports.
+    Built(usize),
+    /// Taken from the previous output: the reports' titles and texts had not changed.
+    Kept(usize),
+}
+
+/// The file in the bundle folder that records what the index was built from: a line of
+/// explanation and the hash of the records (see `records_key`).
+const RECORDS_FILE: &str = "nianbao-records.txt";
+
+/// Pagefind's files that the search page does not load (static/search.js runs Pagefind's
+/// default UI, `pagefind-ui.js`, which loads `pagefind.js`, its worker, the WebAssembly and the
+/// index): the other UIs and the highlighting script, about 300 KB a site.
+const UNUSED: [&str; 5] = [
+    "pagefind-component-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-highlight.js",
+    "pagefind-modular-ui.css",
+    "pagefind-modular-ui.js",
+];
+
+/// The Pagefind version the index is built with (Cargo.lock's; a unit test keeps them equal): an
+/// index built by another version is not reused.
+const PAGEFIND_VERSION: &str = "1.6.0";
+
+/// The search records of a site: (url, title, text) of every report.
+type Record = (String, String, String);
+
+fn records(site: &Site) -> Vec<Record> {
+    site.agencies
         .iter()
         .flat_map(|a| {
             a.years.iter().map(move |y| {
@@ -66,7 +93,54 @@ pub(crate) fn write_index(site: &Site, out: &Output) -> Result<(), BuildError> {
                 )
             })
         })
-        .collect();
+        .collect()
+}
+
+/// The content of `RECORDS_FILE` for these records: everything the index's bytes depend on (the
+/// records, the versions of nianbao and Pagefind, the files left out), hashed.
+fn records_key(records: &[Record]) -> String {
+    let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
+    let mut add = |text: &str| {
+        hasher.update(&(text.len() as u64).to_le_bytes());
+        hasher.update(text.as_bytes());
+    };
+    add(env!("CARGO_PKG_VERSION"));
+    add(PAGEFIND_VERSION);
+    UNUSED.iter().for_each(|name| add(name));
+    for (url, title, text) in records {
+        add(url);
+        add(title);
+        add(text);
+    }
+    format!(
+        "# nianbao：本索引所依据的年报标题和正文的摘要。下次生成时摘要相同，就沿用本索引，不再重新建立。\n{:032x}\n",
+        hasher.digest128()
+    )
+}
+
+/// Builds the index of every report of the rendered site and puts its files under `pagefind/`.
+pub(crate) fn write_index(site: &Site, out: &Output) -> Result<(), BuildError> {
+    index(site, out).map(|_| ())
+}
+
+/// Puts the search index of every report of the site under `pagefind/`: the previous output's
+/// index when it was built from the same records (a rebuild after an edit of figures only pays
+/// nothing for search), else a new one. Pagefind's API is async; it runs on a runtime of its own
+/// in a thread of its own, so a build inside `serve`'s runtime is not nested in it.
+pub(crate) fn index(site: &Site, out: &Output) -> Result<Indexed, BuildError> {
+    let records = records(site);
+    let count = records.len();
+    let key = records_key(&records);
+    let key_path = format!("{BUNDLE_DIR}/{RECORDS_FILE}");
+    let same = out
+        .previous_file(&key_path)
+        .is_some_and(|previous| previous == key.as_bytes());
+    if same && let Some(files) = out.previous_files(&format!("{BUNDLE_DIR}/")) {
+        for (path, bytes) in files {
+            out.put(&path, bytes)?;
+        }
+        return Ok(Indexed::Kept(count));
+    }
     let files = std::thread::scope(|scope| {
         scope
             .spawn(|| index_files(records))
@@ -75,13 +149,16 @@ pub(crate) fn write_index(site: &Site, out: &Output) -> Result<(), BuildError> {
     })
     .map_err(|e| BuildError::Theme(format!("无法生成站内搜索索引（Pagefind）：{e}")))?;
     for (path, bytes) in files {
-        out.put(&format!("{BUNDLE_DIR}/{path}"), bytes)?;
+        if !UNUSED.contains(&path.as_str()) {
+            out.put(&format!("{BUNDLE_DIR}/{path}"), bytes)?;
+        }
     }
-    Ok(())
+    out.put(&key_path, key.into_bytes())?;
+    Ok(Indexed::Built(count))
 }
 
 /// The files of the index of these (url, title, text) records, by path inside the bundle folder.
-fn index_files(records: Vec<(String, String, String)>) -> Result<Vec<(String, Vec<u8>)>, String> {
+fn index_files(records: Vec<Record>) -> Result<Vec<(String, Vec<u8>)>, String> {
     use pagefind::api::PagefindIndex;
     use pagefind::options::PagefindServiceConfig;
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -115,4 +192,40 @@ fn index_files(records: Vec<(String, String, String)>) -> Result<Vec<(String, Ve
             })
             .collect())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pagefind_version_in_the_key_is_the_one_built_with() {
+        let lock = include_str!("../../Cargo.lock");
+        let entry = format!("name = \"pagefind\"\nversion = \"{PAGEFIND_VERSION}\"");
+        assert!(
+            lock.contains(&entry),
+            "Cargo.lock has another pagefind than {PAGEFIND_VERSION}"
+        );
+    }
+
+    #[test]
+    fn the_key_follows_every_record() {
+        let record = |text: &str| {
+            (
+                "a/2024/index.html".to_string(),
+                "甲".to_string(),
+                text.to_string(),
+            )
+        };
+        let one = records_key(&[record("信息处理费")]);
+        assert_eq!(one, records_key(&[record("信息处理费")]));
+        assert_ne!(one, records_key(&[record("信息处理")]));
+        // Where one field ends and the next begins is part of the key.
+        let shifted = (
+            "a/2024/index.html".to_string(),
+            "甲信".to_string(),
+            "息处理费".to_string(),
+        );
+        assert_ne!(one, records_key(&[shifted]));
+    }
 }

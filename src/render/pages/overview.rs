@@ -64,9 +64,8 @@ impl Renderer<'_> {
         Ok(())
     }
 
-    /// The search page and its index (render/search.rs).
+    /// The search page (its index is render/search.rs's, built beside the pages).
     fn search_page(&self, out: &Output) -> Result<(), BuildError> {
-        crate::render::search::write_index(self.site, out)?;
         let path = "search.html".to_string();
         let title = "站内搜索".to_string();
         let crumbs = self.crumbs(None, vec![(title.clone(), None)]);
