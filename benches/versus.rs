@@ -84,6 +84,12 @@ fn bytes_per_kind(output: &Path) -> BTreeMap<String, (usize, u64)> {
         };
         let name = parts.last().copied().unwrap_or("");
         let kind = match (parts.len(), name) {
+            // The search index: one kind for all its files (a fragment per report, index chunks,
+            // Pagefind's scripts), not a line per file name.
+            (_, _) if parts[0] == "pagefind" => "search index (pagefind/, all files)".to_string(),
+            (_, _) if parts[0] == "overview" => "year overview page (portal)".to_string(),
+            (_, _) if parts[0] == "totals" => "totals page (portal)".to_string(),
+            (_, _) if parts[0] == "across" => "cross-agency page (portal)".to_string(),
             (_, _) if rel.contains("/metrics/") => "metric page".to_string(),
             (1, _) => "site-wide file".to_string(),
             (3, "index.html") => format!("year page{format}"),

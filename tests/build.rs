@@ -6,7 +6,7 @@ mod common;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use common::Site;
+use common::{Site, compare_cell};
 
 fn build(site: &Site, args: &[&str]) -> std::process::Output {
     let mut all = vec!["build"];
@@ -227,41 +227,44 @@ fn comparison_across_the_template_change_marks_non_comparable_cells() {
     let html = site.read("output/shili/2021/compare.html");
     assert!(html.contains("两年使用的年报格式不同"), "{html}");
     // One row per official row, each official column's last year / this year / change side by
-    // side, every cell naming its row, its column and its year in `headers`.
-    let cell = |headers: &str| -> String {
-        let at = html
-            .find(&format!("<td headers=\"{headers}\""))
-            .unwrap_or_else(|| panic!("no cell {headers}"));
-        html[at..at + html[at..].find("</td>").unwrap()].to_string()
-    };
-    // 本年制发件数 is new in the 2021 format. Header ids are short: the table's letter (the
-    // 2021 form's first table is `a`, 三 is `e`), `h` and the column for column groups.
-    let p = "a";
-    assert!(html.contains(&format!(
-        "<th id=\"{p}h1\" scope=\"colgroup\" colspan=\"2\">本年制发件数</th>"
-    )));
-    assert!(html.contains(&format!(
-        "<th id=\"{p}2\" scope=\"row\">行政规范性文件</th>"
-    )));
-    let before = cell(&format!("{p}2 {p}h1 {p}h1p"));
+    // side, every cell naming its row, its column and its year in `headers`. Header ids are short
+    // and numbered over the page: the first table's rows are `1`, `2`…, its column groups `a`,
+    // `b`…, their years `a0` (last year) and `a1` (this year).
+    assert!(html.contains("<th id=\"a\" scope=\"colgroup\" colspan=\"2\">本年制发件数</th>"));
+    assert!(html.contains("<th id=\"a0\">2020年</th><th id=\"a1\">2021年</th>"));
+    assert!(
+        html.contains("<tr><th id=\"2\">行政规范性文件</th><td headers=\"2 a a0\" class=\"na\">")
+    );
+    // 本年制发件数 is new in the 2021 format.
+    let before = compare_cell(&html, "行政规范性文件", "本年制发件数", 'p');
     assert!(
         before.contains("口径不同") && before.contains(" class=\"na\""),
         "{before}"
     );
     // Part 三's cells share ids across the templates and are compared: 2020 received 2, 2021 received 1
     // (总计, the seventh column).
-    let r = "e";
-    let rows = (1..=40)
-        .filter(|n| html.contains(&format!("<tr><th id=\"{r}{n}\" scope=\"row\">")))
-        .count();
-    assert_eq!(rows, 25 + 1, "25 rows of the 2021 form and （六） as a sum");
-    assert!(html.contains(&format!(
-        "<th id=\"{r}h7\" scope=\"colgroup\" colspan=\"2\">总计</th>"
-    )));
-    assert!(cell(&format!("{r}1 {r}h7 {r}h7p")).ends_with(">2"));
-    let now = cell(&format!("{r}1 {r}h7 {r}h7n"));
+    let start = html
+        .find("<table class=\"compare-table\" id=\"t-requests-table\"")
+        .unwrap();
+    let part3 = &html[start..start + html[start..].find("</table>").unwrap()];
+    let body = &part3[part3.find("<tbody>").unwrap()..];
+    assert_eq!(
+        body.matches("<tr><th id=\"").count(),
+        25 + 1,
+        "25 rows of the 2021 form and （六） as a sum"
+    );
+    assert_eq!(
+        part3.matches(" scope=\"colgroup\" colspan=\"2\">").count(),
+        7
+    );
+    let received = "一、本年新收政府信息公开申请数量";
+    assert!(compare_cell(&html, received, "总计", 'p').ends_with(">2</td>"));
+    let now = compare_cell(&html, received, "总计", 'n');
     // This year's value, then its change against last year.
     assert!(now.contains(">1<i class=\"down\">−1（−50%）</i>"), "{now}");
+    // Equal years carry no change mark: the explanation above the tables says so once.
+    assert!(html.contains("没有小字的是两年相同（持平）"));
+    assert!(!part3.contains("持平"), "{part3}");
     // （六）其他处理: one row in 2020, three items in 2021, compared as a sum.
     assert!(html.contains("（六）其他处理（各项合计）"), "{html}");
     // 2019-format items that the 2021 format dropped are listed.

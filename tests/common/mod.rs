@@ -206,30 +206,35 @@ pub fn drafts_site() -> Site {
 /// whose row header reads `row` and whose column group header reads `column`, in the same table.
 /// `d` (the change) gives this year's cell. Panics when there is none.
 pub fn compare_cell(html: &str, row: &str, column: &str, which: char) -> String {
-    let which = if which == 'd' { 'n' } else { which };
-    let row_header = format!("\" scope=\"row\">{row}</th>");
-    let mut rest = html;
-    while let Some(at) = rest.find(&row_header) {
-        let id_start = rest[..at].rfind("<th id=\"").unwrap() + "<th id=\"".len();
-        let row_id = &rest[id_start..at];
-        rest = &rest[at + row_header.len()..];
-        // Row ids are the table's prefix and a number (`e3`), column groups `e` `h` and a number.
-        let table = row_id.trim_end_matches(|c: char| c.is_ascii_digit());
-        let group = format!("scope=\"colgroup\" colspan=\"2\">{column}</th>");
-        let mut groups = html;
-        while let Some(g) = groups.find(&group) {
-            let head = &groups[..g];
-            let gid_start = head.rfind("<th id=\"").unwrap() + "<th id=\"".len();
-            let gid = head[gid_start..].split('"').next().unwrap();
-            groups = &groups[g + group.len()..];
-            if gid.rsplit_once('h').map(|(t, _)| t) != Some(table) {
-                continue;
-            }
-            let cell = format!("<td headers=\"{row_id} {gid} {gid}{which}\"");
-            if let Some(c) = html.find(&cell) {
-                let end = c + html[c..].find("</td>").unwrap() + "</td>".len();
-                return html[c..end].to_string();
-            }
+    // Header ids are numbered over the page: rows `12`, column groups `c`, their years `c0` (last
+    // year) and `c1` (this year).
+    let year = if which == 'p' { '0' } else { '1' };
+    let row_header = format!("\">{row}</th>");
+    let mut from = 0;
+    while let Some(found) = html[from..].find(&row_header) {
+        let at = from + found;
+        from = at + row_header.len();
+        let Some(id_start) = html[..at].rfind("<tr><th id=\"") else {
+            continue;
+        };
+        let row_id = &html[id_start + "<tr><th id=\"".len()..at];
+        if row_id.is_empty() || !row_id.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        // The table the row is in.
+        let table_start = html[..at].rfind("<table").unwrap();
+        let table_end = at + html[at..].find("</table>").unwrap();
+        let table = &html[table_start..table_end];
+        let group = format!("\" scope=\"colgroup\" colspan=\"2\">{column}</th>");
+        let Some(g) = table.find(&group) else {
+            continue;
+        };
+        let gid_start = table[..g].rfind("<th id=\"").unwrap() + "<th id=\"".len();
+        let gid = &table[gid_start..g];
+        let cell = format!("<td headers=\"{row_id} {gid} {gid}{year}\"");
+        if let Some(c) = table.find(&cell) {
+            let end = c + table[c..].find("</td>").unwrap() + "</td>".len();
+            return table[c..end].to_string();
         }
     }
     panic!("no comparison cell 「{row}」×「{column}」 ({which})");

@@ -1,6 +1,6 @@
 //! The comparison page: one year beside the year before, cell by cell and in the narrative.
 
-use super::compare_table::{ComparePair, CompareRow, compare_table_html};
+use super::compare_table::{ComparePair, CompareRow, PageIds, compare_table_html};
 use super::*;
 
 impl Renderer<'_> {
@@ -49,6 +49,7 @@ impl Renderer<'_> {
         let form = &year.form;
         let root = root_of(&compare_path(agency, year.year));
         let mut tables = Vec::new();
+        let mut ids = PageIds::default();
         for (t, table) in form.tables.iter().enumerate() {
             let Some(first) = first_cell(form, t) else {
                 continue;
@@ -132,7 +133,7 @@ impl Renderer<'_> {
                 caption: table.title(),
                 previous_has: previous.form.table(table.key).is_some(),
                 html: compare_table_html(
-                    &table_prefix(t),
+                    &mut ids,
                     &columns,
                     &rows,
                     (previous.year, year.year),

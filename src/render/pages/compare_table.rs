@@ -1,9 +1,15 @@
 //! The HTML of a comparison table (last year beside this year, cell by cell), written in Rust
 //! rather than in a template loop: it is most of a comparison page and the hot path of a build.
 //!
-//! Lean on purpose (issue 15): short header ids (`{prefix}{row}`, `{prefix}h{column}` and its
-//! `p`/`n` year headers), no class on plain value cells (the style sheet tells last year's column
-//! by its position), and the change written once, after this year's value, as on the year page.
+//! Lean on purpose (issue 15: a comparison page of the 2021 format within 30 KB): header ids are
+//! numbered over the whole page and one to three characters long (`PageIds`: a row header is a
+//! number, `12`; a column group letters, `c`; its year headers the letters and `0` for last year
+//! or `1` for this year, `c0` `c1`), so each cell's `headers` still names its row, its column
+//! group and its year; no `scope` on the year and row headers (every cell names its headers, and a
+//! `th` in the head or first column is a column or row header by default); no class on plain value cells (the style sheet tells last year's column by
+//! its position); the change written once, after this year's value, and left out when the two
+//! years are equal (the page's explanation, which every table points to, says so) instead of a
+//! 「持平」 in most cells of a report.
 
 use std::fmt::Write as _;
 
@@ -42,64 +48,79 @@ pub(super) fn mark(out: &mut String, mark: &Option<Mark>, root: &str) {
     }
 }
 
+/// The header ids of one comparison page: rows and column groups numbered over the whole page,
+/// so that ids stay unique across its tables and as short as they can be.
+#[derive(Default)]
+pub(super) struct PageIds {
+    rows: usize,
+    groups: usize,
+}
+
+impl PageIds {
+    fn row(&mut self) -> String {
+        self.rows += 1;
+        self.rows.to_string()
+    }
+
+    /// The next column group's id: a, b, … z, A, … Z, aa, ab, … (never a digit, so never a row's).
+    fn group(&mut self) -> String {
+        const LETTERS: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+        let mut n = self.groups;
+        self.groups += 1;
+        let mut id = Vec::new();
+        loop {
+            id.push(LETTERS[n % LETTERS.len()]);
+            n /= LETTERS.len();
+            if n == 0 {
+                break;
+            }
+            n -= 1;
+        }
+        id.reverse();
+        String::from_utf8_lossy(&id).into_owned()
+    }
+}
+
 /// The `<thead>` and `<tbody>` of a comparison table.
 pub(super) fn compare_table_html(
-    prefix: &str,
+    ids: &mut PageIds,
     columns: &[String],
     rows: &[CompareRow],
     years: (u16, u16),
     root: &str,
 ) -> String {
     let (previous, current) = years;
-    let mut out = String::with_capacity(256 + rows.len() * columns.len() * 96);
-    let _ = write!(
-        out,
-        "<thead>\n<tr><th id=\"{prefix}i\" scope=\"col\" rowspan=\"2\">项目</th>"
-    );
-    for (k, c) in columns.iter().enumerate() {
+    let mut out = String::with_capacity(256 + rows.len() * columns.len() * 64);
+    // The corner header is above the row headers only: no data cell names it.
+    out.push_str("<thead>\n<tr><th rowspan=\"2\">项目</th>");
+    let groups: Vec<String> = columns.iter().map(|_| ids.group()).collect();
+    for (g, c) in groups.iter().zip(columns) {
         let _ = write!(
             out,
-            "<th id=\"{prefix}h{}\" scope=\"colgroup\" colspan=\"2\">{}</th>",
-            k + 1,
+            "<th id=\"{g}\" scope=\"colgroup\" colspan=\"2\">{}</th>",
             esc(c)
         );
     }
     out.push_str("</tr>\n<tr>");
-    for k in 1..=columns.len() {
+    for g in &groups {
         let _ = write!(
             out,
-            "<th id=\"{prefix}h{k}p\" scope=\"col\">{previous}年</th><th id=\"{prefix}h{k}n\" scope=\"col\">{current}年</th>"
+            "<th id=\"{g}0\">{previous}年</th><th id=\"{g}1\">{current}年</th>"
         );
     }
     out.push_str("</tr>\n</thead>\n<tbody>\n");
-    for (r, row) in rows.iter().enumerate() {
-        let r = r + 1;
-        let _ = write!(
-            out,
-            "<tr><th id=\"{prefix}{r}\" scope=\"row\">{}</th>",
-            esc(&row.label)
-        );
-        for (k, x) in row.cells.iter().enumerate() {
-            let k = k + 1;
+    for row in rows {
+        let r = ids.row();
+        let _ = write!(out, "<tr><th id=\"{r}\">{}</th>", esc(&row.label));
+        for (g, x) in groups.iter().zip(&row.cells) {
             let na = if x.class == "na" { " class=\"na\"" } else { "" };
-            let _ = write!(
-                out,
-                "<td headers=\"{prefix}{r} {prefix}h{k} {prefix}h{k}p\"{na}>{}",
-                esc(&x.previous)
-            );
+            let _ = write!(out, "<td headers=\"{r} {g} {g}0\"{na}>{}", esc(&x.previous));
             mark(&mut out, &x.previous_mark, root);
-            let _ = write!(
-                out,
-                "</td><td headers=\"{prefix}{r} {prefix}h{k} {prefix}h{k}n\">{}",
-                esc(&x.current)
-            );
+            let _ = write!(out, "</td><td headers=\"{r} {g} {g}1\">{}", esc(&x.current));
             mark(&mut out, &x.current_mark, root);
-            if !x.change.is_empty() {
-                if x.class == "same" {
-                    out.push_str("<i>");
-                } else {
-                    let _ = write!(out, "<i class=\"{}\">", x.class);
-                }
+            // Equal years carry no mark: the page's explanation says so once.
+            if !x.change.is_empty() && x.class != "same" {
+                let _ = write!(out, "<i class=\"{}\">", x.class);
                 out.push_str(&esc(&x.change));
                 if !x.percent.is_empty() && x.percent != "—" {
                     let _ = write!(out, "（{}）", esc(&x.percent));
@@ -112,4 +133,28 @@ pub(super) fn compare_table_html(
     }
     out.push_str("</tbody>\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PageIds;
+
+    #[test]
+    fn header_ids_are_short_and_never_repeat() {
+        let mut ids = PageIds::default();
+        let groups: Vec<String> = (0..60).map(|_| ids.group()).collect();
+        assert_eq!(groups[..3], ["a", "b", "c"]);
+        assert_eq!(groups[26], "A");
+        assert_eq!(groups[51], "Z");
+        assert_eq!(groups[52], "aa");
+        let mut all: Vec<String> = groups
+            .iter()
+            .flat_map(|g| [g.clone(), format!("{g}0"), format!("{g}1")])
+            .collect();
+        all.extend((0..60).map(|_| ids.row()));
+        let count = all.len();
+        all.sort();
+        all.dedup();
+        assert_eq!(all.len(), count);
+    }
 }
