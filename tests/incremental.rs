@@ -206,7 +206,10 @@ fn force_and_an_earlier_manifest_write_every_file() {
     // --force replaces a folder whole: nothing of it is reused.
     site.write("output/notes.txt", "管理员的笔记");
     let message = build(&site, &["--force"]);
-    assert!(message.contains("个文件全部写入"), "{message}");
+    assert!(
+        message.contains("个文件全部重新写入（不沿用其中任何文件）"),
+        "{message}"
+    );
     assert!(!site.path("output/notes.txt").exists());
 }
 

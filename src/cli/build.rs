@@ -85,6 +85,11 @@ fn build(root: &Path, output: &Path, options: &nianbao::Options) -> ExitCode {
                     report.files - report.kept,
                     report.kept
                 );
+            } else if options.force && !report.first {
+                println!(
+                    "加了 --force：原来的文件夹整体替换，{} 个文件全部重新写入（不沿用其中任何文件）。",
+                    report.files
+                );
             } else if report.first {
                 println!(
                     "这是第一次生成到这个文件夹，{} 个文件都是新写入的。",
