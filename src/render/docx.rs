@@ -13,6 +13,8 @@ use docx_rs::{
 use super::document::{Block, DocumentTable, ReportDocument, Span};
 use super::table::Grid;
 
+mod package;
+
 /// A4 in twentieths of a point.
 const PAGE_WIDTH: u32 = 11906;
 const PAGE_HEIGHT: u32 = 16838;
@@ -361,33 +363,5 @@ fn make_docx(report: &ReportDocument) -> Result<Vec<u8>, String> {
     for note in &report.notes {
         doc = doc.add_paragraph(note_paragraph(note));
     }
-    let mut bytes = std::io::Cursor::new(Vec::new());
-    doc.build()
-        .pack(&mut bytes)
-        .map_err(|e| format!("无法生成 Word 文件（{e}）"))?;
-    compressed(&bytes.into_inner()).map_err(|e| format!("无法生成 Word 文件（{e}）"))
-}
-
-/// The package with its parts deflated: docx-rs stores them uncompressed, ten times the size
-/// (170 KB a report instead of 17 KB; a portal has thousands). Same parts, same order.
-fn compressed(stored: &[u8]) -> zip::result::ZipResult<Vec<u8>> {
-    use std::io::{Read, Write};
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(stored))?;
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::with_capacity(stored.len() / 4)));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    let mut buffer = Vec::new();
-    for i in 0..archive.len() {
-        let mut part = archive.by_index(i)?;
-        let name = part.name()?.to_string();
-        if part.is_dir() {
-            out.add_directory(name, options)?;
-            continue;
-        }
-        buffer.clear();
-        part.read_to_end(&mut buffer)?;
-        out.start_file(name, options)?;
-        out.write_all(&buffer)?;
-    }
-    Ok(out.finish()?.into_inner())
+    package::package(doc.build()).map_err(|e| format!("无法生成 Word 文件（{e}）"))
 }
