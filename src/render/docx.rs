@@ -6,8 +6,8 @@
 
 use docx_rs::{
     AlignmentType, Docx, Footer, LineSpacing, LineSpacingType, PageMargin, PageNum, Paragraph, Run,
-    RunFonts, SpecialIndentType, Table, TableCell, TableCellMargins, TableLayoutType, TableRow,
-    VAlignType, VMergeType, WidthType,
+    RunFonts, SpecialIndentType, Style, StyleType, Table, TableCell, TableCellMargins,
+    TableLayoutType, TableRow, VAlignType, VMergeType, WidthType,
 };
 
 use super::document::{Block, DocumentTable, ReportDocument, Span};
@@ -52,8 +52,15 @@ fn fonts(east_asia: &str) -> RunFonts {
         .hi_ansi(LATIN_FONT)
 }
 
+/// A run of text; in the body font and size it names neither, the document's defaults being
+/// those (the narrative's runs stay short).
 fn run(text: &str, font: &str, size: usize) -> Run {
-    Run::new().add_text(text).fonts(fonts(font)).size(size)
+    let plain = Run::new().add_text(text);
+    if font == BODY_FONT && size == SIZE_BODY {
+        plain
+    } else {
+        plain.fonts(fonts(font)).size(size)
+    }
 }
 
 fn body_spacing() -> LineSpacing {
@@ -137,7 +144,7 @@ fn narrative(mut doc: Docx, blocks: &[Block]) -> Docx {
                                 .map(|c| {
                                     table_cell(
                                         r.get(c).map_or("", String::as_str),
-                                        SIZE_TABLE,
+                                        TABLE_STYLE,
                                         false,
                                     )
                                     .width(width, WidthType::Dxa)
@@ -163,21 +170,40 @@ fn bolded(spans: &[Span]) -> Vec<Span> {
         .collect()
 }
 
-/// A table cell; `keep` keeps it on the page of the next row (header rows).
-fn table_cell(text: &str, size: usize, keep: bool) -> TableCell {
+/// The paragraph styles of table text, by size: a cell's paragraph names its style instead of
+/// repeating the font, size, alignment and spacing in every cell (a report has ≈ 300 cells).
+const TABLE_STYLE: &str = "TableText";
+const TABLE_STYLE_WIDE: &str = "TableTextWide";
+
+fn table_style(id: &str, name: &str, size: usize) -> Style {
+    Style::new(id, StyleType::Paragraph)
+        .name(name)
+        .fonts(fonts(BODY_FONT))
+        .size(size)
+        .align(AlignmentType::Center)
+        .line_spacing(
+            LineSpacing::new()
+                .line_rule(LineSpacingType::Auto)
+                .line(240),
+        )
+}
+
+/// A table cell in the table style `style`; `keep` keeps it on the page of the next row (header
+/// rows).
+fn table_cell(text: &str, style: &str, keep: bool) -> TableCell {
     TableCell::new()
         .vertical_align(VAlignType::Center)
         .add_paragraph(
             Paragraph::new()
-                .align(AlignmentType::Center)
+                .style(style)
                 .keep_next(keep)
-                .line_spacing(
-                    LineSpacing::new()
-                        .line_rule(LineSpacingType::Auto)
-                        .line(240),
-                )
-                .add_run(run(text, BODY_FONT, size)),
+                .add_run(Run::new().add_text(text)),
         )
+}
+
+/// The span of a cell over grid columns, written only when it is more than one.
+fn spanned(cell: TableCell, span: usize) -> TableCell {
+    if span > 1 { cell.grid_span(span) } else { cell }
 }
 
 fn fixed_table(rows: Vec<TableRow>, widths: Vec<usize>) -> Table {
@@ -222,10 +248,10 @@ fn grid_table(grid: &Grid) -> Table {
         .filter(|c| c.class == "corner")
         .map_or(0, |c| c.colspan.max(1));
     let widths = column_widths(label_columns, columns);
-    let size = if columns > 10 {
-        SIZE_TABLE_WIDE
+    let style = if columns > 10 {
+        TABLE_STYLE_WIDE
     } else {
-        SIZE_TABLE
+        TABLE_STYLE
     };
     // Per grid column: rows still covered by a cell above, and that cell's span.
     let mut covered = vec![(0usize, 1usize); columns];
@@ -240,13 +266,13 @@ fn grid_table(grid: &Grid) -> Table {
             let width = |span: usize| widths[col..(col + span).min(columns)].iter().sum();
             if left > 0 {
                 covered[col].0 -= 1;
-                cells.push(
+                cells.push(spanned(
                     TableCell::new()
                         .vertical_merge(VMergeType::Continue)
-                        .grid_span(span)
                         .width(width(span), WidthType::Dxa)
                         .add_paragraph(Paragraph::new().keep_next(r < head)),
-                );
+                    span,
+                ));
                 col += span;
                 continue;
             }
@@ -254,9 +280,10 @@ fn grid_table(grid: &Grid) -> Table {
                 break;
             };
             let span = cell.colspan.max(1);
-            let mut made = table_cell(&cell.text, size, r < head)
-                .grid_span(span)
-                .width(width(span), WidthType::Dxa);
+            let mut made = spanned(
+                table_cell(&cell.text, style, r < head).width(width(span), WidthType::Dxa),
+                span,
+            );
             if cell.rowspan > 1 {
                 made = made.vertical_merge(VMergeType::Restart);
                 covered[col] = (cell.rowspan - 1, span);
@@ -323,6 +350,12 @@ fn make_docx(report: &ReportDocument) -> Result<Vec<u8>, String> {
         )
         .default_fonts(fonts(BODY_FONT))
         .default_size(SIZE_BODY)
+        .add_style(table_style(TABLE_STYLE, "表格文字", SIZE_TABLE))
+        .add_style(table_style(
+            TABLE_STYLE_WIDE,
+            "表格文字（宽表）",
+            SIZE_TABLE_WIDE,
+        ))
         .footer(footer)
         .add_paragraph(
             Paragraph::new()

@@ -2,8 +2,8 @@
 //! differs from one report to the next (styles, settings, fonts, footer, relationships, content
 //! types and document properties are the same for every report). So those parts are deflated
 //! once per process and copied into every package as they are, already compressed; only the
-//! document is deflated for each report. Same parts, same order, same bytes as deflating every
-//! part each time.
+//! document is deflated for each report, at a fast level. Same parts, same order; the same
+//! report always gives the same bytes.
 
 use std::io::{Cursor, Write};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -137,7 +137,10 @@ pub(super) fn package(xml: XMLDocx) -> ZipResult<Vec<u8>> {
     let mut next_shared = 0;
     for (name, bytes) in &parts {
         if name == DOCUMENT {
-            out.start_file(name.as_str(), options())?;
+            // Fast deflate: half the time of the default level for 1.4 KB more per report
+            // (≈ 92 KB of XML gives 7.9 KB instead of 6.5 KB; level 1 would give 9 KB for
+            // hardly less time).
+            out.start_file(name.as_str(), options().compression_level(Some(2)))?;
             out.write_all(bytes)?;
         } else {
             out.raw_copy_file(archive.by_index_raw(next_shared)?)?;
