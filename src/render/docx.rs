@@ -6,13 +6,14 @@
 
 use docx_rs::{
     AlignmentType, Docx, Footer, LineSpacing, LineSpacingType, PageMargin, PageNum, Paragraph, Run,
-    RunFonts, SpecialIndentType, Style, StyleType, Table, TableCell, TableCellMargins,
-    TableLayoutType, TableRow, VAlignType, VMergeType, WidthType,
+    RunFonts, Style, StyleType,
 };
 
 use super::document::{Block, DocumentTable, ReportDocument, Span};
 use super::table::Grid;
+use body::{Body, Font, Indent, Merge, Para, Spacing};
 
+mod body;
 mod package;
 
 /// A4 in twentieths of a point.
@@ -45,135 +46,17 @@ const FIRST_LINE: i32 = 640;
 /// Exact line pitch of the body (28 pt: 22 lines a page).
 const BODY_LINE: i32 = 560;
 
+/// The paragraph styles of table text, by size: a cell's paragraph names its style instead of
+/// repeating the font, size, alignment and spacing in every cell (a report has ≈ 300 cells).
+const TABLE_STYLE: &str = "TableText";
+const TABLE_STYLE_WIDE: &str = "TableTextWide";
+
 fn fonts(east_asia: &str) -> RunFonts {
     RunFonts::new()
         .east_asia(east_asia)
         .ascii(LATIN_FONT)
         .hi_ansi(LATIN_FONT)
 }
-
-/// A run of text; in the body font and size it names neither, the document's defaults being
-/// those (the narrative's runs stay short).
-fn run(text: &str, font: &str, size: usize) -> Run {
-    let plain = Run::new().add_text(text);
-    if font == BODY_FONT && size == SIZE_BODY {
-        plain
-    } else {
-        plain.fonts(fonts(font)).size(size)
-    }
-}
-
-fn body_spacing() -> LineSpacing {
-    LineSpacing::new()
-        .line_rule(LineSpacingType::Exact)
-        .line(BODY_LINE)
-}
-
-/// A paragraph of body text from spans (bold and italic kept; links as their text).
-fn spans_paragraph(spans: &[Span], font: &str, size: usize) -> Paragraph {
-    let mut p = Paragraph::new().line_spacing(body_spacing());
-    for s in spans {
-        let mut r = run(&s.text, font, size);
-        if s.bold {
-            r = r.bold();
-        }
-        if s.italic {
-            r = r.italic();
-        }
-        p = p.add_run(r);
-    }
-    p
-}
-
-fn note_paragraph(text: &str) -> Paragraph {
-    Paragraph::new()
-        .line_spacing(LineSpacing::new().before(60).after(60))
-        .add_run(run(text, BODY_FONT, SIZE_NOTE))
-}
-
-/// The paragraphs and tables of narrative blocks, in order.
-fn narrative(mut doc: Docx, blocks: &[Block]) -> Docx {
-    for block in blocks {
-        doc = match block {
-            Block::Heading(level, spans) => {
-                let p = if *level <= 1 {
-                    spans_paragraph(spans, SUBHEADING_FONT, SIZE_BODY)
-                } else {
-                    spans_paragraph(&bolded(spans), BODY_FONT, SIZE_BODY)
-                };
-                doc.add_paragraph(
-                    p.indent(
-                        None,
-                        Some(SpecialIndentType::FirstLine(FIRST_LINE)),
-                        None,
-                        None,
-                    )
-                    .keep_next(true),
-                )
-            }
-            Block::Paragraph(spans) => {
-                doc.add_paragraph(spans_paragraph(spans, BODY_FONT, SIZE_BODY).indent(
-                    None,
-                    Some(SpecialIndentType::FirstLine(FIRST_LINE)),
-                    None,
-                    None,
-                ))
-            }
-            Block::Item(depth, marker, spans) => {
-                let mut with_marker = vec![Span {
-                    text: format!("{marker} "),
-                    ..Span::default()
-                }];
-                with_marker.extend(spans.iter().cloned());
-                let indent = 640 * (i32::try_from(*depth).unwrap_or(8).min(8) + 1);
-                doc.add_paragraph(spans_paragraph(&with_marker, BODY_FONT, SIZE_BODY).indent(
-                    Some(indent),
-                    Some(docx_rs::SpecialIndentType::Hanging(320)),
-                    None,
-                    None,
-                ))
-            }
-            Block::Table(rows) => {
-                let columns = rows.iter().map(Vec::len).max().unwrap_or(1).max(1);
-                let width = TEXT_WIDTH / columns;
-                let rows = rows
-                    .iter()
-                    .map(|r| {
-                        TableRow::new(
-                            (0..columns)
-                                .map(|c| {
-                                    table_cell(
-                                        r.get(c).map_or("", String::as_str),
-                                        TABLE_STYLE,
-                                        false,
-                                    )
-                                    .width(width, WidthType::Dxa)
-                                })
-                                .collect(),
-                        )
-                    })
-                    .collect();
-                doc.add_table(fixed_table(rows, vec![width; columns]))
-            }
-        };
-    }
-    doc
-}
-
-fn bolded(spans: &[Span]) -> Vec<Span> {
-    spans
-        .iter()
-        .map(|s| Span {
-            bold: true,
-            ..s.clone()
-        })
-        .collect()
-}
-
-/// The paragraph styles of table text, by size: a cell's paragraph names its style instead of
-/// repeating the font, size, alignment and spacing in every cell (a report has ≈ 300 cells).
-const TABLE_STYLE: &str = "TableText";
-const TABLE_STYLE_WIDE: &str = "TableTextWide";
 
 fn table_style(id: &str, name: &str, size: usize) -> Style {
     Style::new(id, StyleType::Paragraph)
@@ -188,30 +71,153 @@ fn table_style(id: &str, name: &str, size: usize) -> Style {
         )
 }
 
-/// A table cell in the table style `style`; `keep` keeps it on the page of the next row (header
-/// rows).
-fn table_cell(text: &str, style: &str, keep: bool) -> TableCell {
-    TableCell::new()
-        .vertical_align(VAlignType::Center)
-        .add_paragraph(
-            Paragraph::new()
-                .style(style)
-                .keep_next(keep)
-                .add_run(Run::new().add_text(text)),
+/// The package around every report's body: page setup, the document defaults (仿宋_GB2312 at
+/// 三号), the table styles, the footer with the page number. Its parts other than the document
+/// are the same for every report (`package.rs` makes them once).
+fn frame() -> Docx {
+    let footer = Footer::new().add_paragraph(
+        Paragraph::new()
+            .align(AlignmentType::Center)
+            .add_run(
+                Run::new()
+                    .add_text("— ")
+                    .fonts(fonts(LATIN_FONT))
+                    .size(SIZE_NOTE),
+            )
+            .add_page_num(PageNum::new())
+            .add_run(
+                Run::new()
+                    .add_text(" —")
+                    .fonts(fonts(LATIN_FONT))
+                    .size(SIZE_NOTE),
+            ),
+    );
+    Docx::new()
+        .page_size(PAGE_WIDTH, PAGE_HEIGHT)
+        .page_margin(
+            PageMargin::new()
+                .top(MARGIN_TOP)
+                .bottom(MARGIN_BOTTOM)
+                .left(MARGIN_LEFT)
+                .right(MARGIN_RIGHT)
+                .footer(992)
+                .header(851),
         )
+        .default_fonts(fonts(BODY_FONT))
+        .default_size(SIZE_BODY)
+        .add_style(table_style(TABLE_STYLE, "表格文字", SIZE_TABLE))
+        .add_style(table_style(
+            TABLE_STYLE_WIDE,
+            "表格文字（宽表）",
+            SIZE_TABLE_WIDE,
+        ))
+        .footer(footer)
 }
 
-/// The span of a cell over grid columns, written only when it is more than one.
-fn spanned(cell: TableCell, span: usize) -> TableCell {
-    if span > 1 { cell.grid_span(span) } else { cell }
+/// The section of the document: A4, the margins, the footer made by `frame`.
+fn section() -> String {
+    format!(
+        concat!(
+            r#"<w:sectPr><w:pgSz w:w="{}" w:h="{}" /><w:pgMar w:top="{}" w:right="{}" "#,
+            r#"w:bottom="{}" w:left="{}" w:header="851" w:footer="992" w:gutter="0" />"#,
+            r#"<w:cols w:space="425" w:num="1" />"#,
+            r#"<w:footerReference w:type="default" r:id="rIdFooter1" /></w:sectPr>"#
+        ),
+        PAGE_WIDTH, PAGE_HEIGHT, MARGIN_TOP, MARGIN_RIGHT, MARGIN_BOTTOM, MARGIN_LEFT
+    )
 }
 
-fn fixed_table(rows: Vec<TableRow>, widths: Vec<usize>) -> Table {
-    Table::new(rows)
-        .set_grid(widths)
-        .width(TEXT_WIDTH, WidthType::Dxa)
-        .layout(TableLayoutType::Fixed)
-        .margins(TableCellMargins::new().margin(30, 50, 30, 50))
+/// A run's font: the body font at 三号 is the document's default and is not named.
+fn font(face: &'static str, size: usize) -> Font {
+    Font {
+        face: (face != BODY_FONT || size != SIZE_BODY).then_some((face, size)),
+        ..Font::default()
+    }
+}
+
+/// A paragraph of body text: first-line indent, exact line pitch.
+const BODY: Para = Para {
+    indent: Indent::FirstLine(FIRST_LINE),
+    spacing: Spacing::Exact(BODY_LINE),
+    ..Para::PLAIN
+};
+
+/// A note under a table or part: 四号, a little space around.
+const NOTE: Para = Para {
+    spacing: Spacing::Around(60, 60),
+    ..Para::PLAIN
+};
+
+/// Spans as runs (bold and italic kept; links as their text), all bold when `bold`.
+fn spans_runs<'a>(
+    spans: &'a [Span],
+    face: &'static str,
+    size: usize,
+    bold: bool,
+) -> impl Iterator<Item = (&'a str, Font)> {
+    spans.iter().map(move |s| {
+        (
+            s.text.as_str(),
+            Font {
+                bold: bold || s.bold,
+                italic: s.italic,
+                ..font(face, size)
+            },
+        )
+    })
+}
+
+fn note_paragraph(body: &mut Body, p: &Para, text: &str) {
+    body.paragraph(p, [(text, font(BODY_FONT, SIZE_NOTE))]);
+}
+
+/// The paragraphs and tables of narrative blocks, in order.
+fn narrative(body: &mut Body, blocks: &[Block]) {
+    for block in blocks {
+        match block {
+            Block::Heading(level, spans) => {
+                let p = Para {
+                    keep_next: true,
+                    ..BODY
+                };
+                if *level <= 1 {
+                    body.paragraph(&p, spans_runs(spans, SUBHEADING_FONT, SIZE_BODY, false));
+                } else {
+                    body.paragraph(&p, spans_runs(spans, BODY_FONT, SIZE_BODY, true));
+                }
+            }
+            Block::Paragraph(spans) => {
+                body.paragraph(&BODY, spans_runs(spans, BODY_FONT, SIZE_BODY, false));
+            }
+            Block::Item(depth, marker, spans) => {
+                let marker = format!("{marker} ");
+                let indent = 640 * (i32::try_from(*depth).unwrap_or(8).min(8) + 1);
+                let p = Para {
+                    indent: Indent::Hanging(indent, 320),
+                    ..BODY
+                };
+                body.paragraph(
+                    &p,
+                    std::iter::once((marker.as_str(), font(BODY_FONT, SIZE_BODY)))
+                        .chain(spans_runs(spans, BODY_FONT, SIZE_BODY, false)),
+                );
+            }
+            Block::Table(rows) => {
+                let columns = rows.iter().map(Vec::len).max().unwrap_or(1).max(1);
+                let width = TEXT_WIDTH / columns;
+                body.open_table(TEXT_WIDTH, &vec![width; columns]);
+                for r in rows {
+                    body.open_row(false);
+                    for c in 0..columns {
+                        let text = r.get(c).map_or("", String::as_str);
+                        body.cell(width, 1, Merge::None, text, TABLE_STYLE, false);
+                    }
+                    body.close_row();
+                }
+                body.close_table();
+            }
+        }
+    }
 }
 
 /// Column widths that fill the text width: the row-label columns share about 45 % (the 勾稽关系
@@ -234,7 +240,7 @@ fn column_widths(label_columns: usize, columns: usize) -> Vec<usize> {
 }
 
 /// A statistical table: the grid's rows, a cell spanning rows drawn as a vertical merge.
-fn grid_table(grid: &Grid) -> Table {
+fn grid_table(body: &mut Body, grid: &Grid) {
     let columns: usize = grid
         .head
         .first()
@@ -253,12 +259,13 @@ fn grid_table(grid: &Grid) -> Table {
     } else {
         TABLE_STYLE
     };
+    body.open_table(TEXT_WIDTH, &widths);
     // Per grid column: rows still covered by a cell above, and that cell's span.
     let mut covered = vec![(0usize, 1usize); columns];
-    let mut rows = Vec::new();
     let head = grid.head.len();
     for (r, row) in grid.head.iter().chain(&grid.body).enumerate() {
-        let mut cells = Vec::new();
+        body.open_row(true);
+        let keep = r < head;
         let mut given = row.iter();
         let mut col = 0;
         while col < columns {
@@ -266,13 +273,7 @@ fn grid_table(grid: &Grid) -> Table {
             let width = |span: usize| widths[col..(col + span).min(columns)].iter().sum();
             if left > 0 {
                 covered[col].0 -= 1;
-                cells.push(spanned(
-                    TableCell::new()
-                        .vertical_merge(VMergeType::Continue)
-                        .width(width(span), WidthType::Dxa)
-                        .add_paragraph(Paragraph::new().keep_next(r < head)),
-                    span,
-                ));
+                body.cell(width(span), span, Merge::Continue, "", style, keep);
                 col += span;
                 continue;
             }
@@ -280,121 +281,84 @@ fn grid_table(grid: &Grid) -> Table {
                 break;
             };
             let span = cell.colspan.max(1);
-            let mut made = spanned(
-                table_cell(&cell.text, style, r < head).width(width(span), WidthType::Dxa),
-                span,
-            );
-            if cell.rowspan > 1 {
-                made = made.vertical_merge(VMergeType::Restart);
+            let merge = if cell.rowspan > 1 {
                 covered[col] = (cell.rowspan - 1, span);
-            }
-            cells.push(made);
+                Merge::Restart
+            } else {
+                Merge::None
+            };
+            body.cell(width(span), span, merge, &cell.text, style, keep);
             col += span;
         }
-        rows.push(TableRow::new(cells).cant_split());
+        body.close_row();
     }
-    fixed_table(rows, widths)
+    body.close_table();
 }
 
-fn statistical_table(mut doc: Docx, table: &DocumentTable) -> Docx {
+fn statistical_table(body: &mut Body, table: &DocumentTable) {
     if !table.caption.is_empty() {
-        doc = doc.add_paragraph(
-            Paragraph::new()
-                .line_spacing(body_spacing())
-                .keep_next(true)
-                .add_run(run(&table.caption, BODY_FONT, SIZE_NOTE).bold()),
-        );
+        let p = Para {
+            spacing: Spacing::Exact(BODY_LINE),
+            keep_next: true,
+            ..Para::PLAIN
+        };
+        let caption = Font {
+            bold: true,
+            ..font(BODY_FONT, SIZE_NOTE)
+        };
+        body.paragraph(&p, [(table.caption.as_str(), caption)]);
     }
-    doc = doc.add_table(grid_table(&table.grid));
+    grid_table(body, &table.grid);
     for note in &table.notes {
-        doc = doc.add_paragraph(note_paragraph(note));
+        note_paragraph(body, &NOTE, note);
     }
-    doc
 }
 
 /// The .docx file of a report.
 pub(crate) fn docx(report: &ReportDocument) -> Result<Vec<u8>, String> {
-    // docx-rs numbers paragraphs with a per-thread counter that only it can reset: made on a
-    // fresh thread, the same report always gives the same file.
-    std::thread::scope(|scope| {
-        scope
-            .spawn(|| make_docx(report))
-            .join()
-            .unwrap_or_else(|payload| {
-                Err(format!(
-                    "无法生成 Word 文件（{}）",
-                    super::panic_message(&*payload)
-                ))
-            })
-    })
+    let document = document(report);
+    package::package(document.as_bytes()).map_err(|e| format!("无法生成 Word 文件（{e}）"))
 }
 
-fn make_docx(report: &ReportDocument) -> Result<Vec<u8>, String> {
-    let footer = Footer::new().add_paragraph(
-        Paragraph::new()
-            .align(AlignmentType::Center)
-            .add_run(run("— ", LATIN_FONT, SIZE_NOTE))
-            .add_page_num(PageNum::new())
-            .add_run(run(" —", LATIN_FONT, SIZE_NOTE)),
+/// word/document.xml of a report.
+fn document(report: &ReportDocument) -> String {
+    let mut body = Body::new(LATIN_FONT, 128 * 1024);
+    let title = Para {
+        center: true,
+        spacing: Spacing::Around(0, 400),
+        ..Para::PLAIN
+    };
+    body.paragraph(
+        &title,
+        [(report.title.as_str(), font(TITLE_FONT, SIZE_TITLE))],
     );
-    let mut doc = Docx::new()
-        .page_size(PAGE_WIDTH, PAGE_HEIGHT)
-        .page_margin(
-            PageMargin::new()
-                .top(MARGIN_TOP)
-                .bottom(MARGIN_BOTTOM)
-                .left(MARGIN_LEFT)
-                .right(MARGIN_RIGHT)
-                .footer(992)
-                .header(851),
-        )
-        .default_fonts(fonts(BODY_FONT))
-        .default_size(SIZE_BODY)
-        .add_style(table_style(TABLE_STYLE, "表格文字", SIZE_TABLE))
-        .add_style(table_style(
-            TABLE_STYLE_WIDE,
-            "表格文字（宽表）",
-            SIZE_TABLE_WIDE,
-        ))
-        .footer(footer)
-        .add_paragraph(
-            Paragraph::new()
-                .align(AlignmentType::Center)
-                .line_spacing(LineSpacing::new().after(400))
-                .add_run(run(&report.title, TITLE_FONT, SIZE_TITLE)),
-        );
+    let centred = Para {
+        center: true,
+        ..NOTE
+    };
     if let Some(draft) = &report.draft {
-        doc = doc.add_paragraph(
-            note_paragraph(&format!("草稿（未发布）{draft}")).align(AlignmentType::Center),
-        );
+        note_paragraph(&mut body, &centred, &format!("草稿（未发布）{draft}"));
     }
     for line in &report.meta {
-        doc = doc.add_paragraph(note_paragraph(line).align(AlignmentType::Center));
+        note_paragraph(&mut body, &centred, line);
     }
-    doc = narrative(doc, &report.preamble);
+    narrative(&mut body, &report.preamble);
     for part in &report.parts {
-        doc = doc.add_paragraph(
-            Paragraph::new()
-                .line_spacing(body_spacing())
-                .indent(
-                    None,
-                    Some(SpecialIndentType::FirstLine(FIRST_LINE)),
-                    None,
-                    None,
-                )
-                .keep_next(true)
-                .add_run(run(part.heading, HEADING_FONT, SIZE_BODY)),
-        );
+        let heading = Para {
+            keep_next: true,
+            ..BODY
+        };
+        body.paragraph(&heading, [(part.heading, font(HEADING_FONT, SIZE_BODY))]);
         for table in &part.tables {
-            doc = statistical_table(doc, table);
+            statistical_table(&mut body, table);
         }
-        doc = narrative(doc, &part.blocks);
+        narrative(&mut body, &part.blocks);
         for note in &part.notes {
-            doc = doc.add_paragraph(note_paragraph(note));
+            note_paragraph(&mut body, &NOTE, note);
         }
     }
     for note in &report.notes {
-        doc = doc.add_paragraph(note_paragraph(note));
+        note_paragraph(&mut body, &NOTE, note);
     }
-    package::package(doc.build()).map_err(|e| format!("无法生成 Word 文件（{e}）"))
+    body.finish(&section())
 }

@@ -2,11 +2,11 @@
 //! differs from one report to the next (styles, settings, fonts, footer, relationships, content
 //! types and document properties are the same for every report). So those parts are deflated
 //! once per process and copied into every package as they are, already compressed; only the
-//! document is deflated for each report, at a fast level. Same parts, same order; the same
-//! report always gives the same bytes.
+//! document (written by `body.rs`) is deflated for each report, at a fast level. Same parts, same
+//! order as docx-rs packs them; the same report always gives the same bytes.
 
 use std::io::{Cursor, Write};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 
 use docx_rs::XMLDocx;
 use zip::result::ZipResult;
@@ -16,23 +16,32 @@ use zip::{CompressionMethod, ZipArchive, ZipWriter};
 /// The part that differs between reports.
 const DOCUMENT: &str = "word/document.xml";
 
-/// How many different sets of shared parts are kept (a build has one; the bound keeps a process
-/// that somehow made ever-different ones from growing).
-const KEPT: usize = 8;
-
 /// The shared parts of a package, deflated once.
 struct Shared {
-    /// The parts as docx-rs made them, by name, in package order (the document excluded).
-    parts: Vec<(String, Vec<u8>)>,
-    /// A zip holding exactly those parts, deflated, in the same order.
+    /// The parts' names in package order, the document's place marked by `None`.
+    order: Vec<Option<String>>,
+    /// A zip holding the other parts, deflated, in the same order.
     archive: ZipArchive<Cursor<Arc<[u8]>>>,
     /// The size of that zip.
     archive_size: usize,
 }
 
-fn shared_parts() -> &'static Mutex<Vec<Arc<Shared>>> {
-    static CACHE: OnceLock<Mutex<Vec<Arc<Shared>>>> = OnceLock::new();
-    CACHE.get_or_init(|| Mutex::new(Vec::new()))
+/// The shared parts, made the first time a package is written.
+fn shared_parts() -> Result<&'static Shared, String> {
+    static SHARED: OnceLock<Result<Shared, String>> = OnceLock::new();
+    SHARED
+        .get_or_init(|| {
+            // docx-rs numbers paragraphs (the footer's) with a per-thread counter that only it
+            // can reset: made on a fresh thread, the parts are the same in every process.
+            std::thread::scope(|scope| {
+                scope
+                    .spawn(|| make_shared(super::frame().build()).map_err(|e| e.to_string()))
+                    .join()
+                    .unwrap_or_else(|payload| Err(super::super::panic_message(&*payload)))
+            })
+        })
+        .as_ref()
+        .map_err(|e| format!("无法生成 Word 文件（{e}）"))
 }
 
 fn options() -> SimpleFileOptions {
@@ -83,68 +92,53 @@ fn parts(xml: XMLDocx) -> Vec<(String, Vec<u8>)> {
     out
 }
 
-/// The shared parts deflated, from the cache or made now.
-fn shared(parts: &[(String, Vec<u8>)]) -> ZipResult<Arc<Shared>> {
-    let same = |s: &Shared| {
-        s.parts.len() + 1 == parts.len()
-            && parts
-                .iter()
-                .filter(|(name, _)| name != DOCUMENT)
-                .zip(&s.parts)
-                .all(|(a, b)| a == b)
-    };
-    let mut cache = shared_parts()
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some(found) = cache.iter().find(|s| same(s)) {
-        return Ok(found.clone());
-    }
+/// Deflates every part of `xml` but the document into one zip.
+fn make_shared(xml: XMLDocx) -> ZipResult<Shared> {
     let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
-    let mut kept = Vec::with_capacity(parts.len());
-    for (name, bytes) in parts.iter().filter(|(name, _)| name != DOCUMENT) {
+    let mut order = Vec::new();
+    for (name, bytes) in parts(xml) {
+        if name == DOCUMENT {
+            order.push(None);
+            continue;
+        }
         zip.start_file(name.as_str(), options())?;
-        zip.write_all(bytes)?;
-        kept.push((name.clone(), bytes.clone()));
+        zip.write_all(&bytes)?;
+        order.push(Some(name));
     }
     let bytes: Arc<[u8]> = zip.finish()?.into_inner().into();
-    let made = Arc::new(Shared {
-        parts: kept,
+    Ok(Shared {
+        order,
         archive_size: bytes.len(),
         archive: ZipArchive::new(Cursor::new(bytes))?,
-    });
-    if cache.len() < KEPT {
-        cache.push(made.clone());
-    }
-    Ok(made)
+    })
 }
 
-/// The .docx package of the parts docx-rs made: folders, then the parts in docx-rs's order,
-/// every part deflated (the shared ones copied from the cache).
-pub(super) fn package(xml: XMLDocx) -> ZipResult<Vec<u8>> {
-    let parts = parts(xml);
-    let shared = shared(&parts)?;
+/// The .docx package of a report's word/document.xml: the folders, then the parts in
+/// docx-rs's order, the shared ones copied as they are, the document deflated.
+pub(super) fn package(document: &[u8]) -> Result<Vec<u8>, String> {
+    let shared = shared_parts()?;
+    write(shared, document).map_err(|e| format!("无法生成 Word 文件（{e}）"))
+}
+
+fn write(shared: &Shared, document: &[u8]) -> ZipResult<Vec<u8>> {
     let mut archive = shared.archive.clone();
-    let document_size = parts
-        .iter()
-        .find(|(name, _)| name == DOCUMENT)
-        .map_or(0, |(_, bytes)| bytes.len());
     let mut out = ZipWriter::new(Cursor::new(Vec::with_capacity(
-        document_size / 16 + shared.archive_size + 1024,
+        document.len() / 8 + shared.archive_size + 1024,
     )));
     for folder in FOLDERS {
         out.add_directory(folder, options())?;
     }
     let mut next_shared = 0;
-    for (name, bytes) in &parts {
-        if name == DOCUMENT {
+    for name in &shared.order {
+        if name.is_some() {
+            out.raw_copy_file(archive.by_index_raw(next_shared)?)?;
+            next_shared += 1;
+        } else {
             // Fast deflate: half the time of the default level for 1.4 KB more per report
             // (≈ 92 KB of XML gives 7.9 KB instead of 6.5 KB; level 1 would give 9 KB for
             // hardly less time).
-            out.start_file(name.as_str(), options().compression_level(Some(2)))?;
-            out.write_all(bytes)?;
-        } else {
-            out.raw_copy_file(archive.by_index_raw(next_shared)?)?;
-            next_shared += 1;
+            out.start_file(DOCUMENT, options().compression_level(Some(2)))?;
+            out.write_all(document)?;
         }
     }
     Ok(out.finish()?.into_inner())
