@@ -362,3 +362,83 @@ fn document(report: &ReportDocument) -> String {
     }
     body.finish(&section())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::Read;
+
+    use super::*;
+    use crate::render::document::{DocumentPart, blocks};
+
+    fn report() -> ReportDocument {
+        ReportDocument {
+            title: "示例街道办事处2024年政府信息公开工作年度报告".into(),
+            meta: vec!["发布日期：2025年1月20日".into()],
+            draft: Some("：待审核".into()),
+            preamble: blocks("\u{3000}\u{3000}本报告 A&B <草稿> \"引\" 'x'。\n"),
+            parts: vec![DocumentPart {
+                heading: "一、总体情况",
+                tables: Vec::new(),
+                blocks: blocks(
+                    "### （一）主动公开\n\n##### 细目 **加粗**\n\n*斜体*段落。\n\n| 项目 | 数量 |\n|---|---|\n| 甲 | 1 |\n\n1. 第一项\n   - 子项\n",
+                ),
+                notes: vec!["注1：说明。".into()],
+            }],
+            notes: Vec::new(),
+        }
+    }
+
+    fn part(docx: &[u8], name: &str) -> String {
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
+        let mut text = String::new();
+        archive
+            .by_name(name)
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        text
+    }
+
+    #[test]
+    fn the_same_report_gives_the_same_bytes_and_every_part() {
+        let first = docx(&report()).unwrap();
+        let second = docx(&report()).unwrap();
+        assert_eq!(first, second);
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(first.as_slice())).unwrap();
+        let names: Vec<String> = (0..archive.len())
+            .map(|i| archive.by_index_raw(i).unwrap().name().unwrap().to_string())
+            .collect();
+        assert_eq!(names[..4], ["word/", "word/_rels/", "_rels/", "docProps/"]);
+        assert_eq!(names[4], "[Content_Types].xml");
+        assert_eq!(names[10], "word/document.xml");
+        assert!(names.iter().any(|n| n == "word/footer1.xml"));
+        assert!(part(&first, "word/styles.xml").contains("表格文字（宽表）"));
+        assert!(part(&first, "word/footer1.xml").contains("w:fldChar"));
+    }
+
+    #[test]
+    fn the_body_escapes_text_numbers_paragraphs_and_closes_the_section() {
+        let xml = part(&docx(&report()).unwrap(), "word/document.xml");
+        assert!(xml.contains("本报告 A&amp;B &lt;草稿&gt; &quot;引&quot; &apos;x&apos;。"));
+        // Paragraphs numbered in order from 2 (1 is the footer's).
+        let ids: Vec<u32> = xml
+            .split("w14:paraId=\"")
+            .skip(1)
+            .map(|s| u32::from_str_radix(&s[..8], 16).unwrap())
+            .collect();
+        assert_eq!(ids, (2..2 + ids.len() as u32).collect::<Vec<_>>());
+        assert!(xml.contains(r#"<w:ind w:left="1280" w:right="0" w:hanging="320" />"#));
+        assert!(xml.contains("<w:tr><w:trPr /><w:tc>"));
+        assert!(xml.contains("<w:rPr><w:b /><w:bCs /></w:rPr><w:t xml:space=\"preserve\">加粗"));
+        assert!(xml.contains("<w:rPr><w:i /><w:iCs /></w:rPr><w:t xml:space=\"preserve\">斜体"));
+        assert!(xml.contains("草稿（未发布）：待审核"));
+        assert!(xml.ends_with(
+            r#"<w:footerReference w:type="default" r:id="rIdFooter1" /></w:sectPr></w:body></w:document>"#
+        ));
+        assert_eq!(xml.matches("<w:p ").count(), xml.matches("</w:p>").count());
+        assert_eq!(
+            xml.matches("<w:tc>").count(),
+            xml.matches("</w:tc>").count()
+        );
+    }
+}
