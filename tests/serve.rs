@@ -565,3 +565,51 @@ fn idle_connections_do_not_lock_out_or_starve_rebuilds() {
     );
     drop(idle);
 }
+
+/// The search index (`pagefind/`) is made after the reload, in the background: served once it is
+/// ready, then replaced after a save by the index of the new text, the same as `build` makes.
+#[test]
+fn the_search_index_follows_a_save_in_the_background() {
+    let site = Site::fixture("portal");
+    let server = Server::start(&site, &[]);
+    assert_eq!(server.get("search.html").0, 200);
+    let entry = "pagefind/pagefind-entry.json";
+    let until = |what: &str, done: &dyn Fn(u16, &str) -> bool| -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let (status, body) = server.get(entry);
+            if done(status, &body) {
+                return body;
+            }
+            assert!(Instant::now() < deadline, "{what}: {status} {body}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    let first = until("the first index", &|status, _| status == 200);
+    let report = "content/shili/2021/report.md";
+    site.write(
+        report,
+        format!("{}\n本年度新增了档案查阅服务窗口。\n", site.read(report)),
+    );
+    server.wait_for("reload");
+    let next = until("the index of the new text", &|status, body| {
+        status == 200 && body != first
+    });
+    let out = site.run(&["build", "--drafts"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(next, site.read(&format!("output/{entry}")));
+    // Every file of the index is served, as built.
+    let built = common::tree(&site.path("output/pagefind"));
+    let files: Vec<_> = built.iter().filter(|(_, b)| *b != b"<dir>").collect();
+    assert!(files.len() > 3, "{:?}", built.keys());
+    for (file, bytes) in files {
+        let path = format!("pagefind/{}", file.display());
+        let mut response = agent()
+            .get(&format!("{}{path}", server.url))
+            .call()
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 200, "{path}");
+        let served = response.body_mut().read_to_vec().unwrap();
+        assert!(served == *bytes, "{path}");
+    }
+}

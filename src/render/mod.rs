@@ -38,6 +38,9 @@ pub struct Options {
     pub agencies: Vec<String>,
     /// Draft years are rendered, with a banner (`build --drafts`, `serve`); left out otherwise.
     pub drafts: bool,
+    /// The search page is made without its index (`pagefind/`): `serve` builds the index in the
+    /// background after each save (serve/search.rs) instead of before the reload.
+    pub defer_search: bool,
     /// Replace an output folder that holds files nianbao did not write (`build --force`).
     pub force: bool,
     /// Make the PDF of each year (`build --pdf`), when LibreOffice is found.
@@ -133,9 +136,8 @@ pub(crate) fn render_site(
     }
     let renderer = renderer(&theme, checked, options);
     let (pages, search) = std::thread::scope(|scope| {
-        let index = site
-            .config
-            .search
+        // serve makes the index in the background instead (`defer_search`).
+        let index = (site.config.search && !options.defer_search)
             .then(|| scope.spawn(|| search::index(site, out)));
         let pages = renderer
             .render_all(out)
@@ -205,7 +207,7 @@ pub(crate) fn render_listings(
     pages.site_pages(out)?;
     // The portal pages (overviews, totals, cross-agency rows, search) are about every agency.
     pages.portal_pages(&checked.status, out)?;
-    if checked.site.config.search {
+    if checked.site.config.search && !options.defer_search {
         search::write_index(&checked.site, out)?;
     }
     feed(theme, &checked.site, options, out)

@@ -188,21 +188,18 @@ pub(super) async fn handle(State(shared): State<Arc<Shared>>, uri: Uri) -> Respo
     let snapshot = shared.current();
     let exists = snapshot
         .files
-        .as_ref()
-        .map(|files| move |path: &str| files.get(path).is_some());
+        .is_some()
+        .then_some(|path: &str| snapshot.get(path).is_some());
     let exists = exists.as_ref().map(|f| f as &dyn Fn(&str) -> bool);
     match resolve_in(base, uri.path(), exists) {
         Target::Events => events(&shared).into_response(),
-        Target::File(file) => match &snapshot.files {
-            Some(files) => match files.get(&file) {
-                Some(bytes) => respond(
-                    StatusCode::OK,
-                    &file,
-                    with_reload_script(&file, bytes, &shared.script, &files.warnings),
-                ),
-                None => not_found(&shared),
-            },
-            None => not_found(&shared),
+        Target::File(file) => match (&snapshot.files, snapshot.get(&file)) {
+            (Some(files), Some(bytes)) => respond(
+                StatusCode::OK,
+                &file,
+                with_reload_script(&file, bytes, &shared.script, &files.warnings),
+            ),
+            _ => not_found(&shared),
         },
         Target::Redirect(to) => redirect(&to),
         Target::NoBuild => {

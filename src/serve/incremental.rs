@@ -11,6 +11,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use super::search::{Copies, Job};
 use super::*;
 use crate::check::Checked;
 use crate::render::theme::{self, Theme};
@@ -80,6 +81,8 @@ struct State {
     dirty: Option<BTreeSet<String>>,
     /// Whether an agency folder in content/ is a link: then one folder's change may be another's.
     linked: bool,
+    /// The agencies as the search index is made from them, in the background.
+    copies: Copies,
 }
 
 /// The preview's site, rebuilt change by change.
@@ -91,6 +94,8 @@ pub(super) struct Preview {
     state: Option<State>,
     /// The last good build.
     rendered: Arc<Rendered>,
+    /// How many good builds there were: the search index of a later one replaces an earlier's.
+    generation: u64,
 }
 
 impl Preview {
@@ -100,11 +105,24 @@ impl Preview {
             only: only.to_vec(),
             options: render::Options {
                 not_found_root: Some(base.to_string()),
+                defer_search: true,
                 ..Default::default()
             },
             state: None,
             rendered: Arc::new(Rendered::default()),
+            generation: 0,
         }
+    }
+
+    /// What the search index of the last good build is made from (None before the first).
+    pub(super) fn search_job(&self) -> Option<Job> {
+        let state = self.state.as_ref()?;
+        (self.generation > 0).then(|| Job {
+            generation: self.generation,
+            config: state.checked.site.config.clone(),
+            groups: state.checked.site.groups.clone(),
+            agencies: state.copies.agencies(),
+        })
     }
 
     /// Applies a change: the agencies named are loaded, checked and rendered again, with the
@@ -136,11 +154,13 @@ impl Preview {
                     .any(|e| e.file_type().is_ok_and(|t| t.is_symlink()))
             })
             .unwrap_or(true);
+        let copies = Copies::of(&checked.site.agencies);
         self.state = Some(State {
             checked,
             theme,
             dirty: None,
             linked,
+            copies,
         });
         Ok(())
     }
@@ -173,6 +193,10 @@ impl Preview {
         if let Ok(i) = at {
             checked.site.agencies.remove(i);
         }
+        state.copies.replace(
+            name,
+            fresh.as_ref().map_or(&[][..], |f| &f.site.agencies[..]),
+        );
         if let Some(fresh) = fresh {
             // The one-agency load repeats site.yaml's problems: those are kept from the full load.
             checked.diagnostics.extend(
@@ -306,6 +330,7 @@ impl Preview {
             agencies,
             warnings: Arc::new(warnings),
         });
+        self.generation += 1;
         Ok((self.rendered.clone(), draft_errors))
     }
 }

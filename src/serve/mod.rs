@@ -57,9 +57,11 @@ macro_rules! warn {
 mod http;
 mod incremental;
 mod preview;
+mod search;
 mod watch;
 
 use incremental::{Change, Preview, Rendered};
+use search::{Indexer, SearchFiles};
 
 /// The path of the reload endpoint under the base path.
 pub const EVENTS_PATH: &str = "__nianbao/events";
@@ -118,6 +120,20 @@ pub fn normalise_base_path(base: &str) -> String {
 struct Snapshot {
     files: Option<Arc<Rendered>>,
     problems: Option<Arc<String>>,
+    /// The newest search index (`pagefind/`), made in the background (`search`).
+    search: Arc<SearchFiles>,
+}
+
+impl Snapshot {
+    /// The bytes of a file of the last good build or of the search index.
+    fn get(&self, path: &str) -> Option<&[u8]> {
+        let files = self.files.as_ref()?;
+        files.get(path).or_else(|| {
+            path.strip_prefix(render::search::BUNDLE_DIR)
+                .filter(|rest| rest.starts_with('/'))
+                .and_then(|_| self.search.files.get(path))
+        })
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -142,12 +158,36 @@ impl Shared {
             .unwrap_or_else(|poisoned| poisoned.into_inner().clone())
     }
 
-    fn replace(&self, snapshot: Snapshot) {
-        let snapshot = Arc::new(snapshot);
-        match self.snapshot.write() {
-            Ok(mut guard) => *guard = snapshot,
-            Err(poisoned) => *poisoned.into_inner() = snapshot,
+    /// Serves these files and problems from now on, with the search index served so far.
+    fn replace(&self, files: Option<Arc<Rendered>>, problems: Option<Arc<String>>) {
+        let mut guard = self
+            .snapshot
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let search = guard.search.clone();
+        *guard = Arc::new(Snapshot {
+            files,
+            problems,
+            search,
+        });
+    }
+
+    /// Serves the search index of build `generation` from now on, unless the one served is of a
+    /// later build; whether it was swapped in.
+    fn replace_search(&self, generation: u64, files: Files) -> bool {
+        let mut guard = self
+            .snapshot
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if generation <= guard.search.generation {
+            return false;
         }
+        *guard = Arc::new(Snapshot {
+            files: guard.files.clone(),
+            problems: guard.problems.clone(),
+            search: Arc::new(SearchFiles { generation, files }),
+        });
+        true
     }
 }
 
@@ -210,6 +250,7 @@ async fn run(options: ServeOptions) -> Result<(), ServeError> {
         snapshot: RwLock::new(Arc::new(Snapshot {
             files: None,
             problems: None,
+            search: Arc::default(),
         })),
         events,
         base: base.clone(),
@@ -217,7 +258,14 @@ async fn run(options: ServeOptions) -> Result<(), ServeError> {
     });
     // The first build; it may fail, and serve starts all the same.
     let mut preview = Preview::new(&options.root, &base, &options.agencies);
-    rebuild(&mut preview, &shared, &Change::everything(), false);
+    let indexer = Indexer::start(shared.clone())?;
+    rebuild(
+        &mut preview,
+        &shared,
+        &indexer,
+        &Change::everything(),
+        false,
+    );
     let listener = bind(&options).await?;
     let address = listener
         .local_addr()
@@ -232,7 +280,7 @@ async fn run(options: ServeOptions) -> Result<(), ServeError> {
         utf8_percent_encode(&base, PATH_UNSAFE)
     );
     // Watch before announcing the address, so no change made after it is missed.
-    start_watching(&options, shared.clone(), preview)?;
+    start_watching(&options, shared.clone(), preview, indexer)?;
     say!("正在预览：{url}（按 Ctrl+C 停止）");
 
     if options.open
@@ -514,6 +562,44 @@ mod tests {
         assert!(v6.permits(Some("[fe80::1]:8000")));
         let any = AllowedHosts::new(IpAddr::from([0, 0, 0, 0]));
         assert!(any.permits(Some("pc-01.example")));
+    }
+
+    #[test]
+    fn a_stale_search_index_never_replaces_a_newer_one() {
+        let (events, _) = broadcast::channel(4);
+        let shared = Shared {
+            snapshot: RwLock::new(Arc::new(Snapshot {
+                files: Some(Arc::new(Rendered::default())),
+                problems: None,
+                search: Arc::default(),
+            })),
+            events,
+            base: "/".to_string(),
+            script: String::new(),
+        };
+        let index = |text: &str| {
+            let mut files = Files::default();
+            files.add("pagefind/pagefind-entry.json", text.to_string());
+            files
+        };
+        let served = |shared: &Shared| {
+            let snapshot = shared.current();
+            let bytes = snapshot
+                .get("pagefind/pagefind-entry.json")
+                .map(<[u8]>::to_vec);
+            bytes.map(|b| String::from_utf8(b).unwrap())
+        };
+        assert_eq!(served(&shared), None);
+        assert!(shared.replace_search(2, index("second")));
+        assert!(!shared.replace_search(1, index("first")));
+        assert_eq!(served(&shared).as_deref(), Some("second"));
+        // A new build keeps the index served until its own is ready.
+        shared.replace(Some(Arc::new(Rendered::default())), None);
+        assert_eq!(served(&shared).as_deref(), Some("second"));
+        assert!(shared.replace_search(3, index("third")));
+        assert_eq!(served(&shared).as_deref(), Some("third"));
+        // Only under pagefind/.
+        assert_eq!(shared.current().get("pagefind-entry.json"), None);
     }
 
     #[test]

@@ -53,7 +53,13 @@ pub fn is_ignored_path(path: &Path, root: &Path) -> bool {
 }
 
 /// Rebuilds what `change` affects and swaps the new site in; tells the pages.
-pub(super) fn rebuild(preview: &mut Preview, shared: &Shared, change: &Change, announce: bool) {
+pub(super) fn rebuild(
+    preview: &mut Preview,
+    shared: &Shared,
+    indexer: &Indexer,
+    change: &Change,
+    announce: bool,
+) {
     let start = Instant::now();
     match preview.update(change) {
         Ok((files, draft_errors)) => {
@@ -66,11 +72,10 @@ pub(super) fn rebuild(preview: &mut Preview, shared: &Shared, change: &Change, a
                     draft_errors.len()
                 );
             }
-            shared.replace(Snapshot {
-                files: Some(files),
-                problems: (!draft_errors.is_empty())
-                    .then(|| Arc::new(problems_json(&draft_errors))),
-            });
+            shared.replace(
+                Some(files),
+                (!draft_errors.is_empty()).then(|| Arc::new(problems_json(&draft_errors))),
+            );
             if announce {
                 let what = if change.all {
                     "整个网站".to_string()
@@ -81,6 +86,10 @@ pub(super) fn rebuild(preview: &mut Preview, shared: &Shared, change: &Change, a
                 say!("已重新生成{what}（{} 毫秒）", start.elapsed().as_millis());
             }
             let _ = shared.events.send(Message::Reload);
+            // The search index follows in the background (serve/search.rs).
+            if let Some(job) = preview.search_job() {
+                indexer.post(job);
+            }
             release_freed_memory();
         }
         Err(problems) => {
@@ -93,10 +102,7 @@ pub(super) fn rebuild(preview: &mut Preview, shared: &Shared, change: &Change, a
             );
             let json = Arc::new(problems_json(&problems));
             let files = shared.current().files.clone();
-            shared.replace(Snapshot {
-                files,
-                problems: Some(json.clone()),
-            });
+            shared.replace(files, Some(json.clone()));
             let _ = shared.events.send(Message::Problems(json));
         }
     }
@@ -180,6 +186,7 @@ pub(super) fn start_watching(
     options: &ServeOptions,
     shared: Arc<Shared>,
     mut preview: Preview,
+    indexer: Arc<Indexer>,
 ) -> Result<(), ServeError> {
     let (tx, rx) = mpsc::channel::<DebounceEventResult>();
     // The debouncer hands out each event once it is half the window old; the watch loop then
@@ -243,7 +250,7 @@ pub(super) fn start_watching(
                     }
                 }
                 if !change.is_empty() {
-                    rebuild(&mut preview, &shared, &change, true);
+                    rebuild(&mut preview, &shared, &indexer, &change, true);
                 }
             }
         })

@@ -1,0 +1,137 @@
+//! The search index of the preview, rebuilt in the background.
+//!
+//! Indexing every report with Pagefind takes about a second per 700 reports, far longer than
+//! rendering what one save changes. So serve renders the search page without its index
+//! (`render::Options::defer_search`), swaps the new pages in and tells the browsers to reload,
+//! and only then hands the model to a thread of its own that indexes it and swaps the new
+//! `pagefind/` files in (a second swap of the snapshot, no second reload). Until it finishes the
+//! previous index is served. Saves made while it runs replace the job waiting: only the newest
+//! model is indexed next, and a result older than the one served is never swapped in.
+
+use std::collections::BTreeMap;
+use std::sync::{Condvar, Mutex};
+
+use super::*;
+use crate::model::{Agency, AgencyGroup, Site, SiteConfig};
+
+/// The files of the index and the build they were made from.
+#[derive(Debug, Default)]
+pub(super) struct SearchFiles {
+    /// The number of the build indexed (see `Job::generation`); 0 before any.
+    pub generation: u64,
+    pub files: Files,
+}
+
+/// What the index is made from: the model of one good build.
+pub(super) struct Job {
+    /// Counts the good builds of the preview: a later build has a greater number.
+    pub generation: u64,
+    pub config: SiteConfig,
+    pub groups: Vec<AgencyGroup>,
+    /// The agencies, in folder order, shared with the preview (copied only when indexed).
+    pub agencies: Vec<Arc<Agency>>,
+}
+
+impl Job {
+    /// The files of the index under `pagefind/`; none when the site has no search.
+    pub(super) fn index(&self) -> Result<Files, BuildError> {
+        let out = Output::memory();
+        if self.config.search {
+            let site = Site {
+                config: self.config.clone(),
+                agencies: self.agencies.iter().map(|a| Agency::clone(a)).collect(),
+                groups: self.groups.clone(),
+            };
+            render::search::write_index(&site, &out)?;
+        }
+        Ok(out.into_files())
+    }
+}
+
+/// The job waiting for the indexing thread.
+#[derive(Default)]
+pub(super) struct Indexer {
+    waiting: Mutex<Option<Job>>,
+    posted: Condvar,
+}
+
+impl Indexer {
+    /// Starts the indexing thread, which swaps each new index into `shared`.
+    pub(super) fn start(shared: Arc<Shared>) -> Result<Arc<Indexer>, ServeError> {
+        let indexer = Arc::new(Indexer::default());
+        let worker = indexer.clone();
+        std::thread::Builder::new()
+            .name("nianbao-search".to_string())
+            .spawn(move || {
+                while let Some(job) = worker.next() {
+                    let start = Instant::now();
+                    match job.index() {
+                        Ok(files) => {
+                            let reports: usize = job.agencies.iter().map(|a| a.years.len()).sum();
+                            if shared.replace_search(job.generation, files) && job.config.search {
+                                say!(
+                                    "站内搜索的索引已更新（{reports} 篇年报，{} 毫秒）",
+                                    start.elapsed().as_millis()
+                                );
+                            }
+                        }
+                        Err(err) => warn!("无法更新站内搜索的索引，继续使用上一次的索引：{err}"),
+                    }
+                }
+            })
+            .map_err(|e| ServeError(format!("无法启动站内搜索的索引线程：{e}")))?;
+        Ok(indexer)
+    }
+
+    /// Hands the model of a new build to the thread, in place of a job still waiting.
+    pub(super) fn post(&self, job: Job) {
+        let mut waiting = self
+            .waiting
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        *waiting = Some(job);
+        self.posted.notify_one();
+    }
+
+    /// The next job, waiting for one.
+    fn next(&self) -> Option<Job> {
+        let mut waiting = self
+            .waiting
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        loop {
+            if let Some(job) = waiting.take() {
+                return Some(job);
+            }
+            waiting = self.posted.wait(waiting).ok()?;
+        }
+    }
+}
+
+/// The agencies of a model as the indexing thread gets them: each one copied once, when it is
+/// loaded, and shared by the jobs until it is loaded again.
+#[derive(Debug, Default)]
+pub(super) struct Copies(BTreeMap<String, Arc<Agency>>);
+
+impl Copies {
+    pub(super) fn of(agencies: &[Agency]) -> Copies {
+        Copies(
+            agencies
+                .iter()
+                .map(|a| (a.slug.clone(), Arc::new(a.clone())))
+                .collect(),
+        )
+    }
+
+    /// Follows one agency folder loaded again: its copy replaced, or removed when it is gone.
+    pub(super) fn replace(&mut self, name: &str, agencies: &[Agency]) {
+        self.0.remove(name);
+        for agency in agencies.iter().filter(|a| a.slug == name) {
+            self.0.insert(agency.slug.clone(), Arc::new(agency.clone()));
+        }
+    }
+
+    pub(super) fn agencies(&self) -> Vec<Arc<Agency>> {
+        self.0.values().cloned().collect()
+    }
+}
