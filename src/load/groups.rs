@@ -220,3 +220,34 @@ pub(super) fn resolve_groups(
     }
     groups
 }
+
+/// The groups of `site` again, after serve added or removed an agency without loading the whole
+/// site: `site.groups` and site.yaml's warnings about them (L023) replaced, as a full load of the
+/// same folders would make them. `only` as in `load_agencies` (`--agency`).
+pub(crate) fn regroup(
+    root: &Path,
+    site: &mut crate::model::Site,
+    only: &[String],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<(), Fatal> {
+    // Without groups in site.yaml no folder name is looked up.
+    let folders: Option<Vec<String>> = if only.is_empty() && !site.config.groups.is_empty() {
+        let dirs = agency_dirs(root, only, &mut Vec::new())?;
+        Some(
+            dirs.iter()
+                .filter_map(|d| Some(d.file_name()?.to_string_lossy().to_string()))
+                .collect(),
+        )
+    } else {
+        None
+    };
+    diagnostics.retain(|d| d.code != Code::L023);
+    site.groups = resolve_groups(
+        root,
+        &site.config,
+        &site.agencies,
+        folders.as_deref(),
+        diagnostics,
+    );
+    Ok(())
+}

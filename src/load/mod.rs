@@ -7,6 +7,7 @@ mod data;
 mod fields;
 mod files;
 mod groups;
+pub(crate) use groups::regroup;
 pub mod narrative;
 mod site_config;
 pub(crate) mod slips;

@@ -214,6 +214,14 @@ impl Preview {
                 checked.site.agencies.insert(i, agency);
             }
         }
+        // An agency added, removed or of another kind now: placed in its group at once.
+        crate::load::regroup(
+            &self.root,
+            &mut checked.site,
+            &self.only,
+            &mut checked.diagnostics,
+        )
+        .map_err(|fatal| fatal_problems(&self.root, fatal))?;
         checked.diagnostics.sort_by(|a, b| {
             (&a.file, a.line, a.column, a.code).cmp(&(&b.file, b.line, b.column, b.code))
         });
@@ -346,10 +354,14 @@ fn scope_of(d: &Diagnostic) -> Option<&str> {
 
 /// Loads and checks the site (only the agencies named, when any), its problems on failure.
 fn load_and_check(root: &Path, only: &[String]) -> Result<Checked, Vec<Diagnostic>> {
-    match crate::load_and_check_agencies(root, only) {
-        Ok(checked) => Ok(checked),
-        Err(crate::load::Fatal::Io(path, err)) => Err(vec![io_problem(root, &path, &err)]),
-        Err(fatal) => Err(vec![general_problem(fatal.to_string())]),
+    crate::load_and_check_agencies(root, only).map_err(|fatal| fatal_problems(root, fatal))
+}
+
+/// A problem that stops loading, as the problems shown in the browser.
+fn fatal_problems(root: &Path, fatal: crate::load::Fatal) -> Vec<Diagnostic> {
+    match fatal {
+        crate::load::Fatal::Io(path, err) => vec![io_problem(root, &path, &err)],
+        fatal => vec![general_problem(fatal.to_string())],
     }
 }
 
@@ -372,17 +384,28 @@ mod tests {
     use super::*;
 
     fn fixture() -> tempfile::TempDir {
-        let dir = tempfile::tempdir().unwrap();
-        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/portal");
-        for entry in walkdir::WalkDir::new(&from) {
+        fixture_named("portal")
+    }
+
+    /// Copies the folder `from` to `to`.
+    fn copy(from: &Path, to: &Path) {
+        for entry in walkdir::WalkDir::new(from) {
             let entry = entry.unwrap();
-            let to = dir.path().join(entry.path().strip_prefix(&from).unwrap());
+            let to = to.join(entry.path().strip_prefix(from).unwrap());
             if entry.file_type().is_dir() {
                 std::fs::create_dir_all(&to).unwrap();
             } else {
                 std::fs::copy(entry.path(), &to).unwrap();
             }
         }
+    }
+
+    fn fixture_named(name: &str) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name);
+        copy(&from, dir.path());
         // With an absolute address, so that sitemap.xml is made too.
         let config = dir.path().join("content/site.yaml");
         let text = std::fs::read_to_string(&config).unwrap();
@@ -407,6 +430,16 @@ mod tests {
     fn fresh(root: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
         let mut preview = Preview::new(root, "/", &[]);
         all(&preview.update(&Change::everything()).unwrap().0)
+    }
+
+    /// The warnings of a build, as the panel lists them.
+    fn warnings(rendered: &Rendered) -> Vec<String> {
+        rendered.warnings.iter().map(|d| d.render()).collect()
+    }
+
+    fn fresh_warnings(root: &Path) -> Vec<String> {
+        let mut preview = Preview::new(root, "/", &[]);
+        warnings(&preview.update(&Change::everything()).unwrap().0)
     }
 
     fn change(root: &Path, paths: &[&str]) -> Change {
@@ -500,6 +533,81 @@ mod tests {
             .unwrap()
             .0;
         assert_eq!(all(&back), fresh(root));
+    }
+
+    #[test]
+    fn agencies_added_and_removed_are_grouped_as_a_full_build_groups_them() {
+        let dir = fixture_named("district");
+        let root = dir.path();
+        // site.yaml lists a street office whose folder does not exist yet.
+        let config = root.join("content/site.yaml");
+        let text = std::fs::read_to_string(&config).unwrap();
+        let text = text
+            .replacen("      - shili\n", "      - shili\n      - xinjie\n", 1)
+            .replacen(
+                "base_url: ~",
+                "base_url: https://www.example.gov.cn/ndbg/",
+                1,
+            );
+        assert!(text.contains("xinjie") && text.contains("example.gov.cn"));
+        std::fs::write(&config, text).unwrap();
+        let mut preview = Preview::new(root, "/", &[]);
+        let first = preview.update(&Change::everything()).unwrap().0;
+        assert_eq!(all(&first), fresh(root));
+        let grouping = |w: &&String, name: &str| w.contains("L023") && w.contains(name);
+        assert!(warnings(&first).iter().any(|w| grouping(&w, "xinjie")));
+
+        // The folder appears: listed in 街道办事处 at once, on every page that lists agencies.
+        let rename = |from: &str, to: &str| {
+            let yaml = root.join("content").join(to).join("agency.yaml");
+            let text = std::fs::read_to_string(&yaml).unwrap();
+            let name = text
+                .lines()
+                .find_map(|l| l.strip_prefix("name: "))
+                .and_then(|rest| rest.split_whitespace().next())
+                .unwrap()
+                .to_string();
+            assert!(name.contains(from), "{name}");
+            let renamed = name.replace(from, "新街");
+            std::fs::write(&yaml, text.replace(&name, &renamed)).unwrap();
+            renamed
+        };
+        copy(&root.join("content/shili"), &root.join("content/xinjie"));
+        let name = rename("示例", "xinjie");
+        let added = preview
+            .update(&change(root, &["content/xinjie/agency.yaml"]))
+            .unwrap()
+            .0;
+        assert_eq!(all(&added), fresh(root));
+        assert_eq!(warnings(&added), fresh_warnings(root));
+        assert!(!warnings(&added).iter().any(|w| grouping(&w, "xinjie")));
+        let front = String::from_utf8(added.get("index.html").unwrap().to_vec()).unwrap();
+        let street = front.find("街道办事处</h2>").unwrap();
+        let town = front.find("镇人民政府</h2>").unwrap();
+        let at = front.find(&name).unwrap();
+        assert!(street < at && at < town, "{name} in the street offices");
+
+        // One in no group: listed under 其他机关, with site.yaml's warning.
+        copy(&root.join("content/mouzhen"), &root.join("content/linzhen"));
+        let added = preview
+            .update(&change(root, &["content/linzhen"]))
+            .unwrap()
+            .0;
+        assert_eq!(all(&added), fresh(root));
+        assert_eq!(warnings(&added), fresh_warnings(root));
+        assert!(warnings(&added).iter().any(|w| grouping(&w, "linzhen")));
+
+        // Both removed again.
+        for name in ["xinjie", "linzhen"] {
+            std::fs::remove_dir_all(root.join("content").join(name)).unwrap();
+        }
+        let gone = preview
+            .update(&change(root, &["content/xinjie", "content/linzhen"]))
+            .unwrap()
+            .0;
+        assert_eq!(all(&gone), fresh(root));
+        assert_eq!(warnings(&gone), fresh_warnings(root));
+        assert_eq!(all(&gone), all(&first));
     }
 
     #[test]
