@@ -114,6 +114,28 @@ impl From<crate::output::OutputError> for BuildError {
     }
 }
 
+/// What the pages that list every agency are assembled from, rendered once per agency and kept
+/// by `serve` between rebuilds (only a changed agency's pieces are rendered again).
+#[derive(Default)]
+pub(crate) struct Pieces {
+    /// The rows of the cross-agency pages.
+    pub across: pages::AcrossPieces,
+    /// The rows of the year overview pages.
+    pub overview: pages::OverviewPieces,
+}
+
+impl Pieces {
+    /// Renders the pieces of the agencies `changed` (all when None) and of any not rendered yet.
+    pub(crate) fn update(
+        &mut self,
+        site: &crate::model::Site,
+        changed: Option<&std::collections::BTreeSet<String>>,
+    ) {
+        self.across.update(site, changed);
+        self.overview.update(site, changed);
+    }
+}
+
 /// What `render_site` did besides the files.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Rendered {
@@ -129,6 +151,17 @@ pub(crate) fn render_site(
     options: &Options,
     out: &Output,
 ) -> Result<Rendered, BuildError> {
+    render_site_with(root, checked, options, &mut Pieces::default(), out)
+}
+
+/// `render_site`, keeping the pieces of the pages that list agencies in `pieces` (`serve`).
+pub(crate) fn render_site_with(
+    root: &Path,
+    checked: &Checked,
+    options: &Options,
+    pieces: &mut Pieces,
+    out: &Output,
+) -> Result<Rendered, BuildError> {
     let site = &checked.site;
     let theme = theme::load(root, &site.config.theme)?;
     for (path, bytes) in &theme.statics {
@@ -139,9 +172,10 @@ pub(crate) fn render_site(
         // serve makes the index in the background instead (`defer_search`).
         let index = (site.config.search && !options.defer_search)
             .then(|| scope.spawn(|| search::index(site, out)));
-        let pages = renderer
-            .render_all(out)
-            .and_then(|()| renderer.portal_pages(&checked.status, out));
+        let pages = renderer.render_all(out).and_then(|()| {
+            pieces.update(site, None);
+            renderer.portal_pages(&checked.status, pieces, out)
+        });
         let search = index
             .map(|handle| {
                 handle
@@ -198,6 +232,7 @@ pub(crate) fn render_listings(
     theme: &theme::Theme,
     checked: &Checked,
     options: &Options,
+    pieces: &mut Pieces,
     out: &Output,
 ) -> Result<(), BuildError> {
     for (path, bytes) in &theme.statics {
@@ -206,7 +241,7 @@ pub(crate) fn render_listings(
     let pages = renderer(theme, checked, options);
     pages.site_pages(out)?;
     // The portal pages (overviews, totals, cross-agency rows, search) are about every agency.
-    pages.portal_pages(&checked.status, out)?;
+    pages.portal_pages(&checked.status, pieces, out)?;
     if checked.site.config.search && !options.defer_search {
         search::write_index(&checked.site, out)?;
     }

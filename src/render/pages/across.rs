@@ -4,11 +4,13 @@
 //! pages as a single agency has rows, each linear in agencies × years. A row with a total column
 //! shows the total (part 三's, part 四's); other rows show each of their columns.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 use super::*;
 use crate::definition::{Form, cell_id, row_id};
+use crate::render::theme::escape_html;
 
 /// The cross-agency page of a row (`requests.withheld.state_secret`).
 pub(crate) fn across_path(row_id: &str) -> String {
@@ -16,6 +18,7 @@ pub(crate) fn across_path(row_id: &str) -> String {
 }
 
 /// A row of some template as the cross-agency pages show it.
+#[derive(PartialEq)]
 struct AcrossRow {
     id: String,
     table: &'static str,
@@ -26,30 +29,109 @@ struct AcrossRow {
     columns: Vec<(&'static str, String)>,
 }
 
-#[derive(Serialize)]
 struct AcrossCell {
     text: String,
     href: Option<String>,
 }
 
-#[derive(Serialize)]
-struct AcrossAgency {
-    name: String,
-    href: String,
-    cells: Vec<AcrossCell>,
-}
-
-#[derive(Serialize)]
-struct AcrossGroup {
-    name: String,
-    agencies: Vec<AcrossAgency>,
-}
-
+/// One section (a column of the row) of a page: its table body is spliced in after the frame
+/// is rendered, where `body` (a marker) stands.
 #[derive(Serialize)]
 struct AcrossSection {
     id: String,
     label: String,
-    groups: Vec<AcrossGroup>,
+    body: String,
+}
+
+/// Where the table body of section `i` goes in a page's frame.
+fn marker(i: usize) -> String {
+    format!("<!--nianbao:across:{i}-->")
+}
+
+/// The root of the site from a cross-agency page (`across/…`).
+const ROOT: &str = "../";
+
+/// The rows of the cross-agency pages, rendered once per agency and kept: a page is its frame
+/// (rendered with the theme) and, per section, the rows of every agency in its group, so that a
+/// change of one agency (in `serve`) renders that agency's rows again and concatenates.
+#[derive(Default)]
+pub(crate) struct AcrossPieces {
+    /// The rows shown and the report years: when either changes, every agency's rows do.
+    rows: Vec<AcrossRow>,
+    years: Vec<u16>,
+    /// Where each row's sections start in an agency's list of pieces.
+    starts: Vec<usize>,
+    /// Per agency (folder name): its `<tr>` in each section of each row, in order.
+    agencies: HashMap<String, Vec<String>>,
+}
+
+impl AcrossPieces {
+    /// Brings the pieces up to the site: the agencies `changed` (all when None, or when the rows
+    /// or years shown changed) and any not rendered yet are rendered, those gone are dropped.
+    pub(crate) fn update(&mut self, site: &Site, changed: Option<&BTreeSet<String>>) {
+        let rows = site_rows(site);
+        let years = site.report_years();
+        let all = changed.is_none() || rows != self.rows || years != self.years;
+        if all {
+            self.agencies.clear();
+            self.starts = rows
+                .iter()
+                .scan(0, |at, row| {
+                    let start = *at;
+                    *at += row.columns.len();
+                    Some(start)
+                })
+                .collect();
+            self.rows = rows;
+            self.years = years;
+        }
+        let slugs: BTreeSet<&str> = site.agencies.iter().map(|a| a.slug.as_str()).collect();
+        self.agencies
+            .retain(|slug, _| slugs.contains(slug.as_str()));
+        for agency in &site.agencies {
+            let stale = changed.is_some_and(|c| c.contains(&agency.slug));
+            if stale || !self.agencies.contains_key(&agency.slug) {
+                let pieces = self.agency_rows(agency);
+                self.agencies.insert(agency.slug.clone(), pieces);
+            }
+        }
+    }
+
+    /// The `<tr>` of one agency in every section of every row.
+    fn agency_rows(&self, agency: &Agency) -> Vec<String> {
+        let head = format!(
+            "<tr><th scope=\"row\"><a href=\"{ROOT}{}\">{}</a></th>",
+            escape_html(&agency_path(agency)),
+            escape_html(&agency.name)
+        );
+        let mut out = Vec::with_capacity(self.starts.last().map_or(0, |s| s + 1));
+        for row in &self.rows {
+            for (key, _) in &row.columns {
+                let id = cell_id(row.table, &row.row, key);
+                let mut tr = String::with_capacity(head.len() + 90 * self.years.len());
+                tr.push_str(&head);
+                for &year in &self.years {
+                    let cell = across_cell(agency, year, row, &id);
+                    tr.push_str("<td class=\"num\">");
+                    match &cell.href {
+                        Some(href) => {
+                            let _ = write!(
+                                tr,
+                                "<a href=\"{ROOT}{}\">{}</a>",
+                                escape_html(href),
+                                escape_html(&cell.text)
+                            );
+                        }
+                        None => tr.push_str(&escape_html(&cell.text)),
+                    }
+                    tr.push_str("</td>");
+                }
+                tr.push_str("</tr>\n");
+                out.push(tr);
+            }
+        }
+        out
+    }
 }
 
 #[derive(Serialize)]
@@ -59,39 +141,38 @@ struct PartRows {
 }
 
 impl Renderer<'_> {
-    /// One page per row of the templates the site's years use, and an index of them.
-    pub(super) fn across_pages(&self, out: &Output) -> Result<(), BuildError> {
-        let rows = site_rows(self.site);
-        let years = self.site.report_years();
+    /// One page per row of the templates the site's years use, and an index of them, from the
+    /// agencies' rows in `pieces` (brought up to the site by the caller).
+    pub(super) fn across_pages(
+        &self,
+        pieces: &AcrossPieces,
+        out: &Output,
+    ) -> Result<(), BuildError> {
+        let rows = &pieces.rows;
+        let years = &pieces.years;
         let grouped = self.site.grouped();
-        for row in &rows {
+        // The heading row of each group's table body.
+        let heads: Vec<String> = grouped
+            .iter()
+            .map(|(name, _)| {
+                format!(
+                    "<tbody><tr><th scope=\"rowgroup\" colspan=\"{}\" class=\"group\">{}</th></tr>\n",
+                    years.len() + 1,
+                    escape_html(name)
+                )
+            })
+            .collect();
+        let missing = |slug: &str| BuildError::Panic(format!("跨机关页面缺少机关 {slug} 的数据行"));
+        for (r, row) in rows.iter().enumerate() {
             let path = across_path(&row.id);
             let sections: Vec<AcrossSection> = row
                 .columns
                 .iter()
-                .map(|(key, label)| {
-                    let id = cell_id(row.table, &row.row, key);
-                    AcrossSection {
-                        id: format!("c-{key}"),
-                        label: label.clone(),
-                        groups: grouped
-                            .iter()
-                            .map(|(name, agencies)| AcrossGroup {
-                                name: name.to_string(),
-                                agencies: agencies
-                                    .iter()
-                                    .map(|a| AcrossAgency {
-                                        name: a.name.clone(),
-                                        href: agency_path(a),
-                                        cells: years
-                                            .iter()
-                                            .map(|&y| across_cell(a, y, row, &id))
-                                            .collect(),
-                                    })
-                                    .collect(),
-                            })
-                            .collect(),
-                    }
+                .enumerate()
+                .map(|(c, (key, label))| AcrossSection {
+                    id: format!("c-{key}"),
+                    label: label.clone(),
+                    body: marker(c),
                 })
                 .collect();
             let title = format!("{}（各机关历年）", row.label);
@@ -108,11 +189,40 @@ impl Renderer<'_> {
             ctx.insert("years", &years);
             ctx.insert("sections", &sections);
             ctx.insert("draft_banner", &self.site_draft_banner());
-            out.put(&path, self.render("across.html", &ctx)?.into_bytes())?;
+            let frame = self.render("across.html", &ctx)?;
+            let mut page = String::with_capacity(frame.len() + 4096 * self.site.agencies.len());
+            let mut rest = frame.as_str();
+            for c in 0..row.columns.len() {
+                let marker = marker(c);
+                let Some((before, after)) = rest.split_once(&marker) else {
+                    return Err(BuildError::Theme(
+                        "模板 across.html 应以 {{ s.body | safe }} 输出每一栏的表格内容"
+                            .to_string(),
+                    ));
+                };
+                page.push_str(before);
+                for ((_, agencies), head) in grouped.iter().zip(&heads) {
+                    page.push_str(head);
+                    for a in agencies {
+                        let rows = pieces
+                            .agencies
+                            .get(&a.slug)
+                            .ok_or_else(|| missing(&a.slug))?;
+                        let piece = rows
+                            .get(pieces.starts[r] + c)
+                            .ok_or_else(|| missing(&a.slug))?;
+                        page.push_str(piece);
+                    }
+                    page.push_str("</tbody>\n");
+                }
+                rest = after;
+            }
+            page.push_str(rest);
+            out.put(&path, page.into_bytes())?;
         }
         // The index of the rows, by part.
         let mut parts: Vec<PartRows> = Vec::new();
-        for row in &rows {
+        for row in rows {
             let heading = part(row.part).heading;
             if parts.last().is_none_or(|p| p.heading != heading) {
                 parts.push(PartRows {

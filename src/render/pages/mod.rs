@@ -14,9 +14,11 @@ mod overview;
 mod totals;
 mod year;
 
+pub(crate) use across::AcrossPieces;
 pub(crate) use document::year_docx;
 use metric::metric_rows;
 use notes::{AgencyNotes, Mark, Note, YearNotes};
+pub(crate) use overview::OverviewPieces;
 
 use rust_decimal::Decimal;
 use serde::Serialize;

@@ -3,9 +3,13 @@
 //! figures linked to its year page, and its problem counts. One table per group, sortable in the
 //! browser by a small script (static/sort.js), fully readable without it.
 
+use std::collections::{BTreeSet, HashMap};
+use std::fmt::Write as _;
+
 use super::*;
-use crate::check::status::{State, YearStatus, short_label};
+use crate::check::status::{AgencyStatus, State, YearStatus, short_label};
 use crate::definition::{OVERVIEW_FIGURES, indicator};
+use crate::render::theme::escape_html;
 
 /// The overview page of one report year.
 pub(crate) fn overview_path(year: u16) -> String {
@@ -19,7 +23,6 @@ pub(super) struct FigureCell {
     pub sort: Option<String>,
 }
 
-#[derive(Serialize)]
 struct OverviewRow {
     name: String,
     href: Option<String>,
@@ -32,12 +35,83 @@ struct OverviewRow {
     problems_sort: usize,
 }
 
+impl OverviewRow {
+    /// The row as the page's table has it, after a line break (the theme's overview.html
+    /// prints the rows of a group with `{{ g.body | safe }}`).
+    fn html(&self) -> String {
+        let mut out = String::with_capacity(600);
+        let _ = write!(
+            out,
+            "\n<tr class=\"state-{}\"><th scope=\"row\">",
+            self.state
+        );
+        match &self.href {
+            Some(href) => {
+                let _ = write!(
+                    out,
+                    "<a href=\"../{}\">{}</a>",
+                    escape_html(href),
+                    escape_html(&self.name)
+                );
+            }
+            None => out.push_str(&escape_html(&self.name)),
+        }
+        let _ = write!(
+            out,
+            "</th><td data-sort=\"{}\">{}</td>",
+            self.status_sort,
+            escape_html(&self.status)
+        );
+        for f in &self.figures {
+            out.push_str("<td class=\"num\"");
+            if let Some(sort) = &f.sort {
+                let _ = write!(out, " data-sort=\"{}\"", escape_html(sort));
+            }
+            let _ = write!(out, ">{}</td>", escape_html(&f.text));
+        }
+        let _ = write!(
+            out,
+            "<td data-sort=\"{}\">{}</td></tr>",
+            self.problems_sort,
+            escape_html(&self.problems)
+        );
+        out
+    }
+}
+
 #[derive(Serialize)]
 struct OverviewGroup {
     id: String,
     name: String,
     counts: String,
-    rows: Vec<OverviewRow>,
+    /// How many agencies the group lists.
+    count: usize,
+    /// The rows of its table, each `\n<tr…</tr>` (from `OverviewPieces`).
+    body: String,
+    /// The state of each row.
+    #[serde(skip)]
+    states: Vec<&'static str>,
+}
+
+/// The rows of the overview pages, rendered once per agency and year and kept (`serve` renders
+/// a changed agency's again): (state key, `<tr>`) by (folder name, year).
+#[derive(Default)]
+pub(crate) struct OverviewPieces {
+    rows: HashMap<(String, u16), (&'static str, String)>,
+}
+
+impl OverviewPieces {
+    /// Drops the rows of the agencies `changed` (all when None) and of agencies gone; they are
+    /// rendered again when a page needs them.
+    pub(crate) fn update(&mut self, site: &Site, changed: Option<&BTreeSet<String>>) {
+        let Some(changed) = changed else {
+            self.rows.clear();
+            return;
+        };
+        let slugs: BTreeSet<&str> = site.agencies.iter().map(|a| a.slug.as_str()).collect();
+        self.rows
+            .retain(|(slug, _), _| slugs.contains(slug.as_str()) && !changed.contains(slug));
+    }
 }
 
 #[derive(Serialize)]
@@ -51,15 +125,16 @@ impl Renderer<'_> {
     pub(crate) fn portal_pages(
         &self,
         status: &[YearStatus],
+        pieces: &mut crate::render::Pieces,
         out: &Output,
     ) -> Result<(), BuildError> {
-        self.overview_pages(status, out)?;
+        self.overview_pages(status, &mut pieces.overview, out)?;
         if self.site.config.search {
             self.search_page(out)?;
         }
         if self.site.agencies.len() > 1 {
             self.totals_pages(out)?;
-            self.across_pages(out)?;
+            self.across_pages(&pieces.across, out)?;
         }
         Ok(())
     }
@@ -75,10 +150,11 @@ impl Renderer<'_> {
         Ok(())
     }
 
-    /// One overview page per report year.
+    /// One overview page per report year, its rows from `pieces` (those missing rendered now).
     pub(crate) fn overview_pages(
         &self,
         status: &[YearStatus],
+        pieces: &mut OverviewPieces,
         out: &Output,
     ) -> Result<(), BuildError> {
         // Years the rendered site has (a year with only drafts has no page in a public build).
@@ -105,61 +181,26 @@ impl Renderer<'_> {
                 .iter()
                 .enumerate()
                 .map(|(g, group)| {
-                    let rows: Vec<OverviewRow> = group
-                        .agencies
-                        .iter()
-                        .map(|a| {
-                            let agency = by_slug.get(a.agency.as_str()).copied();
-                            let rendered = agency.and_then(|ag| ag.year(year).map(|y| (ag, y)));
-                            let state = self.shown_state(a.state);
-                            let p = a.problems;
-                            let mut problems = Vec::new();
-                            if p.errors > 0 {
-                                problems.push(format!("错误 {}", p.errors));
-                            }
-                            if p.warnings > 0 {
-                                problems.push(format!("警告 {}", p.warnings));
-                            }
-                            if p.acknowledged > 0 {
-                                problems.push(format!("已确认 {}", p.acknowledged));
-                            }
-                            OverviewRow {
-                                name: a.name.clone(),
-                                href: match rendered {
-                                    Some((ag, _)) => Some(year_path(ag, year)),
-                                    None => agency.map(agency_path),
-                                },
-                                state: state_key(state),
-                                status: match state {
-                                    State::Missing if !self.options.drafts => {
-                                        "尚未发布".to_string()
-                                    }
-                                    State::Missing => "缺失（没有该年度的年报）".to_string(),
-                                    _ => a.text.clone(),
-                                },
-                                status_sort: State::ALL
-                                    .iter()
-                                    .position(|s| *s == state)
-                                    .unwrap_or(0),
-                                figures: OVERVIEW_FIGURES
-                                    .iter()
-                                    .filter_map(|k| indicator(k))
-                                    .map(|i| figure(i, rendered))
-                                    .collect(),
-                                problems: if problems.is_empty() {
-                                    "无".to_string()
-                                } else {
-                                    problems.join("，")
-                                },
-                                problems_sort: p.errors + p.warnings + p.acknowledged,
-                            }
-                        })
-                        .collect();
+                    let mut states = Vec::with_capacity(group.agencies.len());
+                    let mut body = String::new();
+                    for a in &group.agencies {
+                        let (state, tr) = pieces
+                            .rows
+                            .entry((a.agency.clone(), year))
+                            .or_insert_with(|| {
+                                let row = self.overview_row(a, year, &by_slug);
+                                (row.state, row.html())
+                            });
+                        states.push(*state);
+                        body.push_str(tr);
+                    }
                     OverviewGroup {
                         id: format!("g{}", g + 1),
                         name: group.name.clone(),
-                        counts: self.counts_text(rows.iter().map(|r| r.state)),
-                        rows,
+                        counts: self.counts_text(states.iter().copied()),
+                        count: states.len(),
+                        body,
+                        states,
                     }
                 })
                 .collect();
@@ -170,8 +211,8 @@ impl Renderer<'_> {
                     label: self.state_label(s),
                     count: groups
                         .iter()
-                        .flat_map(|g| &g.rows)
-                        .filter(|r| r.state == state_key(s))
+                        .flat_map(|g| &g.states)
+                        .filter(|k| **k == state_key(s))
                         .count(),
                 })
                 .collect();
@@ -202,6 +243,54 @@ impl Renderer<'_> {
             out.put(&path, self.render("overview.html", &ctx)?.into_bytes())?;
         }
         Ok(())
+    }
+
+    /// The row of one agency on the overview page of `year`.
+    fn overview_row(
+        &self,
+        a: &AgencyStatus,
+        year: u16,
+        by_slug: &HashMap<&str, &Agency>,
+    ) -> OverviewRow {
+        let agency = by_slug.get(a.agency.as_str()).copied();
+        let rendered = agency.and_then(|ag| ag.year(year).map(|y| (ag, y)));
+        let state = self.shown_state(a.state);
+        let p = a.problems;
+        let mut problems = Vec::new();
+        if p.errors > 0 {
+            problems.push(format!("错误 {}", p.errors));
+        }
+        if p.warnings > 0 {
+            problems.push(format!("警告 {}", p.warnings));
+        }
+        if p.acknowledged > 0 {
+            problems.push(format!("已确认 {}", p.acknowledged));
+        }
+        OverviewRow {
+            name: a.name.clone(),
+            href: match rendered {
+                Some((ag, _)) => Some(year_path(ag, year)),
+                None => agency.map(agency_path),
+            },
+            state: state_key(state),
+            status: match state {
+                State::Missing if !self.options.drafts => "尚未发布".to_string(),
+                State::Missing => "缺失（没有该年度的年报）".to_string(),
+                _ => a.text.clone(),
+            },
+            status_sort: State::ALL.iter().position(|s| *s == state).unwrap_or(0),
+            figures: OVERVIEW_FIGURES
+                .iter()
+                .filter_map(|k| indicator(k))
+                .map(|i| figure(i, rendered))
+                .collect(),
+            problems: if problems.is_empty() {
+                "无".to_string()
+            } else {
+                problems.join("，")
+            },
+            problems_sort: p.errors + p.warnings + p.acknowledged,
+        }
     }
 
     /// A state as this build shows it: a public build (drafts left out) tells a draft from a
