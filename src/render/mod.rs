@@ -122,6 +122,8 @@ pub(crate) struct Pieces {
     pub across: pages::AcrossPieces,
     /// The rows of the year overview pages.
     pub overview: pages::OverviewPieces,
+    /// The sums of the totals pages, by blocks of agencies.
+    pub totals: totals::TotalsPieces,
 }
 
 impl Pieces {
@@ -133,6 +135,7 @@ impl Pieces {
     ) {
         self.across.update(site, changed);
         self.overview.update(site, changed);
+        self.totals.update(changed);
     }
 }
 

@@ -327,14 +327,18 @@ impl Preview {
                     })
                 });
                 listings.map_err(problem)?;
-                let mut paths: Vec<String> = agencies
-                    .values()
-                    .flat_map(|files| files.files.keys().cloned())
-                    .chain(site.paths())
-                    .collect();
-                paths.sort();
-                render::sitemap(&state.theme, &checked.site, &self.options, &paths, &site)
-                    .map_err(problem)?;
+                // sitemap.xml lists every path: gathered only when the site has one.
+                let config = &checked.site.config;
+                if self.options.absolute_base_url(config).is_some() {
+                    let mut paths: Vec<String> = agencies
+                        .values()
+                        .flat_map(|files| files.files.keys().cloned())
+                        .chain(site.paths())
+                        .collect();
+                    paths.sort();
+                    render::sitemap(&state.theme, &checked.site, &self.options, &paths, &site)
+                        .map_err(problem)?;
+                }
                 site.into_files()
             }
         };

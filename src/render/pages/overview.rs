@@ -133,7 +133,7 @@ impl Renderer<'_> {
             self.search_page(out)?;
         }
         if self.site.agencies.len() > 1 {
-            self.totals_pages(out)?;
+            self.totals_pages(&mut pieces.totals, out)?;
             self.across_pages(&pieces.across, out)?;
         }
         Ok(())

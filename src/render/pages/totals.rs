@@ -4,7 +4,7 @@
 //! computed 汇总, never as a report.
 
 use super::*;
-use crate::render::totals::{Sums, YearTotals, year_totals};
+use crate::render::totals::{Sums, TotalsPieces, YearTotals, year_totals};
 
 pub(crate) fn totals_path(year: u16) -> String {
     format!("totals/{year}.html")
@@ -36,7 +36,11 @@ struct IncludedGroup {
 
 impl Renderer<'_> {
     /// One totals page per report year (only in a site of more than one agency).
-    pub(super) fn totals_pages(&self, out: &Output) -> Result<(), BuildError> {
+    pub(super) fn totals_pages(
+        &self,
+        pieces: &mut TotalsPieces,
+        out: &Output,
+    ) -> Result<(), BuildError> {
         let grouped = self.site.grouped();
         let ordered: Vec<&Agency> = grouped
             .iter()
@@ -44,7 +48,7 @@ impl Renderer<'_> {
             .collect();
         let years = self.site.report_years();
         for &year in &years {
-            let Some(totals) = year_totals(&ordered, year) else {
+            let Some(totals) = year_totals(&ordered, year, pieces) else {
                 continue;
             };
             let included: Vec<IncludedGroup> = grouped
