@@ -253,7 +253,7 @@ mod tests {
     use super::*;
 
     /// A portal of 70 agencies (three blocks) made of copies of the district fixture's.
-    fn portal() -> (tempfile::TempDir, crate::check::Checked) {
+    fn portal() -> (tempfile::TempDir, crate::model::Site) {
         let dir = tempfile::tempdir().unwrap();
         let from = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/district");
         std::fs::create_dir_all(dir.path().join("content")).unwrap();
@@ -276,18 +276,18 @@ mod tests {
                 }
             }
         }
-        let checked = crate::load_and_check_agencies(dir.path(), &[]).unwrap();
-        (dir, checked)
+        let site = crate::load::load_site(dir.path()).unwrap().site;
+        (dir, site)
     }
 
     #[test]
     fn sums_by_blocks_are_the_sums_over_every_agency() {
-        let (_dir, checked) = portal();
-        let agencies: Vec<&Agency> = checked.site.agencies.iter().collect();
+        let (_dir, site) = portal();
+        let agencies: Vec<&Agency> = site.agencies.iter().collect();
         assert_eq!(agencies.len(), 70);
         let mut pieces = TotalsPieces::default();
         let mut blocks = 0;
-        for year in checked.site.report_years() {
+        for year in site.report_years() {
             let Some(totals) = year_totals(&agencies, year, &mut pieces) else {
                 continue;
             };
@@ -322,7 +322,7 @@ mod tests {
         // Kept blocks give the same sums again.
         assert!(!pieces.blocks.is_empty());
         pieces.update(Some(&BTreeSet::new()));
-        let year = checked.site.report_years()[1];
+        let year = site.report_years()[1];
         let again = year_totals(&agencies, year, &mut pieces).unwrap();
         let years: Vec<&Year> = agencies.iter().filter_map(|a| a.year(year)).collect();
         assert_eq!(again.sums.values, Sums::of(&again.form, &years).values);
