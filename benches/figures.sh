@@ -4,12 +4,13 @@
 #   benches/figures.sh ZOLA [LOG]
 #
 # ZOLA is a Zola binary built outside this repository (see BENCHMARKS.md); LOG defaults to
-# target/figures.log. In order: the release build; full builds against Zola, 100 and 1,000 agencies ×
-# 7 years into tmpfs (/dev/shm) and 1,000 onto the disk (/var/tmp), three alternating pairs each, with
-# the bytes per kind of file; the rebuild after one edit (1,000 agencies); serve's save-to-reload and
-# memory over 100 saves (1,000 agencies). `uptime` is logged before and after each step: run it on an
-# otherwise idle machine. About 25 minutes on the project's 2-core machine; it needs ≈ 4 GB in
-# /dev/shm and ≈ 4 GB in /var/tmp, and removes its own folders (nb-figures) at the end.
+# target/figures.log. In order: the release build; full builds against Zola, 100 and 1,000
+# agencies × 7 years into tmpfs (/dev/shm) and 1,000 onto the disk (/var/tmp), three alternating
+# pairs each, with the bytes per kind of file; the peak memory of a 1,000-agency build; the rebuild
+# after one edit (1,000 agencies); serve's save-to-reload and memory over 100 saves (1,000
+# agencies). `uptime` is logged before and after each step: run it on an otherwise idle machine.
+# About 25 minutes on the project's 2-core machine; it needs ≈ 4 GB in /dev/shm and ≈ 4 GB in
+# /var/tmp, and removes its own folders (nb-figures) at the end.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,6 +33,9 @@ echo "commit: $(git rev-parse --short HEAD) $(date -u +%FT%TZ)" | tee -a "$log"
 step cargo build --release --quiet
 step cargo bench --bench versus -- --agencies 100 --pairs 3 --dir /dev/shm/nb-figures --zola "$zola"
 step cargo bench --bench versus -- --agencies 1000 --pairs 3 --dir /dev/shm/nb-figures --zola "$zola"
+# Peak memory of a first build of the same portal (versus times whole processes, not memory).
+step /usr/bin/time -f "%e s wall, %U s user, %S s system, %M KB peak" target/release/nianbao \
+    --root /dev/shm/nb-figures/nianbao-site build --output /dev/shm/nb-figures/peak-out
 rm -rf /dev/shm/nb-figures
 step cargo bench --bench versus -- --agencies 1000 --pairs 3 --dir /var/tmp/nb-figures --zola "$zola"
 rm -rf /var/tmp/nb-figures
