@@ -24,7 +24,8 @@ step() {
     echo "## $*" | tee -a "$log"
     echo "uptime before: $(uptime)" | tee -a "$log"
     local start=$SECONDS
-    "$@" 2>&1 | grep -v '^ *\(Compiling\|Finished\|Running\)' | tee -a "$log"
+    # grep finds nothing to keep when a step prints only cargo's progress: not a failure.
+    "$@" 2>&1 | { grep -v '^ *\(Compiling\|Finished\|Running\)' || true; } | tee -a "$log"
     echo "uptime after: $(uptime) (step took $((SECONDS - start)) s)" | tee -a "$log"
 }
 
