@@ -204,7 +204,7 @@ impl AgencyKind {
 }
 
 /// content/<agency>/agency.yaml.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Agency {
     /// The folder name, e.g. `jiahe`.
     pub slug: String,
@@ -325,7 +325,7 @@ pub struct Acknowledgement {
 }
 
 /// One report year of one agency.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Year {
     pub year: u16,
     pub dir: PathBuf,

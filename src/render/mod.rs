@@ -230,7 +230,8 @@ pub(crate) fn render_agency(
 }
 
 /// The files about the site as a whole: the theme's static files, the front page (it lists every
-/// agency), the 404 page, the portal pages and atom.xml; with `sitemap`, what `serve` renders again after any change.
+/// agency), the 404 page, the portal pages (without the search index) and atom.xml; with
+/// `sitemap`, what `serve` renders again after any change.
 pub(crate) fn render_listings(
     theme: &theme::Theme,
     checked: &Checked,
@@ -245,9 +246,7 @@ pub(crate) fn render_listings(
     pages.site_pages(out)?;
     // The portal pages (overviews, totals, cross-agency rows, search) are about every agency.
     pages.portal_pages(&checked.status, pieces, out)?;
-    if checked.site.config.search && !options.defer_search {
-        search::write_index(&checked.site, out)?;
-    }
+    // Not the search index: serve makes it in the background (serve/search.rs).
     feed(theme, &checked.site, options, out)
 }
 

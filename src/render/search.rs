@@ -78,20 +78,20 @@ const UNUSED: [&str; 5] = [
 /// index built by another version is not reused.
 const PAGEFIND_VERSION: &str = "1.6.0";
 
-/// The search records of a site: (url, title, text) of every report.
-type Record = (String, String, String);
+/// The search record of a report: its url, title and text.
+pub(crate) type Record = (String, String, String);
 
-fn records(site: &Site) -> Vec<Record> {
-    site.agencies
+/// The search records of one agency, one per report year, in year order.
+pub(crate) fn agency_records(agency: &Agency) -> Vec<Record> {
+    agency
+        .years
         .iter()
-        .flat_map(|a| {
-            a.years.iter().map(move |y| {
-                (
-                    year_path(a, y.year),
-                    format!("{} {}年度年报", a.short_name, y.year),
-                    record_text(a, y),
-                )
-            })
+        .map(|y| {
+            (
+                year_path(agency, y.year),
+                format!("{} {}年度年报", agency.short_name, y.year),
+                record_text(agency, y),
+            )
         })
         .collect()
 }
@@ -118,17 +118,17 @@ fn records_key(records: &[Record]) -> String {
     )
 }
 
-/// Builds the index of every report of the rendered site and puts its files under `pagefind/`.
-pub(crate) fn write_index(site: &Site, out: &Output) -> Result<(), BuildError> {
-    index(site, out).map(|_| ())
-}
-
 /// Puts the search index of every report of the site under `pagefind/`: the previous output's
 /// index when it was built from the same records (a rebuild after an edit of figures only pays
 /// nothing for search), else a new one. Pagefind's API is async; it runs on a runtime of its own
 /// in a thread of its own, so a build inside `serve`'s runtime is not nested in it.
 pub(crate) fn index(site: &Site, out: &Output) -> Result<Indexed, BuildError> {
-    let records = records(site);
+    index_records(site.agencies.iter().flat_map(agency_records).collect(), out)
+}
+
+/// `index` of these records (every report of the site, in the site's order): what `serve`'s
+/// background index calls with the records it keeps per agency.
+pub(crate) fn index_records(records: Vec<Record>, out: &Output) -> Result<Indexed, BuildError> {
     let count = records.len();
     let key = records_key(&records);
     let key_path = format!("{BUNDLE_DIR}/{RECORDS_FILE}");

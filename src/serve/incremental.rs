@@ -81,7 +81,7 @@ struct State {
     dirty: Option<BTreeSet<String>>,
     /// Whether an agency folder in content/ is a link: then one folder's change may be another's.
     linked: bool,
-    /// The agencies as the search index is made from them, in the background.
+    /// The search records of every agency, as the index is made from them in the background.
     copies: Copies,
     /// The pieces of the pages that list agencies, per agency.
     pieces: render::Pieces,
@@ -121,9 +121,8 @@ impl Preview {
         let state = self.state.as_ref()?;
         (self.generation > 0).then(|| Job {
             generation: self.generation,
-            config: state.checked.site.config.clone(),
-            groups: state.checked.site.groups.clone(),
-            agencies: state.copies.agencies(),
+            search: state.checked.site.config.search,
+            records: state.copies.records(),
         })
     }
 

@@ -3,16 +3,19 @@
 //! Indexing every report with Pagefind takes about a second per 700 reports, far longer than
 //! rendering what one save changes. So serve renders the search page without its index
 //! (`render::Options::defer_search`), swaps the new pages in and tells the browsers to reload,
-//! and only then hands the model to a thread of its own that indexes it and swaps the new
+//! and only then hands the search records to a thread of its own that indexes them and swaps the new
 //! `pagefind/` files in (a second swap of the snapshot, no second reload). Until it finishes the
 //! previous index is served. Saves made while it runs replace the job waiting: only the newest
-//! model is indexed next, and a result older than the one served is never swapped in.
+//! build is indexed next, and a result older than the one served is never swapped in. The
+//! records (url, title and text of each report) are kept per agency and made again only for an
+//! agency loaded again, so the indexer holds the reports' words, not a copy of the model.
 
 use std::collections::BTreeMap;
 use std::sync::{Condvar, Mutex};
 
 use super::*;
-use crate::model::{Agency, AgencyGroup, Site, SiteConfig};
+use crate::model::Agency;
+use crate::render::search::{Record, agency_records};
 
 /// The files of the index and the build they were made from.
 #[derive(Debug, Default)]
@@ -22,27 +25,32 @@ pub(super) struct SearchFiles {
     pub files: Files,
 }
 
-/// What the index is made from: the model of one good build.
+/// What the index is made from: the search records of one good build.
 pub(super) struct Job {
     /// Counts the good builds of the preview: a later build has a greater number.
     pub generation: u64,
-    pub config: SiteConfig,
-    pub groups: Vec<AgencyGroup>,
-    /// The agencies, in folder order, shared with the preview (copied only when indexed).
-    pub agencies: Vec<Arc<Agency>>,
+    /// site.yaml's `settings.search`: without it the index is empty.
+    pub search: bool,
+    /// The records of each agency, in folder order, shared with the preview.
+    pub records: Vec<Arc<Vec<Record>>>,
 }
 
 impl Job {
+    /// The number of reports indexed.
+    fn reports(&self) -> usize {
+        self.records.iter().map(|r| r.len()).sum()
+    }
+
     /// The files of the index under `pagefind/`; none when the site has no search.
     pub(super) fn index(&self) -> Result<Files, BuildError> {
         let out = Output::memory();
-        if self.config.search {
-            let site = Site {
-                config: self.config.clone(),
-                agencies: self.agencies.iter().map(|a| Agency::clone(a)).collect(),
-                groups: self.groups.clone(),
-            };
-            render::search::write_index(&site, &out)?;
+        if self.search {
+            let records = self
+                .records
+                .iter()
+                .flat_map(|r| r.iter().cloned())
+                .collect();
+            render::search::index_records(records, &out)?;
         }
         Ok(out.into_files())
     }
@@ -67,8 +75,8 @@ impl Indexer {
                     let start = Instant::now();
                     match job.index() {
                         Ok(files) => {
-                            let reports: usize = job.agencies.iter().map(|a| a.years.len()).sum();
-                            if shared.replace_search(job.generation, files) && job.config.search {
+                            let reports = job.reports();
+                            if shared.replace_search(job.generation, files) && job.search {
                                 say!(
                                     "站内搜索的索引已更新（{reports} 篇年报，{} 毫秒）",
                                     start.elapsed().as_millis()
@@ -108,30 +116,31 @@ impl Indexer {
     }
 }
 
-/// The agencies of a model as the indexing thread gets them: each one copied once, when it is
-/// loaded, and shared by the jobs until it is loaded again.
+/// The search records of every agency, by folder name: made when the agency is loaded, and
+/// shared by the jobs until it is loaded again.
 #[derive(Debug, Default)]
-pub(super) struct Copies(BTreeMap<String, Arc<Agency>>);
+pub(super) struct Copies(BTreeMap<String, Arc<Vec<Record>>>);
 
 impl Copies {
     pub(super) fn of(agencies: &[Agency]) -> Copies {
         Copies(
             agencies
                 .iter()
-                .map(|a| (a.slug.clone(), Arc::new(a.clone())))
+                .map(|a| (a.slug.clone(), Arc::new(agency_records(a))))
                 .collect(),
         )
     }
 
-    /// Follows one agency folder loaded again: its copy replaced, or removed when it is gone.
+    /// Follows one agency folder loaded again: its records replaced, or removed when it is gone.
     pub(super) fn replace(&mut self, name: &str, agencies: &[Agency]) {
         self.0.remove(name);
         for agency in agencies.iter().filter(|a| a.slug == name) {
-            self.0.insert(agency.slug.clone(), Arc::new(agency.clone()));
+            self.0
+                .insert(agency.slug.clone(), Arc::new(agency_records(agency)));
         }
     }
 
-    pub(super) fn agencies(&self) -> Vec<Arc<Agency>> {
+    pub(super) fn records(&self) -> Vec<Arc<Vec<Record>>> {
         self.0.values().cloned().collect()
     }
 }
