@@ -10,13 +10,21 @@
 # after one edit (1,000 agencies); serve's save-to-reload and memory over 100 saves (1,000
 # agencies). `uptime` is logged before and after each step: run it on an otherwise idle machine.
 # About 25 minutes on the project's 2-core machine; it needs ≈ 4 GB in /dev/shm and ≈ 4 GB in
-# /var/tmp, and removes its own folders (nb-figures) at the end.
+# /var/tmp, refuses to start if its folders (nb-figures) are already there, and removes them at the end.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 zola=$(realpath "${1:?usage: benches/figures.sh ZOLA [LOG]}")
 log=${2:-$repo/target/figures.log}
 cd "$repo"
+# The folders this script makes and removes: it refuses to start if one is already there (it may be
+# someone else's), instead of deleting it.
+for own in /dev/shm/nb-figures /var/tmp/nb-figures; do
+    if [ -e "$own" ]; then
+        echo "benches/figures.sh: $own already exists; move or remove it first (this script removes only folders it made)" >&2
+        exit 2
+    fi
+done
 mkdir -p "$(dirname "$log")"
 : > "$log"
 
