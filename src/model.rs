@@ -10,11 +10,13 @@ use rust_decimal::Decimal;
 use crate::definition::{Form, TemplateId};
 
 /// The whole site as loaded from content/.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Site {
     pub config: SiteConfig,
-    /// Agencies in folder-name order.
-    pub agencies: Vec<Agency>,
+    /// Agencies in folder-name order, each behind an `Arc`: `serve` keeps one model per good
+    /// build, and models share the agencies that did not change (a clone of the site copies no
+    /// agency).
+    pub agencies: Vec<Arc<Agency>>,
     /// The groups every page that lists agencies shows them in, in the portal's order: site.yaml's
     /// `groups`, or one group per agency kind. Every agency of the site is in exactly one.
     pub groups: Vec<AgencyGroup>,
@@ -26,14 +28,20 @@ impl Site {
     }
 
     pub fn agency(&self, slug: &str) -> Option<&Agency> {
-        self.agencies.iter().find(|a| a.slug == slug)
+        self.agencies
+            .iter()
+            .find(|a| a.slug == slug)
+            .map(Arc::as_ref)
     }
 
     /// The agencies of the site in their groups, in the portal's order; groups with no agency in
     /// this site (all left out by `--agency`, or without a published year) are left out.
     pub fn grouped(&self) -> Vec<(&str, Vec<&Agency>)> {
-        let by_slug: std::collections::HashMap<&str, &Agency> =
-            self.agencies.iter().map(|a| (a.slug.as_str(), a)).collect();
+        let by_slug: std::collections::HashMap<&str, &Agency> = self
+            .agencies
+            .iter()
+            .map(|a| (a.slug.as_str(), &**a))
+            .collect();
         self.groups
             .iter()
             .map(|g| {
@@ -64,6 +72,7 @@ impl Site {
     pub fn draft_years(&self) -> impl Iterator<Item = (&Agency, &Year)> {
         self.agencies
             .iter()
+            .map(Arc::as_ref)
             .flat_map(|a| a.years.iter().filter(|y| y.draft).map(move |y| (a, y)))
     }
 
@@ -72,7 +81,9 @@ impl Site {
     /// downloads of all years, the front page, the sitemap and the feed).
     pub fn without_drafts(mut self) -> Site {
         for agency in &mut self.agencies {
-            agency.years.retain(|y| !y.draft);
+            if agency.years.iter().any(|y| y.draft) {
+                Arc::make_mut(agency).years.retain(|y| !y.draft);
+            }
         }
         self.agencies.retain(|a| !a.years.is_empty());
         self
@@ -203,8 +214,9 @@ impl AgencyKind {
     }
 }
 
-/// content/<agency>/agency.yaml.
-#[derive(Debug)]
+/// content/<agency>/agency.yaml. Clone only for `Arc::make_mut` in `without_drafts`, where the
+/// agency is never shared (so never copied).
+#[derive(Clone, Debug)]
 pub struct Agency {
     /// The folder name, e.g. `jiahe`.
     pub slug: String,
@@ -325,7 +337,7 @@ pub struct Acknowledgement {
 }
 
 /// One report year of one agency.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Year {
     pub year: u16,
     pub dir: PathBuf,

@@ -25,8 +25,9 @@ use crate::definition::{
 use crate::diagnostic::{Diagnostic, Severity, SourceLines, code_info};
 use crate::model::{Agency, Cell, Site, Year};
 
-/// A loaded and checked site.
-#[derive(Debug)]
+/// A loaded and checked site. A clone shares the agencies (`Site::agencies`), it copies only the
+/// diagnostics and statuses (`serve` keeps one per good build).
+#[derive(Clone, Debug)]
 pub struct Checked {
     pub site: Site,
     pub diagnostics: Vec<Diagnostic>,

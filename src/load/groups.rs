@@ -109,7 +109,7 @@ pub(crate) const OTHER_GROUP: &str = "其他机关";
 pub(super) fn resolve_groups(
     root: &Path,
     config: &SiteConfig,
-    agencies: &[Agency],
+    agencies: &[std::sync::Arc<Agency>],
     folders: Option<&[String]>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<AgencyGroup> {
@@ -191,6 +191,7 @@ pub(super) fn resolve_groups(
     }
     let left: Vec<&Agency> = agencies
         .iter()
+        .map(std::sync::Arc::as_ref)
         .filter(|a| !placed.contains_key(a.slug.as_str()))
         .collect();
     if !left.is_empty() {

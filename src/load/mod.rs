@@ -94,7 +94,7 @@ pub(crate) fn load_agencies(root: &Path, only: &[String]) -> Result<Loaded, Fata
     });
     for entry in dirs {
         if let Some(agency) = load_agency(root, &entry, &mut diagnostics)? {
-            agencies.push(agency);
+            agencies.push(Arc::new(agency));
         }
     }
     let groups = groups::resolve_groups(

@@ -123,7 +123,13 @@ fn records_key(records: &[Record]) -> String {
 /// nothing for search), else a new one. Pagefind's API is async; it runs on a runtime of its own
 /// in a thread of its own, so a build inside `serve`'s runtime is not nested in it.
 pub(crate) fn index(site: &Site, out: &Output) -> Result<Indexed, BuildError> {
-    index_records(site.agencies.iter().flat_map(agency_records).collect(), out)
+    index_records(
+        site.agencies
+            .iter()
+            .flat_map(|a| agency_records(a))
+            .collect(),
+        out,
+    )
 }
 
 /// `index` of these records (every report of the site, in the site's order): what `serve`'s

@@ -283,7 +283,7 @@ mod tests {
     #[test]
     fn sums_by_blocks_are_the_sums_over_every_agency() {
         let (_dir, site) = portal();
-        let agencies: Vec<&Agency> = site.agencies.iter().collect();
+        let agencies: Vec<&Agency> = site.agencies.iter().map(|a| &**a).collect();
         assert_eq!(agencies.len(), 70);
         let mut pieces = TotalsPieces::default();
         let mut blocks = 0;

@@ -183,39 +183,126 @@ pub(super) const PATH_UNSAFE: &AsciiSet = &CONTROLS
     .add(b'{')
     .add(b'}');
 
+/// How often a request starts again when a save replaced the model while it was answered.
+const ATTEMPTS: usize = 8;
+
 pub(super) async fn handle(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
-    let base = shared.base.as_str();
+    if resolve_in(&shared.base, uri.path(), None) == Target::Events {
+        return events(&shared).into_response();
+    }
+    // Finding a file may render its unit: never on the threads that answer other connections.
+    let answering = shared.clone();
+    tokio::task::spawn_blocking(move || answer(&answering, uri.path()))
+        .await
+        .unwrap_or_else(|err| {
+            let problem = Diagnostic::new(Code::B003, Path::new("content"))
+                .message(BuildError::Panic(err.to_string()).to_string());
+            failed(&shared, &problem)
+        })
+}
+
+/// The response to a request for `path`, from the model served when it arrives.
+fn answer(shared: &Shared, path: &str) -> Response {
     let snapshot = shared.current();
-    let exists = snapshot
-        .files
-        .is_some()
-        .then_some(|path: &str| snapshot.get(path).is_some());
-    let exists = exists.as_ref().map(|f| f as &dyn Fn(&str) -> bool);
-    match resolve_in(base, uri.path(), exists) {
-        Target::Events => events(&shared).into_response(),
-        Target::File(file) => match (&snapshot.files, snapshot.get(&file)) {
-            (Some(files), Some(bytes)) => respond(
+    for _ in 0..ATTEMPTS {
+        let Some(model) = shared.cache.model() else {
+            return no_build(shared, &snapshot);
+        };
+        match answer_from(shared, &snapshot, &model, path) {
+            Ok(response) => return response,
+            Err(Failure::Stale) => continue,
+            Err(Failure::Build(problem)) => return failed(shared, &problem),
+        }
+    }
+    // Saves faster than a page renders: answer with the problem-free "try again" of a reload.
+    respond(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "503.html",
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>正在重新生成</title></head>\n<body><p>文件正在连续改动，页面稍后自动刷新。</p></body></html>\n".as_bytes().to_vec(),
+    )
+}
+
+/// The response from one model; `Failure::Stale` when a save replaced it meanwhile.
+fn answer_from(
+    shared: &Shared,
+    snapshot: &Snapshot,
+    model: &Arc<Model>,
+    path: &str,
+) -> Result<Response, Failure> {
+    let failure = std::cell::RefCell::new(None);
+    let find = |file: &str| -> Option<Vec<u8>> {
+        if let Some(search) = snapshot.search_file(file) {
+            return search.map(<[u8]>::to_vec);
+        }
+        match shared.cache.find(model, file) {
+            Ok(files) => files.and_then(|f| f.get(file).map(<[u8]>::to_vec)),
+            Err(err) => {
+                failure.borrow_mut().get_or_insert(err);
+                None
+            }
+        }
+    };
+    let exists = |file: &str| -> bool {
+        if let Some(search) = snapshot.search_file(file) {
+            return search.is_some();
+        }
+        match shared.cache.find(model, file) {
+            Ok(files) => files.is_some(),
+            Err(err) => {
+                failure.borrow_mut().get_or_insert(err);
+                false
+            }
+        }
+    };
+    let target = resolve_in(&shared.base, path, Some(&exists));
+    let response = match target {
+        Target::File(file) => find(&file).map(|bytes| {
+            respond(
                 StatusCode::OK,
                 &file,
-                with_reload_script(&file, bytes, &shared.script, &files.warnings),
-            ),
-            _ => not_found(&shared),
-        },
-        Target::Redirect(to) => redirect(&to),
-        Target::NoBuild => {
-            let problems = snapshot
-                .problems
-                .as_deref()
-                .cloned()
-                .unwrap_or_else(|| "[]".to_string());
-            respond(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "index.html",
-                first_build_failed_page(base, &problems).into_bytes(),
+                with_reload_script(&file, &bytes, &shared.script, &model.warnings),
             )
-        }
-        Target::NotFound => not_found(&shared),
+        }),
+        Target::Redirect(to) => Some(redirect(&to)),
+        Target::Events | Target::NoBuild | Target::NotFound => None,
+    };
+    if let Some(err) = failure.into_inner() {
+        return Err(err);
     }
+    match response {
+        Some(response) => Ok(response),
+        None => {
+            let page = shared.cache.find(model, "404.html")?;
+            let body = page
+                .and_then(|f| f.get("404.html").map(<[u8]>::to_vec))
+                .map(|page| with_reload_script("404.html", &page, &shared.script, &model.warnings));
+            Ok(not_found(body))
+        }
+    }
+}
+
+/// The page shown before any build succeeded.
+fn no_build(shared: &Shared, snapshot: &Snapshot) -> Response {
+    let problems = snapshot
+        .problems
+        .as_deref()
+        .cloned()
+        .unwrap_or_else(|| "[]".to_string());
+    respond(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "index.html",
+        first_build_failed_page(&shared.base, &problems).into_bytes(),
+    )
+}
+
+/// A page whose rendering failed: the problem, over the page as for a failed build.
+fn failed(shared: &Shared, problem: &Diagnostic) -> Response {
+    let problems = problems_json(std::slice::from_ref(problem));
+    respond(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "index.html",
+        render_failed_page(&shared.base, &problems).into_bytes(),
+    )
 }
 
 pub(super) fn redirect(to: &str) -> Response {
@@ -230,16 +317,13 @@ pub(super) fn redirect(to: &str) -> Response {
     response
 }
 
-pub(super) fn not_found(shared: &Shared) -> Response {
-    let body = shared
-        .current()
-        .files
-        .as_ref()
-        .and_then(|f| {
-            f.get("404.html")
-                .map(|page| with_reload_script("404.html", page, &shared.script, &f.warnings))
-        })
-        .unwrap_or_else(|| "<!DOCTYPE html><html lang=\"zh-CN\"><title>页面不存在</title><h1>页面不存在</h1></html>".as_bytes().to_vec());
+/// The 404 page of the site (`body`), or a plain one when the site has none.
+pub(super) fn not_found(body: Option<Vec<u8>>) -> Response {
+    let body = body.unwrap_or_else(|| {
+        "<!DOCTYPE html><html lang=\"zh-CN\"><title>页面不存在</title><h1>页面不存在</h1></html>"
+            .as_bytes()
+            .to_vec()
+    });
     respond(StatusCode::NOT_FOUND, "404.html", body)
 }
 

@@ -9,8 +9,9 @@
 //! are shared, not copied, between the old and the new set, which readers get whole (`Rendered`
 //! behind one `Arc`), so a page never mixes two builds.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
+use super::cache::{Cache, Model};
 use super::search::{Copies, Job};
 use super::*;
 use crate::check::Checked;
@@ -50,68 +51,55 @@ impl Change {
     }
 }
 
-/// The files of a good build, as readers get them: the site's own files and each agency's.
-#[derive(Debug, Default)]
-pub(super) struct Rendered {
-    site: Arc<Files>,
-    agencies: HashMap<String, Arc<Files>>,
-    /// The warnings of the build (not acknowledged), shown on the pages of their agency.
-    pub warnings: Arc<Vec<Diagnostic>>,
+/// What a good update did: every file rendered again, or only the model of these agencies
+/// changed (their files and the site's are rendered when asked for).
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Updated {
+    All,
+    Agencies(BTreeSet<String>),
 }
 
-impl Rendered {
-    /// The bytes of a file of the site (`jiahe/2020/index.html`).
-    pub(super) fn get(&self, path: &str) -> Option<&[u8]> {
-        path.split_once('/')
-            .and_then(|(first, _)| self.agencies.get(first))
-            .and_then(|files| files.get(path))
-            .or_else(|| self.site.get(path))
-    }
-}
+/// The outcome of an update: what changed and the errors of drafts (they do not stop a build), or
+/// the problems that stopped it (then the last good model is served still).
+pub(super) type Outcome = Result<(Updated, Vec<Diagnostic>), Vec<Diagnostic>>;
 
-/// The outcome of a rebuild: the new files and the errors of drafts (they do not stop a build),
-/// or the problems that stopped it.
-pub(super) type Outcome = Result<(Arc<Rendered>, Vec<Diagnostic>), Vec<Diagnostic>>;
-
-/// The model and theme behind the files served.
+/// The model being edited: loaded and checked, good or not.
 struct State {
     checked: Checked,
-    theme: Theme,
-    /// Agencies whose files are not rendered from the model yet (None: every one).
+    theme: Arc<Theme>,
+    /// Agencies changed since the last good build (None: everything, a full render is due).
     dirty: Option<BTreeSet<String>>,
     /// Whether an agency folder in content/ is a link: then one folder's change may be another's.
     linked: bool,
     /// The search records of every agency, as the index is made from them in the background.
     copies: Copies,
-    /// The pieces of the pages that list agencies, per agency.
-    pieces: render::Pieces,
 }
 
-/// The preview's site, rebuilt change by change.
+/// The preview's site, updated change by change.
 pub(super) struct Preview {
     root: PathBuf,
     /// Only these agencies (`--agency`); all when empty.
     only: Vec<String>,
-    options: render::Options,
+    options: Arc<render::Options>,
     state: Option<State>,
-    /// The last good build.
-    rendered: Arc<Rendered>,
+    /// What readers are served: the last good model and the files rendered from it.
+    pub(super) cache: Arc<Cache>,
     /// How many good builds there were: the search index of a later one replaces an earlier's.
     generation: u64,
 }
 
 impl Preview {
-    pub(super) fn new(root: &Path, base: &str, only: &[String]) -> Preview {
+    pub(super) fn new(root: &Path, base: &str, only: &[String], cache: Arc<Cache>) -> Preview {
         Preview {
             root: root.to_path_buf(),
             only: only.to_vec(),
-            options: render::Options {
+            options: Arc::new(render::Options {
                 not_found_root: Some(base.to_string()),
                 defer_search: true,
                 ..Default::default()
-            },
+            }),
             state: None,
-            rendered: Arc::new(Rendered::default()),
+            cache,
             generation: 0,
         }
     }
@@ -126,8 +114,10 @@ impl Preview {
         })
     }
 
-    /// Applies a change: the agencies named are loaded, checked and rendered again, with the
-    /// pages that list them; everything when the change asks for it or nothing is loaded yet.
+    /// Applies a change: the agencies named are loaded and checked again; everything when the
+    /// change asks for it or nothing is loaded yet. A good model is then served: after a full
+    /// load every file is rendered first (so a template error shows now); otherwise nothing is
+    /// rendered, the changed agencies' files and the site's are dropped from the cache.
     pub(super) fn update(&mut self, change: &Change) -> Outcome {
         let linked = self.state.as_ref().is_none_or(|s| s.linked);
         if change.all || linked {
@@ -139,11 +129,11 @@ impl Preview {
                 }
             }
         }
-        self.render()
+        self.publish()
     }
 
     fn load_everything(&mut self) -> Result<(), Vec<Diagnostic>> {
-        // Whatever happens next, nothing loaded before may be rendered again without a full load.
+        // Whatever happens next, nothing loaded before may be served again without a full load.
         self.state = None;
         let checked = load_and_check(&self.root, &self.only)?;
         let theme = theme::load(&self.root, &checked.site.config.theme)
@@ -158,11 +148,10 @@ impl Preview {
         let copies = Copies::of(&checked.site.agencies);
         self.state = Some(State {
             checked,
-            theme,
+            theme: Arc::new(theme),
             dirty: None,
             linked,
             copies,
-            pieces: render::Pieces::default(),
         });
         Ok(())
     }
@@ -235,14 +224,12 @@ impl Preview {
         Ok(())
     }
 
-    /// Renders what is dirty and the site's own files, when the model has no blocking error.
-    fn render(&mut self) -> Outcome {
+    /// Serves the model when it has no blocking error: a snapshot of it (the agencies shared,
+    /// not copied) goes to the cache.
+    fn publish(&mut self) -> Outcome {
         let Some(state) = self.state.as_mut() else {
             return Err(Vec::new());
         };
-        if let Some(dirty) = &state.dirty {
-            state.pieces.update(&state.checked.site, Some(dirty));
-        }
         let checked = &state.checked;
         if checked.has_errors() {
             return Err(checked
@@ -252,96 +239,6 @@ impl Preview {
                 .cloned()
                 .collect());
         }
-        let problem = |err| vec![build_problem(&self.root, err)];
-        let slugs: BTreeSet<&str> = checked
-            .site
-            .agencies
-            .iter()
-            .map(|a| a.slug.as_str())
-            .collect();
-        let mut agencies: HashMap<String, Arc<Files>> = match &state.dirty {
-            None => HashMap::new(),
-            Some(dirty) => self
-                .rendered
-                .agencies
-                .iter()
-                .filter(|(slug, _)| slugs.contains(slug.as_str()) && !dirty.contains(*slug))
-                .map(|(slug, files)| (slug.clone(), files.clone()))
-                .collect(),
-        };
-        let site = match &state.dirty {
-            None => {
-                // Everything, the agencies in parallel as `build` does.
-                let out = Output::memory();
-                render::render_site_with(
-                    &self.root,
-                    checked,
-                    &self.options,
-                    &mut state.pieces,
-                    &out,
-                )
-                .map_err(problem)?;
-                let mut site = Files::default();
-                let mut by_agency: HashMap<String, Files> = HashMap::new();
-                for (path, bytes) in out.into_files().files {
-                    match path
-                        .split_once('/')
-                        .filter(|(first, _)| slugs.contains(first))
-                    {
-                        Some((first, _)) => by_agency
-                            .entry(first.to_string())
-                            .or_default()
-                            .add(path, bytes),
-                        None => site.add(path, bytes),
-                    }
-                }
-                agencies.extend(by_agency.into_iter().map(|(s, f)| (s, Arc::new(f))));
-                site
-            }
-            Some(dirty) => {
-                // The site's own pages on one core, the changed agencies on the other.
-                let site = Output::memory();
-                let listings = std::thread::scope(|scope| {
-                    let listings = scope.spawn(|| {
-                        render::render_listings(
-                            &state.theme,
-                            checked,
-                            &self.options,
-                            &mut state.pieces,
-                            &site,
-                        )
-                    });
-                    for agency in checked
-                        .site
-                        .agencies
-                        .iter()
-                        .filter(|a| dirty.contains(&a.slug))
-                    {
-                        let out = Output::memory();
-                        render::render_agency(&state.theme, checked, agency, &self.options, &out)?;
-                        agencies.insert(agency.slug.clone(), Arc::new(out.into_files()));
-                    }
-                    listings.join().unwrap_or_else(|payload| {
-                        Err(BuildError::Panic(render::panic_message(&*payload)))
-                    })
-                });
-                listings.map_err(problem)?;
-                // sitemap.xml lists every path: gathered only when the site has one.
-                let config = &checked.site.config;
-                if self.options.absolute_base_url(config).is_some() {
-                    let mut paths: Vec<String> = agencies
-                        .values()
-                        .flat_map(|files| files.files.keys().cloned())
-                        .chain(site.paths())
-                        .collect();
-                    paths.sort();
-                    render::sitemap(&state.theme, &checked.site, &self.options, &paths, &site)
-                        .map_err(problem)?;
-                }
-                site.into_files()
-            }
-        };
-        state.dirty = Some(BTreeSet::new());
         let unacknowledged = checked
             .diagnostics
             .iter()
@@ -355,13 +252,29 @@ impl Preview {
             .filter(|d| d.draft && d.severity == Severity::Error)
             .cloned()
             .collect();
-        self.rendered = Arc::new(Rendered {
-            site: Arc::new(site),
-            agencies,
+        let model = Arc::new(Model {
+            root: self.root.clone(),
+            generation: self.generation + 1,
+            checked: checked.clone(),
+            theme: state.theme.clone(),
+            options: self.options.clone(),
             warnings: Arc::new(warnings),
         });
+        let updated = match &state.dirty {
+            None => {
+                self.cache
+                    .publish_all(model)
+                    .map_err(|problem| vec![problem])?;
+                Updated::All
+            }
+            Some(dirty) => {
+                self.cache.publish(model, dirty);
+                Updated::Agencies(dirty.clone())
+            }
+        };
+        state.dirty = Some(BTreeSet::new());
         self.generation += 1;
-        Ok((self.rendered.clone(), draft_errors))
+        Ok((updated, draft_errors))
     }
 }
 
@@ -388,7 +301,7 @@ fn fatal_problems(root: &Path, fatal: crate::load::Fatal) -> Vec<Diagnostic> {
 }
 
 /// A rendering failure as the problem shown in the browser.
-fn build_problem(root: &Path, err: BuildError) -> Diagnostic {
+pub(super) fn build_problem(root: &Path, err: BuildError) -> Diagnostic {
     match err {
         // nianbao's own failure: not blamed on the templates.
         err @ BuildError::Panic(_) => {

@@ -1,9 +1,10 @@
 //! `nianbao serve`: builds into memory, serves from memory with live reload, shows build errors
 //! in the browser. output/ is never touched.
 //!
-//! The site is held as an `Arc` snapshot that a rebuild replaces whole, so a request sees either
-//! the complete old site or the complete new one. A change inside one agency's folder renders
-//! only that agency and the pages that list every agency (`incremental`). One server-sent-events
+//! serve holds the checked model of its last good build as an `Arc` snapshot that a save replaces
+//! whole, and renders the files a reader asks for from it, keeping a bounded number of them
+//! (`cache`), so a request sees either the old site or the new one, never a mix. A change inside
+//! one agency's folder loads and checks only that agency (`incremental`). One server-sent-events
 //! endpoint under the base path tells open pages to reload or to show the diagnostics.
 
 use crate::codes::Code;
@@ -54,13 +55,15 @@ macro_rules! warn {
 }
 
 // After the macros above, which they use.
+mod cache;
 mod http;
 mod incremental;
 mod preview;
 mod search;
 mod watch;
 
-use incremental::{Change, Preview, Rendered};
+use cache::{CACHE_BUDGET, Cache, Failure, Model};
+use incremental::{Change, Preview, Updated};
 use search::{Indexer, SearchFiles};
 
 /// The path of the reload endpoint under the base path.
@@ -116,23 +119,20 @@ pub fn normalise_base_path(base: &str) -> String {
     }
 }
 
-/// What is served now: the last good site and the problems of the last build, if it failed.
+/// What is served besides the model's files: the problems of the last build, if it failed, and
+/// the search index.
 struct Snapshot {
-    files: Option<Arc<Rendered>>,
     problems: Option<Arc<String>>,
     /// The newest search index (`pagefind/`), made in the background (`search`).
     search: Arc<SearchFiles>,
 }
 
 impl Snapshot {
-    /// The bytes of a file of the last good build or of the search index.
-    fn get(&self, path: &str) -> Option<&[u8]> {
-        let files = self.files.as_ref()?;
-        files.get(path).or_else(|| {
-            path.strip_prefix(render::search::BUNDLE_DIR)
-                .filter(|rest| rest.starts_with('/'))
-                .and_then(|_| self.search.files.get(path))
-        })
+    /// Whether `path` is a file of the search index (`pagefind/…`); then its bytes, if any.
+    fn search_file(&self, path: &str) -> Option<Option<&[u8]>> {
+        path.strip_prefix(render::search::BUNDLE_DIR)
+            .filter(|rest| rest.starts_with('/'))
+            .map(|_| self.search.files.get(path))
     }
 }
 
@@ -144,6 +144,8 @@ enum Message {
 
 struct Shared {
     snapshot: RwLock<Arc<Snapshot>>,
+    /// The model served and the files rendered from it.
+    cache: Arc<Cache>,
     events: broadcast::Sender<Message>,
     base: String,
     /// The reload script added to every page.
@@ -158,18 +160,15 @@ impl Shared {
             .unwrap_or_else(|poisoned| poisoned.into_inner().clone())
     }
 
-    /// Serves these files and problems from now on, with the search index served so far.
-    fn replace(&self, files: Option<Arc<Rendered>>, problems: Option<Arc<String>>) {
+    /// Shows these problems from now on (none: the last build was good), with the search index
+    /// served so far.
+    fn replace(&self, problems: Option<Arc<String>>) {
         let mut guard = self
             .snapshot
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         let search = guard.search.clone();
-        *guard = Arc::new(Snapshot {
-            files,
-            problems,
-            search,
-        });
+        *guard = Arc::new(Snapshot { problems, search });
     }
 
     /// Serves the search index of build `generation` from now on, unless the one served is of a
@@ -183,7 +182,6 @@ impl Shared {
             return false;
         }
         *guard = Arc::new(Snapshot {
-            files: guard.files.clone(),
             problems: guard.problems.clone(),
             search: Arc::new(SearchFiles { generation, files }),
         });
@@ -246,18 +244,19 @@ async fn run(options: ServeOptions) -> Result<(), ServeError> {
     }
     let base = options.base_path.clone();
     let (events, _) = broadcast::channel(64);
+    let cache = Arc::new(Cache::new(CACHE_BUDGET));
     let shared = Arc::new(Shared {
         snapshot: RwLock::new(Arc::new(Snapshot {
-            files: None,
             problems: None,
             search: Arc::default(),
         })),
+        cache: cache.clone(),
         events,
         base: base.clone(),
         script: reload_script(&base),
     });
     // The first build; it may fail, and serve starts all the same.
-    let mut preview = Preview::new(&options.root, &base, &options.agencies);
+    let mut preview = Preview::new(&options.root, &base, &options.agencies, cache);
     let indexer = Indexer::start(shared.clone())?;
     rebuild(
         &mut preview,
@@ -569,10 +568,10 @@ mod tests {
         let (events, _) = broadcast::channel(4);
         let shared = Shared {
             snapshot: RwLock::new(Arc::new(Snapshot {
-                files: Some(Arc::new(Rendered::default())),
                 problems: None,
                 search: Arc::default(),
             })),
+            cache: Arc::new(Cache::new(CACHE_BUDGET)),
             events,
             base: "/".to_string(),
             script: String::new(),
@@ -585,7 +584,8 @@ mod tests {
         let served = |shared: &Shared| {
             let snapshot = shared.current();
             let bytes = snapshot
-                .get("pagefind/pagefind-entry.json")
+                .search_file("pagefind/pagefind-entry.json")
+                .flatten()
                 .map(<[u8]>::to_vec);
             bytes.map(|b| String::from_utf8(b).unwrap())
         };
@@ -594,12 +594,12 @@ mod tests {
         assert!(!shared.replace_search(1, index("first")));
         assert_eq!(served(&shared).as_deref(), Some("second"));
         // A new build keeps the index served until its own is ready.
-        shared.replace(Some(Arc::new(Rendered::default())), None);
+        shared.replace(None);
         assert_eq!(served(&shared).as_deref(), Some("second"));
         assert!(shared.replace_search(3, index("third")));
         assert_eq!(served(&shared).as_deref(), Some("third"));
         // Only under pagefind/.
-        assert_eq!(shared.current().get("pagefind-entry.json"), None);
+        assert_eq!(shared.current().search_file("pagefind-entry.json"), None);
     }
 
     #[test]

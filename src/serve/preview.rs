@@ -137,3 +137,13 @@ pub(super) fn first_build_failed_page(base: &str, problems: &str) -> String {
         reload_script(base)
     )
 }
+
+/// A page shown when the page asked for could not be rendered from the last good build (a
+/// template error that only this page meets).
+pub(super) fn render_failed_page(base: &str, problems: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>页面生成失败</title></head>\n<body><h1>页面生成失败</h1><p>这个页面无法生成，原因见下。改正后，页面会自动刷新。</p>\n<pre id=\"nianbao-problems\">{}</pre>\n{}</body></html>\n",
+        crate::render::theme::escape_html(problems),
+        reload_script(base)
+    )
+}

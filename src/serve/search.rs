@@ -122,7 +122,7 @@ impl Indexer {
 pub(super) struct Copies(BTreeMap<String, Arc<Vec<Record>>>);
 
 impl Copies {
-    pub(super) fn of(agencies: &[Agency]) -> Copies {
+    pub(super) fn of(agencies: &[Arc<Agency>]) -> Copies {
         Copies(
             agencies
                 .iter()
@@ -132,7 +132,7 @@ impl Copies {
     }
 
     /// Follows one agency folder loaded again: its records replaced, or removed when it is gone.
-    pub(super) fn replace(&mut self, name: &str, agencies: &[Agency]) {
+    pub(super) fn replace(&mut self, name: &str, agencies: &[Arc<Agency>]) {
         self.0.remove(name);
         for agency in agencies.iter().filter(|a| a.slug == name) {
             self.0

@@ -52,7 +52,7 @@ pub fn is_ignored_path(path: &Path, root: &Path) -> bool {
         .any(|ext| name.ends_with(ext))
 }
 
-/// Rebuilds what `change` affects and swaps the new site in; tells the pages.
+/// Loads and checks what `change` affects and serves the new model; tells the pages.
 pub(super) fn rebuild(
     preview: &mut Preview,
     shared: &Shared,
@@ -62,7 +62,7 @@ pub(super) fn rebuild(
 ) {
     let start = Instant::now();
     match preview.update(change) {
-        Ok((files, draft_errors)) => {
+        Ok((updated, draft_errors)) => {
             for problem in &draft_errors {
                 warn!("{}", problem.render());
             }
@@ -73,19 +73,22 @@ pub(super) fn rebuild(
                 );
             }
             shared.replace(
-                Some(files),
                 (!draft_errors.is_empty()).then(|| Arc::new(problems_json(&draft_errors))),
             );
-            if announce {
-                let what = if change.all {
-                    "整个网站".to_string()
-                } else {
-                    let names: Vec<&str> = change.agencies.iter().map(String::as_str).collect();
-                    format!("机关 {} 的页面和首页、订阅", names.join("、"))
-                };
-                say!("已重新生成{what}（{} 毫秒）", start.elapsed().as_millis());
-            }
             let _ = shared.events.send(Message::Reload);
+            if announce {
+                let took = start.elapsed().as_millis();
+                match updated {
+                    Updated::All => say!("已重新生成整个网站（{took} 毫秒）"),
+                    Updated::Agencies(_) => {
+                        let names: Vec<&str> = change.agencies.iter().map(String::as_str).collect();
+                        say!(
+                            "已重新读取并检查机关 {}（{took} 毫秒）；浏览器刷新时重新生成所看的页面",
+                            names.join("、")
+                        );
+                    }
+                }
+            }
             // The search index follows in the background (serve/search.rs).
             if let Some(job) = preview.search_job() {
                 indexer.post(job);
@@ -101,8 +104,7 @@ pub(super) fn rebuild(
                 problems.len()
             );
             let json = Arc::new(problems_json(&problems));
-            let files = shared.current().files.clone();
-            shared.replace(files, Some(json.clone()));
+            shared.replace(Some(json.clone()));
             let _ = shared.events.send(Message::Problems(json));
         }
     }

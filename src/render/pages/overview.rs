@@ -172,7 +172,7 @@ impl Renderer<'_> {
             .site
             .agencies
             .iter()
-            .map(|a| (a.slug.as_str(), a))
+            .map(|a| (a.slug.as_str(), &**a))
             .collect();
         for year_status in status {
             let year = year_status.year;

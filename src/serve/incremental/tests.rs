@@ -39,27 +39,76 @@ fn fixture_named(name: &str) -> tempfile::TempDir {
     dir
 }
 
-/// Every file of a build, by path.
-fn all(rendered: &Rendered) -> std::collections::BTreeMap<String, Vec<u8>> {
-    std::iter::once(&rendered.site)
-        .chain(rendered.agencies.values())
-        .flat_map(|f| f.files.iter().map(|(p, b)| (p.clone(), b.clone())))
-        .collect()
+type Tree = std::collections::BTreeMap<String, Vec<u8>>;
+
+fn preview_with(root: &Path, budget: usize) -> Preview {
+    Preview::new(root, "/", &[], Arc::new(Cache::new(budget)))
 }
 
-fn fresh(root: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
-    let mut preview = Preview::new(root, "/", &[]);
-    all(&preview.update(&Change::everything()).unwrap().0)
+fn preview(root: &Path) -> Preview {
+    preview_with(root, CACHE_BUDGET)
 }
 
-/// The warnings of a build, as the panel lists them.
-fn warnings(rendered: &Rendered) -> Vec<String> {
-    rendered.warnings.iter().map(|d| d.render()).collect()
+/// The model served.
+fn model(preview: &Preview) -> Arc<Model> {
+    preview.cache.model().expect("a good build")
+}
+
+/// A file as a request gets it: through `Cache::find`, as the HTTP handler asks.
+fn get(preview: &Preview, path: &str) -> Option<Vec<u8>> {
+    let files = preview.cache.find(&model(preview), path).unwrap()?;
+    files.get(path).map(<[u8]>::to_vec)
+}
+
+/// What readers get now: every path of a full build of the same content asked for through
+/// `get` (same bytes), and no other file in any unit. Returns the files.
+fn served(preview: &Preview) -> Tree {
+    let root = &preview.root;
+    let fresh = fresh(root);
+    for (path, bytes) in &fresh {
+        assert!(
+            get(preview, path).as_ref() == Some(bytes),
+            "{path} differs from a full build"
+        );
+    }
+    let everything = preview.cache.everything(&model(preview)).unwrap();
+    assert_eq!(
+        everything.keys().collect::<Vec<_>>(),
+        fresh.keys().collect::<Vec<_>>()
+    );
+    everything
+}
+
+/// A full build of `root` into memory, as `build` renders (the search index left to the
+/// background, as in serve).
+fn fresh(root: &Path) -> Tree {
+    let checked = crate::load_and_check_agencies(root, &[]).unwrap();
+    let options = render::Options {
+        not_found_root: Some("/".to_string()),
+        defer_search: true,
+        ..Default::default()
+    };
+    let out = Output::memory();
+    render::render_site_with(
+        root,
+        &checked,
+        &options,
+        &mut render::Pieces::default(),
+        &out,
+    )
+    .unwrap();
+    out.into_files().files
+}
+
+/// The warnings of the model served, as the panel lists them.
+fn warnings(preview: &Preview) -> Vec<String> {
+    model(preview).warnings.iter().map(|d| d.render()).collect()
 }
 
 fn fresh_warnings(root: &Path) -> Vec<String> {
-    let mut preview = Preview::new(root, "/", &[]);
-    warnings(&preview.update(&Change::everything()).unwrap().0)
+    let mut preview = preview(root);
+    preview.update(&Change::everything()).unwrap();
+    warnings(&preview)
 }
 
 fn change(root: &Path, paths: &[&str]) -> Change {
@@ -106,16 +155,9 @@ fn events_under_a_relative_root() {
     assert!(nothing.is_empty(), "{nothing:?}");
 }
 
-#[test]
-fn a_change_in_one_agency_gives_what_a_full_build_gives() {
-    let dir = fixture();
-    let root = dir.path();
-    let mut preview = Preview::new(root, "/", &[]);
-    let first = preview.update(&Change::everything()).unwrap().0;
-    assert_eq!(all(&first), fresh(root));
-    assert!(first.get("sitemap.xml").is_some());
-
-    // A new figure in one year: its agency's pages, the front page and the feed follow.
+/// Adds a publication date to shilizhen's 2022 report: its pages and the site's change.
+fn edit_shilizhen(preview: &mut Preview) {
+    let root = preview.root.clone();
     let data = root.join("content/shilizhen/2022/data.yaml");
     let text = std::fs::read_to_string(&data).unwrap();
     std::fs::write(
@@ -123,36 +165,128 @@ fn a_change_in_one_agency_gives_what_a_full_build_gives() {
         text.replacen("published: ", "published: 2023-03-01 #", 1),
     )
     .unwrap();
-    let next = preview
-        .update(&change(root, &["content/shilizhen/2022/data.yaml"]))
+    let updated = preview
+        .update(&change(&root, &["content/shilizhen/2022/data.yaml"]))
         .unwrap()
         .0;
-    assert_eq!(all(&next), fresh(root));
-    // The other agencies' files are the same allocation, not copies.
-    assert!(Arc::ptr_eq(
-        &first.agencies["moumou"],
-        &next.agencies["moumou"]
-    ));
-    assert!(!Arc::ptr_eq(
-        &first.agencies["shilizhen"],
-        &next.agencies["shilizhen"]
-    ));
+    assert_eq!(
+        updated,
+        Updated::Agencies(BTreeSet::from(["shilizhen".to_string()]))
+    );
+}
+
+/// The files of an agency's unit as served now.
+fn unit_files(preview: &Preview, slug: &str) -> Arc<Files> {
+    let path = format!("{slug}/index.html");
+    preview.cache.find(&model(preview), &path).unwrap().unwrap()
+}
+
+fn a_change_in_one_agency_with(budget: usize) {
+    let dir = fixture();
+    let root = dir.path();
+    let mut preview = preview_with(root, budget);
+    assert_eq!(
+        preview.update(&Change::everything()).unwrap().0,
+        Updated::All
+    );
+    assert!(served(&preview).contains_key("sitemap.xml"));
+    let moumou = unit_files(&preview, "moumou");
+    let shilizhen = unit_files(&preview, "shilizhen");
+
+    // A new figure in one year: its agency's pages, the front page and the feed follow.
+    edit_shilizhen(&mut preview);
+    let before_any_request = preview.cache.kept();
+    served(&preview);
+    if budget == CACHE_BUDGET {
+        // Nothing rendered before the first request: the changed agency's files dropped, the
+        // other agencies' kept, the same allocation, not copies.
+        let agencies = model(&preview).checked.site.agencies.len();
+        assert_eq!(before_any_request.0, agencies - 1);
+        assert!(Arc::ptr_eq(&moumou, &unit_files(&preview, "moumou")));
+    }
+    assert!(!Arc::ptr_eq(&shilizhen, &unit_files(&preview, "shilizhen")));
 
     // An agency removed, then added back.
     let moved = root.join("moved");
     std::fs::rename(root.join("content/mouzhen"), &moved).unwrap();
-    let gone = preview
-        .update(&change(root, &["content/mouzhen"]))
-        .unwrap()
-        .0;
-    assert_eq!(all(&gone), fresh(root));
-    assert!(gone.get("mouzhen/index.html").is_none());
+    preview.update(&change(root, &["content/mouzhen"])).unwrap();
+    served(&preview);
+    assert!(get(&preview, "mouzhen/index.html").is_none());
     std::fs::rename(&moved, root.join("content/mouzhen")).unwrap();
-    let back = preview
-        .update(&change(root, &["content/mouzhen"]))
-        .unwrap()
-        .0;
-    assert_eq!(all(&back), fresh(root));
+    preview.update(&change(root, &["content/mouzhen"])).unwrap();
+    served(&preview);
+}
+
+#[test]
+fn a_change_in_one_agency_gives_what_a_full_build_gives() {
+    a_change_in_one_agency_with(CACHE_BUDGET);
+}
+
+/// With no room in the cache every unit is rendered on demand, sitemap.xml from the paths kept
+/// and the changed agency rendered again for its own.
+#[test]
+fn units_rendered_on_demand_give_what_a_full_build_gives() {
+    a_change_in_one_agency_with(0);
+}
+
+#[test]
+fn an_agency_evicted_beyond_the_budget_is_rendered_again_the_same() {
+    let dir = fixture();
+    let root = dir.path();
+    let mut preview = preview_with(root, 0);
+    preview.update(&Change::everything()).unwrap();
+    // Nothing kept after the first build: no room.
+    assert_eq!(preview.cache.kept(), (0, 0));
+    let first = unit_files(&preview, "moumou");
+    assert_eq!(preview.cache.kept().0, 1);
+    // Another agency asked for: the least recently used one goes.
+    let other = unit_files(&preview, "shilizhen");
+    assert_eq!(preview.cache.kept(), (1, size_of(&other)));
+    let again = unit_files(&preview, "moumou");
+    assert!(!Arc::ptr_eq(&first, &again), "rendered again");
+    assert_eq!(first.files, again.files);
+    assert_eq!(preview.cache.kept(), (1, size_of(&again)));
+
+    // With room for both, both stay.
+    let mut roomy = preview_with(root, CACHE_BUDGET);
+    roomy.update(&Change::everything()).unwrap();
+    let kept = roomy.cache.kept();
+    let agencies = model(&roomy).checked.site.agencies.len();
+    assert_eq!(kept.0, agencies, "{kept:?}");
+}
+
+fn size_of(files: &Files) -> usize {
+    files.files.iter().map(|(p, b)| p.len() + b.len()).sum()
+}
+
+#[test]
+fn a_render_of_an_older_model_is_not_served_after_a_save() {
+    let dir = fixture();
+    let root = dir.path();
+    let mut preview = preview_with(root, 0);
+    preview.update(&Change::everything()).unwrap();
+    let old = model(&preview);
+    let unit = super::super::cache::Unit::Agency("shilizhen".to_string());
+    let page = "shilizhen/2022/index.html";
+    // A request starts rendering shilizhen from the model served…
+    let slot = preview.cache.slot(&old, &unit).unwrap();
+    // …a save of shilizhen is published meanwhile…
+    edit_shilizhen(&mut preview);
+    // …the render finishes from the old model, for the request that started it.
+    let stale = preview.cache.fill(&old, &unit, &slot).unwrap();
+    let fresh = fresh(root);
+    assert_ne!(stale.get(page), fresh.get(page).map(Vec::as_slice));
+    // A request made now gets the new page, and the old model is refused.
+    assert_eq!(get(&preview, page).as_ref(), fresh.get(page));
+    assert!(matches!(
+        preview.cache.find(&old, page),
+        Err(super::super::cache::Failure::Stale)
+    ));
+    // The site's files of the old model are not rendered from the new model's pieces.
+    assert!(matches!(
+        preview.cache.find(&old, "index.html"),
+        Err(super::super::cache::Failure::Stale)
+    ));
 }
 
 #[test]
@@ -171,11 +305,11 @@ fn agencies_added_and_removed_are_grouped_as_a_full_build_groups_them() {
         );
     assert!(text.contains("xinjie") && text.contains("example.gov.cn"));
     std::fs::write(&config, text).unwrap();
-    let mut preview = Preview::new(root, "/", &[]);
-    let first = preview.update(&Change::everything()).unwrap().0;
-    assert_eq!(all(&first), fresh(root));
+    let mut preview = preview(root);
+    preview.update(&Change::everything()).unwrap();
+    let first = served(&preview);
     let grouping = |w: &&String, name: &str| w.contains("L023") && w.contains(name);
-    assert!(warnings(&first).iter().any(|w| grouping(&w, "xinjie")));
+    assert!(warnings(&preview).iter().any(|w| grouping(&w, "xinjie")));
 
     // The folder appears: listed in 街道办事处 at once, on every page that lists agencies.
     let rename = |from: &str, to: &str| {
@@ -194,14 +328,13 @@ fn agencies_added_and_removed_are_grouped_as_a_full_build_groups_them() {
     };
     copy(&root.join("content/shili"), &root.join("content/xinjie"));
     let name = rename("示例", "xinjie");
-    let added = preview
+    preview
         .update(&change(root, &["content/xinjie/agency.yaml"]))
-        .unwrap()
-        .0;
-    assert_eq!(all(&added), fresh(root));
-    assert_eq!(warnings(&added), fresh_warnings(root));
-    assert!(!warnings(&added).iter().any(|w| grouping(&w, "xinjie")));
-    let front = String::from_utf8(added.get("index.html").unwrap().to_vec()).unwrap();
+        .unwrap();
+    served(&preview);
+    assert_eq!(warnings(&preview), fresh_warnings(root));
+    assert!(!warnings(&preview).iter().any(|w| grouping(&w, "xinjie")));
+    let front = String::from_utf8(get(&preview, "index.html").unwrap()).unwrap();
     let street = front.find("街道办事处</h2>").unwrap();
     let town = front.find("镇人民政府</h2>").unwrap();
     let at = front.find(&name).unwrap();
@@ -211,20 +344,19 @@ fn agencies_added_and_removed_are_grouped_as_a_full_build_groups_them() {
     let yaml = root.join("content/moumou/agency.yaml");
     let text = std::fs::read_to_string(&yaml).unwrap();
     let before =
-        String::from_utf8(added.get("across/requests.received.html").unwrap().to_vec()).unwrap();
+        String::from_utf8(get(&preview, "across/requests.received.html").unwrap()).unwrap();
     assert!(before.contains("某某局"), "{before}");
     std::fs::write(&yaml, text.replace("某某局", "某某管理局")).unwrap();
-    let renamed = preview
+    preview
         .update(&change(root, &["content/moumou/agency.yaml"]))
-        .unwrap()
-        .0;
-    assert_eq!(all(&renamed), fresh(root));
+        .unwrap();
+    served(&preview);
     for page in [
         "across/requests.received.html",
         "overview/2022.html",
         "index.html",
     ] {
-        let html = String::from_utf8(renamed.get(page).unwrap().to_vec()).unwrap();
+        let html = String::from_utf8(get(&preview, page).unwrap()).unwrap();
         assert!(html.contains("某某管理局"), "{page}");
     }
     std::fs::write(&yaml, text).unwrap();
@@ -234,33 +366,30 @@ fn agencies_added_and_removed_are_grouped_as_a_full_build_groups_them() {
 
     // One in no group: listed under 其他机关, with site.yaml's warning.
     copy(&root.join("content/mouzhen"), &root.join("content/linzhen"));
-    let added = preview
-        .update(&change(root, &["content/linzhen"]))
-        .unwrap()
-        .0;
-    assert_eq!(all(&added), fresh(root));
-    assert_eq!(warnings(&added), fresh_warnings(root));
-    assert!(warnings(&added).iter().any(|w| grouping(&w, "linzhen")));
+    preview.update(&change(root, &["content/linzhen"])).unwrap();
+    served(&preview);
+    assert_eq!(warnings(&preview), fresh_warnings(root));
+    assert!(warnings(&preview).iter().any(|w| grouping(&w, "linzhen")));
 
     // Both removed again.
     for name in ["xinjie", "linzhen"] {
         std::fs::remove_dir_all(root.join("content").join(name)).unwrap();
     }
-    let gone = preview
+    preview
         .update(&change(root, &["content/xinjie", "content/linzhen"]))
-        .unwrap()
-        .0;
-    assert_eq!(all(&gone), fresh(root));
-    assert_eq!(warnings(&gone), fresh_warnings(root));
-    assert_eq!(all(&gone), all(&first));
+        .unwrap();
+    let gone = served(&preview);
+    assert_eq!(warnings(&preview), fresh_warnings(root));
+    assert_eq!(gone, first);
 }
 
 #[test]
 fn an_error_elsewhere_holds_back_the_next_change_until_fixed() {
     let dir = fixture();
     let root = dir.path();
-    let mut preview = Preview::new(root, "/", &[]);
+    let mut preview = preview_with(root, 0);
     preview.update(&Change::everything()).unwrap();
+    let good_build = served(&preview);
     let broken = root.join("content/shili/2021/data.yaml");
     let good = std::fs::read_to_string(&broken).unwrap();
     std::fs::write(&broken, good.replacen("received: [", "received: [9", 1)).unwrap();
@@ -277,11 +406,13 @@ fn an_error_elsewhere_holds_back_the_next_change_until_fixed() {
             .update(&change(root, &["content/moumou/2022/report.md"]))
             .is_err()
     );
+    // Meanwhile the last good build is served, rendered on demand from its model.
+    let last_good = model(&preview);
+    assert_eq!(preview.cache.everything(&last_good).unwrap(), good_build);
     // Fixed: both changes are in.
     std::fs::write(&broken, good).unwrap();
-    let fixed = preview
+    preview
         .update(&change(root, &["content/shili/2021/data.yaml"]))
-        .unwrap()
-        .0;
-    assert_eq!(all(&fixed), fresh(root));
+        .unwrap();
+    assert_ne!(served(&preview), good_build);
 }
