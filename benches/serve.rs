@@ -14,8 +14,14 @@
 //! 1. The size of the site (`nianbao build` into a folder: files, bytes, time).
 //! 2. serve's first build, then 100 saves, each of one year of another agency (report.md and
 //!    data.yaml in turn), timed from the write until the reload event reaches a client on the
-//!    reload endpoint (median, 95th percentile, max); serve's resident memory (VmRSS from
-//!    /proc) after the first build and after every save.
+//!    reload endpoint, and until the edited year page has been fetched after it (save to seen:
+//!    serve renders pages on demand, so the page's render is in this figure; a report.md edit
+//!    must show its new text) (median, 95th percentile, max); serve's resident memory (VmRSS
+//!    from /proc) after the first build and after every save.
+//! 3. The year pages of 300 distinct agencies fetched one after another (the render cache keeps
+//!    a bounded number of agencies): serve's memory after every 50, against the output's size.
+//!
+//! The load average (/proc/loadavg) is printed with the figures.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -127,6 +133,13 @@ fn mib(bytes: u64) -> String {
     format!("{:.0} MiB", bytes as f64 / (1024.0 * 1024.0))
 }
 
+/// The load average, as `uptime` gives it.
+fn load() -> String {
+    let text = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let parts: Vec<&str> = text.split_whitespace().take(3).collect();
+    format!("load average {}", parts.join(", "))
+}
+
 fn portal_bench(agencies: usize) {
     let tmp = tempfile::tempdir().unwrap();
     let root = portal::write_portal(&tmp.path().join("site"), agencies);
@@ -159,24 +172,27 @@ fn portal_bench(agencies: usize) {
     }
     std::fs::remove_dir_all(&output).unwrap();
     println!(
-        "  build: {files} files, {}, {:.1} s",
+        "  build: {files} files, {} ({bytes} bytes, as du -sb counts file sizes), {:.1} s ({})",
         mib(bytes),
-        built.as_secs_f64()
+        built.as_secs_f64(),
+        load()
     );
 
     // 2. serve: the first build, then 100 saves.
     let start = Instant::now();
     let (mut child, url) = start_serve(&root);
     println!(
-        "  serve: first build and listening after {:.1} s",
-        start.elapsed().as_secs_f64()
+        "  serve: first build and listening after {:.1} s ({})",
+        start.elapsed().as_secs_f64(),
+        load()
     );
     let rx = listen(&url);
     let pid = child.id();
     let first_rss = rss(pid);
     let mut latencies = Vec::new();
+    let mut seen = Vec::new();
     let mut samples = vec![first_rss];
-    let mut last = String::new();
+    let http = agent();
     for i in 0..100 {
         std::thread::sleep(Duration::from_millis(150));
         let agency = (i * 7919) % agencies + 1;
@@ -205,25 +221,35 @@ fn portal_bench(agencies: usize) {
                 _ => {}
             }
         }
-        samples.push(rss(pid));
+        // What the reloaded browser asks for: the edited year page.
+        let page = format!("{url}shili-{agency:04}/{year}/index.html");
+        let mut response = http.get(&page).call().unwrap();
+        let body = response.body_mut().read_to_string().unwrap();
+        seen.push(start.elapsed());
+        assert_eq!(response.status(), 200, "{page}");
         if i % 2 == 0 {
-            last = format!("shili-{agency:04}/{year}/index.html");
+            assert!(
+                body.contains(&format!("第 {i} 次修改。")),
+                "{page} is not the edited page"
+            );
         }
+        samples.push(rss(pid));
     }
-    // The last narrative edit is served.
-    let mut response = agent().get(&format!("{url}{last}")).call().unwrap();
-    let page = response.body_mut().read_to_string().unwrap();
-    assert!(
-        page.contains("第 98 次修改。"),
-        "{last} is not the edited page"
-    );
     latencies.sort();
+    seen.sort();
     println!(
-        "  save-to-reload over {} saves (debounce 50 ms): median {}, p95 {}, max {}",
+        "  save-to-reload over {} saves (debounce 50 ms): median {}, p95 {}, max {} ({})",
         latencies.len(),
         ms(percentile(&latencies, 0.5)),
         ms(percentile(&latencies, 0.95)),
-        ms(*latencies.last().unwrap())
+        ms(*latencies.last().unwrap()),
+        load()
+    );
+    println!(
+        "  save-to-seen (reload event, then the edited year page fetched): median {}, p95 {}, max {}",
+        ms(percentile(&seen, 0.5)),
+        ms(percentile(&seen, 0.95)),
+        ms(*seen.last().unwrap())
     );
     let max = samples.iter().copied().max().unwrap_or(0);
     println!(
@@ -232,6 +258,28 @@ fn portal_bench(agencies: usize) {
         mib(*samples.last().unwrap()),
         mib(max),
         mib(bytes),
+        max as f64 / bytes as f64
+    );
+    // 3. A crawl of many agencies: the render cache stays within its bound.
+    let crawl = agencies.min(300);
+    let mut after = Vec::new();
+    let start = Instant::now();
+    for n in 0..crawl {
+        let agency = (n * 7) % agencies + 1;
+        let page = format!("{url}shili-{agency:04}/2024/index.html");
+        let response = http.get(&page).call().unwrap();
+        assert_eq!(response.status(), 200, "{page}");
+        if (n + 1) % 50 == 0 || n + 1 == crawl {
+            after.push(format!("{} after {}", mib(rss(pid)), n + 1));
+        }
+    }
+    let max = samples.iter().copied().max().unwrap_or(0).max(rss(pid));
+    println!(
+        "  crawl of {crawl} agencies' year pages ({:.1} s, {}): serve memory {}; at most {} ({:.2}× the output)",
+        start.elapsed().as_secs_f64(),
+        load(),
+        after.join(", "),
+        mib(max),
         max as f64 / bytes as f64
     );
     let _ = child.kill();

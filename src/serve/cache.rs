@@ -384,7 +384,7 @@ impl Cache {
     /// on success serves it from now on, keeping the files of the first agencies within the
     /// budget and the paths of all; on failure changes nothing and gives the problem. Every
     /// agency is rendered so that a template error shows now, as a full build would show it.
-    pub(super) fn publish_all(&self, model: Arc<Model>) -> Result<(), Diagnostic> {
+    pub(super) fn publish_all(&self, model: Arc<Model>) -> Result<(), Vec<Diagnostic>> {
         let mut pieces = Pieces::default();
         let site = Output::memory();
         let listings = std::thread::scope(|scope| {
@@ -404,7 +404,7 @@ impl Cache {
                 .unwrap_or_else(|payload| Err(BuildError::Panic(render::panic_message(&*payload))));
             agencies.and_then(|agencies| listings.map(|()| agencies))
         });
-        let agencies = listings.map_err(|err| build_problem(&model.root, err))?;
+        let agencies = listings.map_err(|err| vec![build_problem(&model.root, err)])?;
         let site_slot: Arc<Slot> = Arc::default();
         let _ = site_slot.done.set(Ok(Arc::new(site.into_files())));
         let mut fresh = Entries {

@@ -262,9 +262,7 @@ impl Preview {
         });
         let updated = match &state.dirty {
             None => {
-                self.cache
-                    .publish_all(model)
-                    .map_err(|problem| vec![problem])?;
+                self.cache.publish_all(model)?;
                 Updated::All
             }
             Some(dirty) => {
