@@ -613,3 +613,57 @@ fn the_search_index_follows_a_save_in_the_background() {
         assert!(served == *bytes, "{path}");
     }
 }
+
+/// serve renders pages when they are asked for (a render cache): after a save, every file of
+/// `build --drafts` of the same content is served with the same bytes (a page with the reload
+/// script and warnings panel before its `</body>`), the edited page with the new text.
+#[test]
+fn every_file_served_after_a_save_is_the_one_build_makes() {
+    let site = Site::fixture("portal");
+    let server = Server::start(&site, &[]);
+    // Some agencies' pages rendered before the save, some not.
+    assert_eq!(server.get("shili/2021/index.html").0, 200);
+    assert_eq!(server.get("index.html").0, 200);
+    let report = "content/shili/2021/report.md";
+    site.write(
+        report,
+        format!("{}\n预览按需生成页面的测试文字。\n", site.read(report)),
+    );
+    server.wait_for("reload");
+    let out = site.run(&["build", "--drafts"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let built = common::tree(&site.path("output"));
+    let files: Vec<_> = built
+        .iter()
+        .filter(|(path, bytes)| {
+            *bytes != b"<dir>"
+                && !path.starts_with("pagefind")
+                && !path.ends_with("404.html")
+                && !path.ends_with(".nianbao-output")
+        })
+        .collect();
+    assert!(files.len() > 50, "{}", files.len());
+    for (path, bytes) in files {
+        let path = path.display().to_string();
+        let mut response = agent()
+            .get(&format!("{}{path}", server.url))
+            .call()
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 200, "{path}");
+        let served = response.body_mut().read_to_vec().unwrap();
+        if path.ends_with(".html") {
+            let at = bytes
+                .windows(7)
+                .rposition(|w| w == b"</body>")
+                .unwrap_or(bytes.len());
+            assert!(
+                served.starts_with(&bytes[..at]) && served.ends_with(&bytes[at..]),
+                "{path} differs from the build"
+            );
+        } else {
+            assert!(served == *bytes, "{path} differs from the build");
+        }
+    }
+    let page = server.get("shili/2021/index.html").1;
+    assert!(page.contains("预览按需生成页面的测试文字"));
+}

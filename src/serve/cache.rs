@@ -132,9 +132,10 @@ impl Entries {
             .sum()
     }
 
-    /// Drops the least recently used agencies' files until the rest fit in `budget`; `keep`
-    /// (just rendered) stays.
-    fn evict(&mut self, budget: usize, keep: &Arc<Slot>) {
+    /// Takes out the least recently used agencies' files until the rest fit in `budget`; `keep`
+    /// (just rendered) stays. Gives the slots taken out.
+    fn evict(&mut self, budget: usize, keep: &Arc<Slot>) -> Vec<Arc<Slot>> {
+        let mut evicted = Vec::new();
         let mut total = self.bytes();
         while total > budget {
             let victim = self
@@ -146,28 +147,37 @@ impl Entries {
             let Some(victim) = victim else { break };
             if let Some(slot) = self.agencies.remove(&victim) {
                 total -= slot.bytes.load(Ordering::Relaxed);
+                evicted.push(slot);
             }
         }
+        evicted
     }
 }
 
-/// The pieces of the pages that list agencies (`render::Pieces`), made for one model: the site's
-/// files of a model render only from pieces made for that model.
+/// The pieces of the pages that list agencies (`render::Pieces`) and the model they are made
+/// for: the site's files of a model render only from pieces made for that model. Locked for the
+/// whole render of the site's files.
 #[derive(Default)]
 struct PiecesAt {
-    /// The model the pieces are to be made for.
-    target: u64,
-    /// The model they are made for now.
     current: u64,
-    /// The agencies changed since (None: every one, start again from empty pieces).
-    pending: Option<BTreeSet<String>>,
     pieces: Pieces,
+}
+
+/// What the pieces are to be made for next: changed with the model served (under the same lock
+/// of the entries), never held during a render, so a save does not wait for one.
+#[derive(Default)]
+struct Plan {
+    /// The model served.
+    target: u64,
+    /// The agencies changed since the pieces' model (None: every one, start from empty pieces).
+    pending: Option<BTreeSet<String>>,
 }
 
 /// The render cache of the preview.
 pub(super) struct Cache {
     entries: Mutex<Entries>,
     pieces: Mutex<PiecesAt>,
+    plan: Mutex<Plan>,
     /// `CACHE_BUDGET`, smaller in tests.
     budget: usize,
 }
@@ -187,6 +197,7 @@ impl Cache {
         Cache {
             entries: Mutex::default(),
             pieces: Mutex::default(),
+            plan: Mutex::default(),
             budget,
         }
     }
@@ -256,11 +267,20 @@ impl Cache {
             .clone();
         if let (true, Unit::Agency(slug), Ok(files)) = (rendered, unit, &done) {
             slot.bytes.store(size(files), Ordering::Relaxed);
-            let mut entries = lock(&self.entries);
-            if entries.holds(unit, slot) {
-                let paths = files.files.keys().cloned().collect();
-                entries.paths.insert(slug.clone(), Arc::new(paths));
-                entries.evict(self.budget, slot);
+            let evicted = {
+                let mut entries = lock(&self.entries);
+                if entries.holds(unit, slot) {
+                    let paths = files.files.keys().cloned().collect();
+                    entries.paths.insert(slug.clone(), Arc::new(paths));
+                    entries.evict(self.budget, slot)
+                } else {
+                    Vec::new()
+                }
+            };
+            if !evicted.is_empty() {
+                // The evicted files freed outside the lock, their memory given back.
+                drop(evicted);
+                super::watch::release_freed_memory();
             }
         }
         done
@@ -268,7 +288,11 @@ impl Cache {
 
     fn render(&self, model: &Arc<Model>, unit: &Unit) -> Result<Arc<Files>, Failure> {
         let out = Output::memory();
-        let failed = |err| Failure::Build(Arc::new(build_problem(&model.root, err)));
+        let failed = |err| {
+            let problem = build_problem(&model.root, err);
+            warn!("{}", problem.render());
+            Failure::Build(Arc::new(problem))
+        };
         match unit {
             Unit::Agency(slug) => {
                 let Some(agency) = model.agency(slug) else {
@@ -279,20 +303,23 @@ impl Cache {
             }
             Unit::Site => {
                 let mut pieces = lock(&self.pieces);
-                if pieces.target != model.generation {
-                    return Err(Failure::Stale);
-                }
-                if pieces.current != pieces.target {
+                let pending = {
+                    let mut plan = lock(&self.plan);
+                    if plan.target != model.generation {
+                        return Err(Failure::Stale);
+                    }
+                    (pieces.current != plan.target).then(|| plan.pending.replace(BTreeSet::new()))
+                };
+                if let Some(pending) = pending {
                     let site = &model.checked.site;
-                    match pieces.pending.take() {
+                    match pending {
                         None => {
                             pieces.pieces = Pieces::default();
                             pieces.pieces.update(site, None);
                         }
                         Some(changed) => pieces.pieces.update(site, Some(&changed)),
                     }
-                    pieces.current = pieces.target;
-                    pieces.pending = Some(BTreeSet::new());
+                    pieces.current = model.generation;
                 }
                 render::render_listings(
                     &model.theme,
@@ -359,12 +386,12 @@ impl Cache {
     /// Serves `model` from now on, after a change of the agencies `changed` only: their files
     /// and the site's are dropped, the other agencies' stay.
     pub(super) fn publish(&self, model: Arc<Model>, changed: &BTreeSet<String>) {
-        let mut pieces = lock(&self.pieces);
-        if let Some(pending) = pieces.pending.as_mut() {
+        let mut entries = lock(&self.entries);
+        let mut plan = lock(&self.plan);
+        if let Some(pending) = plan.pending.as_mut() {
             pending.extend(changed.iter().cloned());
         }
-        pieces.target = model.generation;
-        let mut entries = lock(&self.entries);
+        plan.target = model.generation;
         entries.site = None;
         entries.sitemap = None;
         let slugs: BTreeSet<&str> = model
@@ -422,12 +449,14 @@ impl Cache {
         }
         let mut served = lock(&self.pieces);
         *served = PiecesAt {
-            target: model.generation,
             current: model.generation,
-            pending: Some(BTreeSet::new()),
             pieces,
         };
         let mut entries = lock(&self.entries);
+        *lock(&self.plan) = Plan {
+            target: model.generation,
+            pending: Some(BTreeSet::new()),
+        };
         fresh.model = Some(model);
         fresh.tick = entries.tick;
         *entries = fresh;

@@ -204,13 +204,20 @@ pub(super) async fn handle(State(shared): State<Arc<Shared>>, uri: Uri) -> Respo
 /// The response to a request for `path`, from the model served when it arrives.
 fn answer(shared: &Shared, path: &str) -> Response {
     let snapshot = shared.current();
-    for _ in 0..ATTEMPTS {
+    for attempt in 0..ATTEMPTS {
         let Some(model) = shared.cache.model() else {
-            return no_build(shared, &snapshot);
+            return match resolve_in(&shared.base, path, None) {
+                Target::Redirect(to) => redirect(&to),
+                Target::NotFound => not_found(None),
+                _ => no_build(shared, &snapshot),
+            };
         };
         match answer_from(shared, &snapshot, &model, path) {
             Ok(response) => return response,
-            Err(Failure::Stale) => continue,
+            Err(Failure::Stale) => {
+                std::thread::sleep(Duration::from_millis(attempt as u64));
+                continue;
+            }
             Err(Failure::Build(problem)) => return failed(shared, &problem),
         }
     }

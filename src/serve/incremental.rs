@@ -95,6 +95,9 @@ impl Preview {
             only: only.to_vec(),
             options: Arc::new(render::Options {
                 not_found_root: Some(base.to_string()),
+                // Drafts are loaded and shown, as `build --drafts` shows them (the overview pages
+                // tell 草稿 from 缺失).
+                drafts: true,
                 defer_search: true,
                 ..Default::default()
             }),

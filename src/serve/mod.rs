@@ -197,7 +197,11 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
     }
     crate::load::agency_dirs(&options.root, &options.agencies, &mut Vec::new())
         .map_err(|fatal| ServeError(fatal.to_string()))?;
+    // Requests that render run on the blocking threads: a few per core are all the machine can
+    // render at once, and each thread more may hold a glibc heap of its own.
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     let runtime = tokio::runtime::Builder::new_multi_thread()
+        .max_blocking_threads((2 * cores).max(4))
         .enable_all()
         .build()
         .map_err(|e| ServeError(format!("无法启动服务：{e}")))?;

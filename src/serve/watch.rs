@@ -135,7 +135,7 @@ pub(super) fn add_event(
 /// Gives the memory the replaced files held back to the system. glibc's allocator keeps freed
 /// pages in its heaps (a rebuild frees one agency's pages and allocates new ones of other sizes),
 /// so without this serve's resident size creeps up with every save.
-fn release_freed_memory() {
+pub(super) fn release_freed_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
         unsafe extern "C" {

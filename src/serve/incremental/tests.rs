@@ -79,12 +79,13 @@ fn served(preview: &Preview) -> Tree {
     everything
 }
 
-/// A full build of `root` into memory, as `build` renders (the search index left to the
-/// background, as in serve).
+/// A full build of `root` into memory, as `build --drafts` renders (the search index left to
+/// the background, as in serve).
 fn fresh(root: &Path) -> Tree {
     let checked = crate::load_and_check_agencies(root, &[]).unwrap();
     let options = render::Options {
         not_found_root: Some("/".to_string()),
+        drafts: true,
         defer_search: true,
         ..Default::default()
     };
