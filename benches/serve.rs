@@ -208,29 +208,37 @@ fn portal_bench(agencies: usize) {
             let text = std::fs::read_to_string(&path).unwrap();
             (path, format!("{text}\n# 第 {i} 次修改\n"))
         };
+        // Events left from the previous save (a second batch of its file events) do not count.
+        while rx.try_recv().is_ok() {}
         let start = Instant::now();
         std::fs::write(&file, text).unwrap();
+        let page = format!("{url}shili-{agency:04}/{year}/index.html");
+        let mut reloads = 0;
         loop {
             let (event, at) = rx.recv_timeout(Duration::from_secs(600)).expect("reload");
             match event.as_str() {
                 "reload" => {
-                    latencies.push(at - start);
-                    break;
+                    if reloads == 0 {
+                        latencies.push(at - start);
+                    }
+                    reloads += 1;
                 }
                 "problems" => panic!("the edit broke the build"),
-                _ => {}
+                _ => continue,
             }
-        }
-        // What the reloaded browser asks for: the edited year page.
-        let page = format!("{url}shili-{agency:04}/{year}/index.html");
-        let mut response = http.get(&page).call().unwrap();
-        let body = response.body_mut().read_to_string().unwrap();
-        seen.push(start.elapsed());
-        assert_eq!(response.status(), 200, "{page}");
-        if i % 2 == 0 {
+            // What the reloaded browser asks for: the edited year page. The watcher may have
+            // seen the file half written (truncated, then written): then the page shows the
+            // new text only after the next reload, and save-to-seen counts until then.
+            let mut response = http.get(&page).call().unwrap();
+            let body = response.body_mut().read_to_string().unwrap();
+            assert_eq!(response.status(), 200, "{page}");
+            if i % 2 == 1 || body.contains(&format!("第 {i} 次修改。")) {
+                seen.push(start.elapsed());
+                break;
+            }
             assert!(
-                body.contains(&format!("第 {i} 次修改。")),
-                "{page} is not the edited page"
+                reloads < 5,
+                "{page} is not the edited page after {reloads} reloads"
             );
         }
         samples.push(rss(pid));
