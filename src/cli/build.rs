@@ -101,14 +101,8 @@ fn build(root: &Path, output: &Path, options: &nianbao::Options) -> ExitCode {
                     report.files
                 );
             }
-            match report.search {
-                Some(nianbao::Indexed::Kept(n)) => println!(
-                    "站内搜索索引：沿用上次生成的索引（{n} 篇年报的标题和正文都没有变化，不需要重新建立）。"
-                ),
-                Some(nianbao::Indexed::Built(n)) => {
-                    println!("站内搜索索引：已建立，收录 {n} 篇年报。")
-                }
-                None => {}
+            if let Some(indexed) = report.search {
+                println!("{}", search_message(&indexed));
             }
             if !options.agencies.is_empty() {
                 println!(
@@ -156,5 +150,28 @@ fn build(root: &Path, output: &Path, options: &nianbao::Options) -> ExitCode {
             ExitCode::from(1)
         }
         Err(err) => fail(err),
+    }
+}
+
+/// What build says about the search index: how many report years were indexed anew and how many
+/// kept from the previous output.
+fn search_message(indexed: &nianbao::Indexed) -> String {
+    let nianbao::Indexed {
+        reports,
+        years_built,
+        reports_built,
+        years_kept,
+    } = *indexed;
+    match (years_built, years_kept) {
+        (0, 0) => "站内搜索索引：还没有可以收录的年报。".to_string(),
+        (0, kept) => format!(
+            "站内搜索索引：{kept} 个年度的索引都沿用上次生成的（{reports} 篇年报的标题和正文都没有变化，不需要重新建立）。"
+        ),
+        (built, 0) => format!(
+            "站内搜索索引：已建立，收录 {reports} 篇年报，按年度分为 {built} 个索引。"
+        ),
+        (built, kept) => format!(
+            "站内搜索索引：重新建立了 {built} 个年度的索引（{reports_built} 篇年报的标题或正文有变化），沿用了 {kept} 个年度的索引；共收录 {reports} 篇年报。"
+        ),
     }
 }

@@ -9,13 +9,17 @@
 //! build is indexed next, and a result older than the one served is never swapped in. The
 //! records (url, title and text of each report) are kept per agency and made again only for an
 //! agency loaded again, so the indexer holds the reports' words, not a copy of the model.
+//!
+//! The index is one bundle per report year (`render::search::index_years`): a job keeps, from the
+//! index served, each year whose records are unchanged, and indexes only the others, so a save
+//! in one report re-indexes one year.
 
 use std::collections::BTreeMap;
 use std::sync::{Condvar, Mutex};
 
 use super::*;
 use crate::model::Agency;
-use crate::render::search::{Record, agency_records};
+use crate::render::search::{Indexed, Record, agency_records};
 
 /// The files of the index and the build they were made from.
 #[derive(Debug, Default)]
@@ -36,23 +40,23 @@ pub(super) struct Job {
 }
 
 impl Job {
-    /// The number of reports indexed.
-    fn reports(&self) -> usize {
-        self.records.iter().map(|r| r.len()).sum()
-    }
-
-    /// The files of the index under `pagefind/`; none when the site has no search.
-    pub(super) fn index(&self) -> Result<Files, BuildError> {
+    /// The files of the index under `pagefind/`, keeping from `previous` (the index served) the
+    /// years whose records did not change; none when the site has no search.
+    pub(super) fn index(&self, previous: &Files) -> Result<(Files, Indexed), BuildError> {
         let out = Output::memory();
+        let mut indexed = Indexed::default();
         if self.search {
-            let records = self
-                .records
-                .iter()
-                .flat_map(|r| r.iter().cloned())
-                .collect();
-            render::search::index_records(records, &out)?;
+            let mut by_year: BTreeMap<u16, Vec<&Record>> = BTreeMap::new();
+            for record in self.records.iter().flat_map(|r| r.iter()) {
+                by_year.entry(record.year).or_default().push(record);
+            }
+            let years = by_year
+                .into_iter()
+                .rev()
+                .map(|(year, records)| (year, records.into_iter().cloned().collect()));
+            indexed = render::search::index_years(years, &out, previous)?;
         }
-        Ok(out.into_files())
+        Ok((out.into_files(), indexed))
     }
 }
 
@@ -73,12 +77,19 @@ impl Indexer {
             .spawn(move || {
                 while let Some(job) = worker.next() {
                     let start = Instant::now();
-                    match job.index() {
-                        Ok(files) => {
-                            let reports = job.reports();
+                    // The index served, not the snapshot: a replaced build is not held meanwhile.
+                    let previous = shared.current().search.clone();
+                    let result = job.index(&previous.files);
+                    drop(previous);
+                    match result {
+                        Ok((files, indexed)) => {
                             if shared.replace_search(job.generation, files) && job.search {
                                 say!(
-                                    "站内搜索的索引已更新（{reports} 篇年报，{} 毫秒）",
+                                    "站内搜索的索引已更新（{} 篇年报；重新建立 {} 个年度的索引，共 {} 篇，沿用 {} 个年度；{} 毫秒）",
+                                    indexed.reports,
+                                    indexed.years_built,
+                                    indexed.reports_built,
+                                    indexed.years_kept,
                                     start.elapsed().as_millis()
                                 );
                             }
