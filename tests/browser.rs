@@ -186,8 +186,10 @@ fn a_portal_with_several_agencies_templates_and_drafts_passes_the_reader_suite()
 }
 
 /// Offline search in Chromium under a sub-path: Chinese words in running text of the narratives
-/// (「信息处理费」 in shili's 2022 part 六, 「行政复议」 in its 2021 part 六) find their year pages;
-/// opened from disk, the search page says that search needs the site to be served.
+/// (「信息处理费」 in shili's 2022 part 六, 「行政复议」 in its 2021 part 六, 「专题培训班」 in its 2019
+/// part 一, the oldest of the site's report years, each its own Pagefind bundle merged by the
+/// search page) find their year pages; the year filter narrows the results to one year; opened
+/// from disk, the search page says that search needs the site to be served.
 #[test]
 fn offline_search_finds_chinese_words_in_running_text() {
     if !ready("offline_search_finds_chinese_words_in_running_text") {
@@ -208,9 +210,13 @@ fn offline_search_finds_chinese_words_in_running_text() {
             site.path("output").as_os_str(),
             std::ffi::OsStr::new("信息处理费=shili/2022/index.html"),
             std::ffi::OsStr::new("行政复议=shili/2021/index.html"),
+            std::ffi::OsStr::new("专题培训班=shili/2019/index.html"),
+            std::ffi::OsStr::new("year:公开渠道不够丰富=2020"),
         ],
     );
     assert!(text.contains("ok   search for 「信息处理费」"), "{text}");
+    assert!(text.contains("ok   search for 「专题培训班」"), "{text}");
+    assert!(text.contains("ok   the year filter"), "{text}");
     assert!(text.contains("ok   search.html opened from disk"), "{text}");
 }
 

@@ -118,9 +118,10 @@ fn one_edit_rewrites_that_agencys_files_and_the_listings_only() {
     assert!(changed.contains(&".nianbao-output".to_string()));
     for path in &changed {
         assert!(
-            // The search index (pagefind/) holds every narrative, so it follows the edit too.
+            // The search index holds every narrative, so its 2021 bundle follows the edit too;
+            // the other years' bundles do not.
             path.starts_with("shili/")
-                || path.starts_with("pagefind/")
+                || path.starts_with("pagefind/2021/")
                 || path == ".nianbao-output",
             "{path} was written again, though nothing in it depends on the edit: {changed:?}"
         );
@@ -214,54 +215,87 @@ fn force_and_an_earlier_manifest_write_every_file() {
 }
 
 /// The text of the search index's fragments (gzip of 「pagefind_dcd」 and the JSON of one report),
-/// by the report's URL: what the index holds of each report.
+/// by the report's URL, from every year's bundle (`pagefind/<year>/fragment/`): what the index
+/// holds of each report.
 fn indexed_texts(output: &Path) -> BTreeMap<String, String> {
     use std::io::Read;
     let mut texts = BTreeMap::new();
-    for entry in std::fs::read_dir(output.join("pagefind/fragment")).unwrap() {
-        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
-        let mut json = String::new();
-        flate2::read::GzDecoder::new(&bytes[..])
-            .read_to_string(&mut json)
-            .unwrap();
-        let json = json.trim_start_matches("pagefind_dcd");
-        let fragment: serde_json::Value = serde_json::from_str(json).unwrap();
-        texts.insert(
-            fragment["url"].as_str().unwrap().to_string(),
-            // Pagefind marks the word breaks it found in Chinese with zero-width spaces.
-            fragment["content"]
-                .as_str()
-                .unwrap()
-                .replace('\u{200b}', ""),
-        );
+    for year in std::fs::read_dir(output.join("pagefind")).unwrap() {
+        let fragments = year.unwrap().path().join("fragment");
+        if !fragments.is_dir() {
+            continue;
+        }
+        for entry in std::fs::read_dir(fragments).unwrap() {
+            let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+            let mut json = String::new();
+            flate2::read::GzDecoder::new(&bytes[..])
+                .read_to_string(&mut json)
+                .unwrap();
+            let json = json.trim_start_matches("pagefind_dcd");
+            let fragment: serde_json::Value = serde_json::from_str(json).unwrap();
+            texts.insert(
+                fragment["url"].as_str().unwrap().to_string(),
+                // Pagefind marks the word breaks it found in Chinese with zero-width spaces.
+                fragment["content"]
+                    .as_str()
+                    .unwrap()
+                    .replace('\u{200b}', ""),
+            );
+        }
     }
     texts
 }
 
-/// The files of the search index and their stamps.
-fn index_stamps(output: &Path) -> BTreeMap<String, (u64, SystemTime)> {
+/// The files of the search index and their stamps; with `year`, those of that year's bundle.
+fn index_stamps(output: &Path, year: Option<&str>) -> BTreeMap<String, (u64, SystemTime)> {
+    let folder = match year {
+        Some(year) => format!("pagefind/{year}/"),
+        None => "pagefind/".to_string(),
+    };
     let mut all = stamps(output);
-    all.retain(|path, _| path.starts_with("pagefind/"));
+    all.retain(|path, _| path.starts_with(&folder));
     all
 }
 
 #[test]
-fn a_figure_edit_keeps_the_search_index_and_a_narrative_edit_rebuilds_it() {
+fn a_figure_edit_keeps_the_search_index_and_a_narrative_edit_rebuilds_one_year() {
     let site = Site::fixture("portal");
     let first = build(&site, &[]);
+    // Four report years (2019 to 2022; moumou's 2023 is a draft, left out).
     assert!(
-        first.contains("站内搜索索引：已建立，收录 9 篇年报"),
+        first.contains("站内搜索索引：已建立，收录 9 篇年报，按年度分为 4 个索引。"),
         "{first}"
     );
     let output = site.path("output");
-    let before = index_stamps(&output);
+    let before = index_stamps(&output, None);
     let files = tree(&output);
-    // Only what the search page loads: Pagefind's other UIs are not shipped.
-    assert!(before.contains_key("pagefind/pagefind-ui.js"), "{before:?}");
-    assert!(
-        before.contains_key("pagefind/pagefind-worker.js"),
-        "{before:?}"
+    // One bundle per year, newest first in the list the search page reads.
+    assert_eq!(
+        std::fs::read_to_string(output.join("pagefind/nianbao-years.json")).unwrap(),
+        "{\"years\":[\"2022\",\"2021\",\"2020\",\"2019\"]}\n"
     );
+    for year in ["2019", "2020", "2021", "2022"] {
+        for file in ["pagefind-entry.json", "nianbao-records.txt"] {
+            let path = format!("pagefind/{year}/{file}");
+            assert!(before.contains_key(&path), "{path}: {before:?}");
+        }
+    }
+    // Pagefind's scripts once, its worker and WebAssembly with the newest year (the primary
+    // index) only, and only what the search page loads: Pagefind's other UIs are not shipped.
+    for path in [
+        "pagefind/pagefind.js",
+        "pagefind/pagefind-ui.js",
+        "pagefind/pagefind-ui.css",
+        "pagefind/2022/pagefind-worker.js",
+        "pagefind/2022/wasm.unknown.pagefind",
+    ] {
+        assert!(before.contains_key(path), "{path}: {before:?}");
+    }
+    let scripts = before
+        .keys()
+        .filter(|p| p.ends_with("pagefind.js") || p.ends_with("pagefind-worker.js"))
+        .count();
+    assert_eq!(scripts, 2, "{before:?}");
     for unused in [
         "pagefind-component-ui.js",
         "pagefind-modular-ui.js",
@@ -271,7 +305,8 @@ fn a_figure_edit_keeps_the_search_index_and_a_narrative_edit_rebuilds_it() {
     }
     tick();
 
-    // A figure changes (data.yaml only): the pages follow, the index is kept as it was, unbuilt.
+    // A figure changes (data.yaml only): the pages follow, every year's index is kept as it
+    // was, unbuilt.
     site.replace(
         "content/shili/2022/data.yaml",
         "licensing: 0 ",
@@ -279,38 +314,53 @@ fn a_figure_edit_keeps_the_search_index_and_a_narrative_edit_rebuilds_it() {
     );
     let message = build(&site, &[]);
     assert!(
-        message.contains("站内搜索索引：沿用上次生成的索引（9 篇年报"),
+        message.contains("站内搜索索引：4 个年度的索引都沿用上次生成的（9 篇年报"),
         "{message}"
     );
     assert!(!message.contains("站内搜索索引：已建立"), "{message}");
-    assert_eq!(index_stamps(&output), before);
+    assert_eq!(index_stamps(&output, None), before);
     let now = tree(&output);
     let year_page = Path::new("shili/2022/index.html");
     assert_ne!(now[year_page], files[year_page]);
     tick();
 
-    // A narrative changes: the index is built again and holds the new words.
-    assert!(!indexed_texts(&output)["shili/2022/index.html"].contains("政务新媒体矩阵"));
+    // A narrative of 2021 changes: that year's index is built again and holds the new words;
+    // the other years' files are untouched (bytes and modification time).
+    assert!(!indexed_texts(&output)["shili/2021/index.html"].contains("政务新媒体矩阵"));
     site.replace(
-        "content/shili/2022/report.md",
+        "content/shili/2021/report.md",
         "下一年将拓宽渠道。",
         "下一年将拓宽渠道，建设政务新媒体矩阵。",
     );
     let message = build(&site, &[]);
     assert!(
-        message.contains("站内搜索索引：已建立，收录 9 篇年报"),
+        message.contains(
+            "站内搜索索引：1 个年度有年报的标题或正文变了，重新建立了这些年度的索引（3 篇年报），沿用了其他 3 个年度的索引；共收录 9 篇年报。"
+        ),
         "{message}"
     );
     let texts = indexed_texts(&output);
     assert!(
-        texts["shili/2022/index.html"].contains("政务新媒体矩阵"),
+        texts["shili/2021/index.html"].contains("政务新媒体矩阵"),
         "{texts:?}"
     );
-    assert_ne!(index_stamps(&output), before);
+    let after = index_stamps(&output, None);
+    let changed = touched(&before, &after);
+    assert!(!changed.is_empty());
+    for path in &changed {
+        assert!(path.starts_with("pagefind/2021/"), "{path}: {changed:?}");
+    }
+    for year in ["2019", "2020", "2022"] {
+        assert_eq!(
+            index_stamps(&output, Some(year)),
+            index_stamps_of(&before, year),
+            "{year}"
+        );
+    }
     // Nothing of the old index is left behind, and a fresh build makes the same index.
     let fresh = Site::fixture("portal");
     for file in [
-        "content/shili/2022/report.md",
+        "content/shili/2021/report.md",
         "content/shili/2022/data.yaml",
     ] {
         std::fs::copy(site.path(file), fresh.path(file)).unwrap();
@@ -323,4 +373,17 @@ fn a_figure_edit_keeps_the_search_index_and_a_narrative_edit_rebuilds_it() {
             .collect()
     };
     assert_eq!(index_of(&output), index_of(&fresh.path("output")));
+}
+
+/// The stamps of one year's bundle among `stamps`.
+fn index_stamps_of(
+    stamps: &BTreeMap<String, (u64, SystemTime)>,
+    year: &str,
+) -> BTreeMap<String, (u64, SystemTime)> {
+    let folder = format!("pagefind/{year}/");
+    stamps
+        .iter()
+        .filter(|(path, _)| path.starts_with(&folder))
+        .map(|(path, stamp)| (path.clone(), *stamp))
+        .collect()
 }

@@ -167,11 +167,11 @@ fn search_message(indexed: &nianbao::Indexed) -> String {
         (0, kept) => format!(
             "站内搜索索引：{kept} 个年度的索引都沿用上次生成的（{reports} 篇年报的标题和正文都没有变化，不需要重新建立）。"
         ),
-        (built, 0) => format!(
-            "站内搜索索引：已建立，收录 {reports} 篇年报，按年度分为 {built} 个索引。"
-        ),
+        (built, 0) => {
+            format!("站内搜索索引：已建立，收录 {reports} 篇年报，按年度分为 {built} 个索引。")
+        }
         (built, kept) => format!(
-            "站内搜索索引：重新建立了 {built} 个年度的索引（{reports_built} 篇年报的标题或正文有变化），沿用了 {kept} 个年度的索引；共收录 {reports} 篇年报。"
+            "站内搜索索引：{built} 个年度有年报的标题或正文变了，重新建立了这些年度的索引（{reports_built} 篇年报），沿用了其他 {kept} 个年度的索引；共收录 {reports} 篇年报。"
         ),
     }
 }

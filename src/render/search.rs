@@ -17,9 +17,9 @@ use crate::model::{Agency, Site, Year};
 
 mod years;
 
+use crate::render::pages::year_path;
 pub use years::Indexed;
 pub(crate) use years::index_years;
-use crate::render::pages::year_path;
 
 /// Where the index and Pagefind's scripts go.
 pub(crate) const BUNDLE_DIR: &str = "pagefind";

@@ -155,3 +155,89 @@ impl Copies {
         self.0.values().cloned().collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(year: u16, agency: &str, text: &str) -> Record {
+        Record {
+            year,
+            url: format!("{agency}/{year}/index.html"),
+            title: format!("{agency} {year}年度年报"),
+            text: text.to_string(),
+        }
+    }
+
+    fn job(generation: u64, records: Vec<Vec<Record>>) -> Job {
+        Job {
+            generation,
+            search: true,
+            records: records.into_iter().map(Arc::new).collect(),
+        }
+    }
+
+    fn year_files(files: &Files, year: u16) -> Vec<(&String, &Vec<u8>)> {
+        let folder = format!("pagefind/{year}/");
+        files
+            .files
+            .iter()
+            .filter(|(path, _)| path.starts_with(&folder))
+            .collect()
+    }
+
+    /// A save in one report re-indexes its year only: the other years' files are the index
+    /// served, kept; and the result is the index a job without a previous one makes.
+    #[test]
+    fn a_job_indexes_only_the_years_whose_records_changed() {
+        let a = |text: &str| {
+            vec![
+                record(2021, "a", "本年度收取信息处理费。"),
+                record(2022, "a", text),
+            ]
+        };
+        let b = vec![
+            record(2021, "b", "行政复议两件。"),
+            record(2023, "b", "无。"),
+        ];
+        let (first, indexed) = job(1, vec![a("开展专题培训。"), b.clone()])
+            .index(&Files::default())
+            .unwrap();
+        assert_eq!(
+            indexed,
+            Indexed {
+                reports: 4,
+                years_built: 3,
+                reports_built: 4,
+                years_kept: 0
+            }
+        );
+        let (second, indexed) = job(2, vec![a("开展专题培训和政务新媒体建设。"), b.clone()])
+            .index(&first)
+            .unwrap();
+        assert_eq!(
+            indexed,
+            Indexed {
+                reports: 4,
+                years_built: 1,
+                reports_built: 1,
+                years_kept: 2
+            }
+        );
+        assert_eq!(year_files(&second, 2021), year_files(&first, 2021));
+        assert_eq!(year_files(&second, 2023), year_files(&first, 2023));
+        assert_ne!(year_files(&second, 2022), year_files(&first, 2022));
+        let (fresh, _) = job(3, vec![a("开展专题培训和政务新媒体建设。"), b])
+            .index(&Files::default())
+            .unwrap();
+        assert_eq!(second, fresh);
+        // The worker and WebAssembly go with the newest year, the scripts once at the top.
+        assert!(second.get("pagefind/2023/pagefind-worker.js").is_some());
+        assert!(second.get("pagefind/2022/pagefind-worker.js").is_none());
+        assert!(second.get("pagefind/pagefind-ui.js").is_some());
+        assert_eq!(
+            second.get("pagefind/nianbao-years.json"),
+            Some(&b"{\"years\":[\"2023\",\"2022\",\"2021\"]}\n"[..])
+        );
+    }
+}

@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // Offline search of a built site, in Chromium, served by nginx under the sub-path /zwgk/ndbg/.
 //
-//   node search.mjs <site-dir> <query>=<year page that must be found> ...
+//   node search.mjs <site-dir> <query>=<year page that must be found> ... [year:<query>=<year>] ...
 //
 // For each query: types it into the search page (search.html, Pagefind's UI) and waits for the
 // results; the expected year page must be among them, linked under the sub-path, and its page must
-// contain the query in its text (so the hit is running text, not chance). Then the search page
-// opened from disk (file://) must say in words that search needs the site to be served.
+// contain the query in its text (so the hit is running text, not chance). For each year:… pair
+// (a query found in several report years): the results come from more than one year, and once
+// the year is ticked in the 年度 filter, only from that year. Then the search page opened from
+// disk (file://) must say in words that search needs the site to be served.
 // Prints "ok …" or "FAIL …" per check and last "N passed, M failed".
 import fs from 'node:fs';
 import path from 'node:path';
@@ -42,7 +44,49 @@ async function main() {
     await ctx.route('**/*', (route) => (isLocalUrl(route.request().url()) ? route.continue() : route.abort()));
     const external = [];
     ctx.on('request', (r) => { if (!isLocalUrl(r.url())) external.push(r.url()); });
-    for (const pair of queries) {
+    for (const pair of queries.filter((q) => q.startsWith('year:'))) {
+      const [query, year] = pair.slice('year:'.length).split('=');
+      const problems = [];
+      const page = await ctx.newPage();
+      const errors = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+      await page.goto(`${nginx.base}search.html`, { waitUntil: 'load', timeout: 30_000 });
+      const input = page.locator('.pagefind-ui__search-input');
+      await input.waitFor({ timeout: 15_000 });
+      await input.fill(query);
+      const yearsShown = async () => {
+        const hrefs = await page.$$eval('.pagefind-ui__result-link', (as) => as.map((a) => a.href));
+        return [...new Set(hrefs.map((h) => (h.match(/\/(\d{4})\/index\.html$/) || [])[1]))].sort();
+      };
+      const until = async (done) => {
+        const deadline = Date.now() + 15_000;
+        let shown = [];
+        while (Date.now() < deadline) {
+          shown = await yearsShown();
+          if (done(shown)) return shown;
+          await page.waitForTimeout(100);
+        }
+        return shown;
+      };
+      const before = await until((shown) => shown.length > 1);
+      if (before.length < 2) problems.push(`「${query}」 found in the years ${JSON.stringify(before)}, not several`);
+      try {
+        const block = page.locator('details.pagefind-ui__filter-block', { hasText: '年度' }).first();
+        await block.waitFor({ timeout: 15_000 });
+        if (!(await block.evaluate((d) => d.open))) await block.locator('summary').click();
+        // Pagefind draws its own box over the checkbox: the label is what a reader clicks.
+        await page.locator(`label.pagefind-ui__filter-label[for="年度-${year}"]`).click({ timeout: 15_000 });
+      } catch (e) {
+        problems.push(`no 年度 filter with ${year}: ${e.message.split('\n')[0]}`);
+      }
+      const after = await until((shown) => shown.length === 1 && shown[0] === year);
+      if (!(after.length === 1 && after[0] === year)) problems.push(`filtered to ${year}, results from ${JSON.stringify(after)}`);
+      problems.push(...errors.map((e) => `console: ${e}`));
+      check(`the year filter narrows 「${query}」 from the years ${before.join(', ')} to ${year}`, problems);
+      await page.close();
+    }
+    for (const pair of queries.filter((q) => !q.startsWith('year:'))) {
       const [query, expected] = pair.split('=');
       const problems = [];
       const page = await ctx.newPage();

@@ -179,9 +179,11 @@ pub(crate) fn index_years(
         scripts.get_or_insert(these);
         out.put(&key_path, key.into_bytes())?;
     }
+    // Without a year indexed here, from the previous index when a year was kept from it (so it
+    // was made by this Pagefind), else from Pagefind with no records.
     let scripts = match scripts {
         Some(scripts) => scripts,
-        None => match previous_scripts(previous) {
+        None => match previous_scripts(previous).filter(|_| indexed.years_kept > 0) {
             Some(scripts) => scripts,
             None => index_on_a_thread(0, Vec::new())?
                 .into_iter()
@@ -189,6 +191,7 @@ pub(crate) fn index_years(
                 .collect(),
         },
     };
+    listed.sort_unstable_by(|a, b| b.cmp(a));
     for (name, bytes) in scripts {
         if SHARED.contains(&name.as_str()) {
             out.put(&format!("{BUNDLE_DIR}/{name}"), bytes)?;
@@ -210,7 +213,7 @@ fn is_script(name: &str) -> bool {
 
 /// Pagefind's scripts as the previous index shipped them (the shared ones at `pagefind/`, the
 /// worker and WebAssembly with its newest year), when it has all of them. They are the same for
-/// one Pagefind version, and the previous index was built by this one when any year is kept.
+/// one Pagefind version.
 fn previous_scripts(previous: &dyn Previous) -> Option<Vec<(String, Vec<u8>)>> {
     let years = previous.file(&format!("{BUNDLE_DIR}/{YEARS_FILE}"))?;
     let years: serde_json::Value = serde_json::from_slice(&years).ok()?;
@@ -228,7 +231,10 @@ fn previous_scripts(previous: &dyn Previous) -> Option<Vec<(String, Vec<u8>)>> {
 }
 
 /// `index_files` on a thread of its own; an error in words.
-fn index_on_a_thread(year: u16, records: Vec<Record>) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
+fn index_on_a_thread(
+    year: u16,
+    records: Vec<Record>,
+) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
     std::thread::scope(|scope| {
         scope
             .spawn(|| index_files(year, records))
