@@ -67,9 +67,12 @@ fn years(output: &Path) -> Vec<(String, u16)> {
         };
         for year in entries {
             let year = year.unwrap().path();
+            // A report year's folder has its page (pagefind/<year>/, the search index of a
+            // year, does not).
             if let Some(y) = year
                 .file_name()
                 .and_then(|n| n.to_str()?.parse::<u16>().ok())
+                .filter(|_| year.join("index.html").is_file())
             {
                 let slug = agency.file_name().unwrap().to_str().unwrap().to_string();
                 found.push((slug, y));
