@@ -12,6 +12,11 @@ use clap::{ArgAction, Parser, Subcommand};
 
 mod cli;
 
+/// mimalloc instead of the system allocator: rendering makes and drops many small strings, and
+/// glibc's malloc and free were about a fifth of a build's CPU (issue 15, BENCHMARKS.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use cli::{COMMAND_HELP, COMMAND_WITH_ARGS_HELP, MAIN_HELP};
 
 /// nianbao：政府信息公开工作年度报告的静态网站生成器。

@@ -242,7 +242,7 @@ impl Renderer<'_> {
         let crumbs = self.crumbs(None, vec![(title.clone(), None)]);
         let mut ctx = self.context(&path, title, crumbs);
         ctx.insert("parts", &parts);
-        out.put(&path, self.render("across_index.html", &ctx)?.into_bytes())?;
+        out.put(&path, self.render_page("across_index.html", &ctx)?)?;
         Ok(())
     }
 

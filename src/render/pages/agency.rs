@@ -185,7 +185,7 @@ impl Renderer<'_> {
                 json: format!("{}/data.json", agency.slug),
             },
         );
-        out.put(&path, self.render("agency.html", &ctx)?.into_bytes())?;
+        out.put(&path, self.render_page("agency.html", &ctx)?)?;
         Ok(())
     }
 }

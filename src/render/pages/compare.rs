@@ -224,7 +224,7 @@ impl Renderer<'_> {
         ctx.insert("not_comparable", &not_comparable);
         ctx.insert("indicators", &indicators);
         ctx.insert("texts", &texts);
-        out.put(&path, self.render("compare.html", &ctx)?.into_bytes())?;
+        out.put(&path, self.render_page("compare.html", &ctx)?)?;
         Ok(())
     }
 }

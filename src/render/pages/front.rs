@@ -114,7 +114,7 @@ impl Renderer<'_> {
             "draft_banner",
             &draft_banner(self.site.draft_years().map(|(_, y)| y)),
         );
-        out.put(&path, self.render("index.html", &ctx)?.into_bytes())?;
+        out.put(&path, self.render_page("index.html", &ctx)?)?;
         Ok(())
     }
 }

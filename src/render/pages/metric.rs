@@ -146,7 +146,7 @@ impl Renderer<'_> {
             ctx.insert("metric", &metric);
             ctx.insert("draft_banner", &draft_banner(agency.years.iter()));
             ctx.insert("agency_name", &agency.name);
-            out.put(&path, self.render("metric.html", &ctx)?.into_bytes())?;
+            out.put(&path, self.render_page("metric.html", &ctx)?)?;
         }
         Ok(())
     }

@@ -188,11 +188,25 @@ impl Renderer<'_> {
     }
 
     fn render(&self, template: &str, ctx: &Context) -> Result<String, BuildError> {
-        self.tera.render(template, ctx).map_err(|e| {
-            BuildError::Theme(format!(
-                "渲染模板 {template} 时出错：{}",
-                super::theme::tera_message(&e)
-            ))
+        self.tera
+            .render(template, ctx)
+            .map_err(|e| template_error(template, &e))
+    }
+
+    /// A page's bytes, the same as `render`'s, rendered into a buffer kept by the thread and
+    /// copied out at their size: what `out.put` takes, without Tera's growing a fresh buffer
+    /// from 2 KB for every page and checking the whole page's UTF-8 again to make a String
+    /// (about 4 % of a build, issue 15).
+    fn render_page(&self, template: &str, ctx: &Context) -> Result<Vec<u8>, BuildError> {
+        thread_local! {
+            static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        BUFFER.with_borrow_mut(|buffer| {
+            buffer.clear();
+            self.tera
+                .render_to(template, ctx, &mut *buffer)
+                .map_err(|e| template_error(template, &e))?;
+            Ok(buffer.as_slice().to_vec())
         })
     }
 
@@ -297,9 +311,16 @@ impl Renderer<'_> {
             .unwrap_or_default();
         ctx.insert("root", &root);
         ctx.insert("home", &format!("{root}index.html"));
-        out.put(&path, self.render("404.html", &ctx)?.into_bytes())?;
+        out.put(&path, self.render_page("404.html", &ctx)?)?;
         Ok(())
     }
+}
+
+fn template_error(template: &str, e: &tera::Error) -> BuildError {
+    BuildError::Theme(format!(
+        "渲染模板 {template} 时出错：{}",
+        super::theme::tera_message(e)
+    ))
 }
 
 // ---- helpers ---------------------------------------------------------------------------------

@@ -146,7 +146,7 @@ impl Renderer<'_> {
         let crumbs = self.crumbs(None, vec![(title.clone(), None)]);
         let mut ctx = self.context(&path, title, crumbs);
         ctx.insert("bundle", crate::render::search::BUNDLE_DIR);
-        out.put(&path, self.render("search.html", &ctx)?.into_bytes())?;
+        out.put(&path, self.render_page("search.html", &ctx)?)?;
         Ok(())
     }
 
@@ -240,7 +240,7 @@ impl Renderer<'_> {
                 "totals",
                 &(self.site.agencies.len() > 1).then(|| super::totals::totals_path(year)),
             );
-            out.put(&path, self.render("overview.html", &ctx)?.into_bytes())?;
+            out.put(&path, self.render_page("overview.html", &ctx)?)?;
         }
         Ok(())
     }

@@ -110,7 +110,7 @@ impl Renderer<'_> {
                 "draft_banner",
                 &draft_banner(totals.included.iter().filter_map(|a| a.year(year))),
             );
-            out.put(&path, self.render("totals.html", &ctx)?.into_bytes())?;
+            out.put(&path, self.render_page("totals.html", &ctx)?)?;
         }
         Ok(())
     }

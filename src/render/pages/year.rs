@@ -251,7 +251,7 @@ impl Renderer<'_> {
         ctx.insert("parts", &parts);
         ctx.insert("preamble", &preamble.trim());
         ctx.insert("indicators", &indicators);
-        out.put(&path, self.render("year.html", &ctx)?.into_bytes())?;
+        out.put(&path, self.render_page("year.html", &ctx)?)?;
         Ok(())
     }
 
