@@ -14,7 +14,7 @@ use identities::*;
 
 use crate::codes::Code;
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use rust_decimal::Decimal;
 
@@ -77,9 +77,4 @@ pub(crate) fn check_year(
         check_repeated_text(year, previous, out);
         check_unit_slips(year, previous, out);
     }
-}
-
-/// Whether a path is one of the files of `year` (for grouping diagnostics by year).
-pub(crate) fn belongs_to(year: &Year, file: &Path) -> bool {
-    file == year.data_file || file == year.report_file
 }

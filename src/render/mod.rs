@@ -214,6 +214,7 @@ fn renderer<'a>(
         options,
         tera: &theme.tera,
         pdfs: std::sync::Mutex::new(Vec::new()),
+        acknowledged: pages::Acknowledged::default(),
     }
 }
 

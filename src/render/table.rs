@@ -266,29 +266,31 @@ pub(crate) fn grid(
     }
 }
 
-/// The grid of the `t`th table of `form` on a year page (header ids from `table_prefix`, cell
-/// anchors from `cell_anchor`), made once per form and table and cloned for each page: it depends
-/// only on the template.
+/// The grid of the `t`th table of `form` with header ids from `prefix` and cell anchors from
+/// `cell_anchor` (none: no anchors), made once per form, table, prefix and kind of anchors and
+/// cloned for each page or document: it depends only on the template.
 pub(crate) fn year_grid(
     form: &std::sync::Arc<crate::definition::Form>,
     t: usize,
     first: usize,
     prefix: &str,
-    cell_anchor: fn(usize) -> String,
+    cell_anchor: Option<fn(usize) -> String>,
 ) -> Grid {
     use std::sync::{Arc, Mutex, OnceLock};
-    type Cache = Mutex<Vec<(Arc<crate::definition::Form>, usize, Arc<Grid>)>>;
+    type Cache = Mutex<Vec<(Arc<crate::definition::Form>, usize, String, bool, Arc<Grid>)>>;
     static CACHE: OnceLock<Cache> = OnceLock::new();
     let cache = CACHE.get_or_init(|| Mutex::new(Vec::new()));
+    let anchors = cell_anchor.is_some();
     let found = cache.lock().ok().and_then(|c| {
         c.iter()
-            .find(|(f, i, _)| Arc::ptr_eq(f, form) && *i == t)
-            .map(|(_, _, g)| g.clone())
+            .find(|(f, i, p, a, _)| Arc::ptr_eq(f, form) && *i == t && p == prefix && *a == anchors)
+            .map(|(_, _, _, _, g)| g.clone())
     });
     let grid = found.unwrap_or_else(|| {
-        let made = Arc::new(grid(&form.tables[t], first, prefix, &cell_anchor));
+        let anchor = |c| cell_anchor.map_or_else(String::new, |f| f(c));
+        let made = Arc::new(grid(&form.tables[t], first, prefix, &anchor));
         if let Ok(mut c) = cache.lock() {
-            c.push((form.clone(), t, made.clone()));
+            c.push((form.clone(), t, prefix.to_string(), anchors, made.clone()));
         }
         made
     });

@@ -42,7 +42,7 @@ impl Renderer<'_> {
                     continue;
                 };
                 let prefix = format!("t-{}", table.key.replace('.', "-"));
-                let mut g = crate::render::table::grid(table, first, &prefix, &|_| String::new());
+                let mut g = crate::render::table::year_grid(form, t, first, &prefix, None);
                 for row in &mut g.body {
                     for cell in row.iter_mut() {
                         if let Some(c) = cell.cell {
@@ -202,14 +202,9 @@ pub(crate) fn year_docx(
         options,
         tera: &tera,
         pdfs: std::sync::Mutex::new(Vec::new()),
+        acknowledged: Acknowledged::default(),
     };
-    let notes = AgencyNotes(
-        agency
-            .years
-            .iter()
-            .map(|y| YearNotes::new(&checked.diagnostics, y))
-            .collect(),
-    );
+    let notes = renderer.agency_notes(agency);
     let report = renderer.report_document(agency, i, &notes);
     crate::render::docx::docx(&report).map_err(BuildError::Theme)
 }

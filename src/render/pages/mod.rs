@@ -17,6 +17,7 @@ mod year;
 pub(crate) use across::AcrossPieces;
 pub(crate) use document::year_docx;
 use metric::metric_rows;
+pub(crate) use notes::Acknowledged;
 use notes::{AgencyNotes, Mark, Note, YearNotes};
 pub(crate) use overview::OverviewPieces;
 
@@ -142,6 +143,8 @@ pub(crate) struct Renderer<'a> {
     pub tera: &'a tera::Tera,
     /// Word files whose PDF is still to be made (output path, bytes), with `build --pdf`.
     pub pdfs: std::sync::Mutex<Vec<(String, Vec<u8>)>>,
+    /// The acknowledged diagnostics of each file, indexed at the first agency rendered.
+    pub acknowledged: Acknowledged<'a>,
 }
 
 impl Renderer<'_> {
@@ -268,13 +271,7 @@ impl Renderer<'_> {
     /// Every page and data file of one agency.
     pub(crate) fn agency_pages(&self, agency: &Agency, out: &Output) -> Result<(), BuildError> {
         // The acknowledged problems of each year, marked wherever its cells appear.
-        let notes = AgencyNotes(
-            agency
-                .years
-                .iter()
-                .map(|y| YearNotes::new(self.diagnostics, y))
-                .collect(),
-        );
+        let notes = self.agency_notes(agency);
         self.agency_page(agency, &notes, out)?;
         for (i, year) in agency.years.iter().enumerate() {
             let previous = i
@@ -297,6 +294,17 @@ impl Renderer<'_> {
         out.put(&format!("{}/data.json", agency.slug), json)?;
         self.metric_pages(agency, &notes, out)?;
         Ok(())
+    }
+
+    /// The acknowledged problems of each year of an agency.
+    fn agency_notes<'y>(&self, agency: &'y Agency) -> AgencyNotes<'y> {
+        AgencyNotes(
+            agency
+                .years
+                .iter()
+                .map(|y| YearNotes::new(self.acknowledged.of_year(self.diagnostics, y), y))
+                .collect(),
+        )
     }
 
     fn not_found_page(&self, out: &Output) -> Result<(), BuildError> {

@@ -1,5 +1,8 @@
 //! Acknowledged problems, marked wherever the cells they cover appear.
 
+use std::collections::HashMap;
+use std::path::Path;
+
 use super::*;
 
 // ---- acknowledged problems on the year page ------------------------------------------------
@@ -84,18 +87,50 @@ pub(super) struct YearNotes<'a> {
     pub(super) notes: Vec<Note>,
 }
 
+/// The acknowledged diagnostics of each file (their places in the site's list), made once per
+/// build: a year finds its own without going through every diagnostic of the site, which made a
+/// build quadratic in the number of agencies (issue 15).
+#[derive(Default)]
+pub(crate) struct Acknowledged<'d>(std::sync::OnceLock<HashMap<&'d Path, Vec<usize>>>);
+
+impl<'d> Acknowledged<'d> {
+    /// The acknowledged diagnostics of a year's files, in the site's order.
+    pub(super) fn of_year(
+        &self,
+        diagnostics: &'d [Diagnostic],
+        year: &Year,
+    ) -> Vec<&'d Diagnostic> {
+        let index = self.0.get_or_init(|| {
+            let mut index: HashMap<&Path, Vec<usize>> = HashMap::new();
+            for (i, d) in diagnostics.iter().enumerate() {
+                if d.acknowledged.is_some() {
+                    index.entry(d.file.as_path()).or_default().push(i);
+                }
+            }
+            index
+        });
+        let mut found: Vec<usize> = [year.data_file.as_path(), year.report_file.as_path()]
+            .iter()
+            .filter_map(|file| index.get(file))
+            .flatten()
+            .copied()
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        found.into_iter().map(|i| &diagnostics[i]).collect()
+    }
+}
+
 impl<'a> YearNotes<'a> {
-    pub(super) fn new(diagnostics: &[Diagnostic], year: &'a Year) -> YearNotes<'a> {
+    /// The notes of `year` from its acknowledged diagnostics (`Acknowledged::of_year`).
+    pub(super) fn new(acknowledged: Vec<&Diagnostic>, year: &'a Year) -> YearNotes<'a> {
         // One note per acknowledgement entry: an entry that covers a row, a table or a
         // pattern of cells gives one note, and every cell it covers carries its mark.
         let mut notes: Vec<Note> = Vec::new();
         let mut counts: Vec<usize> = Vec::new();
         let mut by_entry: std::collections::HashMap<usize, usize> =
             std::collections::HashMap::new();
-        for d in diagnostics
-            .iter()
-            .filter(|d| d.acknowledged.is_some() && crate::check::belongs_to(year, &d.file))
-        {
+        for d in acknowledged {
             if let Some(entry) = d.acknowledged_by
                 && let Some(&n) = by_entry.get(&entry)
             {

@@ -95,7 +95,7 @@ impl Renderer<'_> {
                     continue;
                 };
                 let prefix = table_prefix(t);
-                let mut g = year_grid(form, t, first, &prefix, cell_anchor);
+                let mut g = year_grid(form, t, first, &prefix, Some(cell_anchor));
                 let across = table.layout == Layout::GroupsAcross;
                 for (r, row) in g.body.iter_mut().enumerate() {
                     // A row's cells all link to the same year of the same row of the metric
