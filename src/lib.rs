@@ -14,6 +14,7 @@ pub mod import;
 mod load;
 mod model;
 mod output;
+mod parallel;
 mod render;
 pub mod scaffold;
 pub mod serve;

@@ -11,6 +11,7 @@ use std::path::Path;
 
 /// Top-level modules in pipeline order. A module may use only itself and those before it.
 const LAYERS: &[&str] = &[
+    "parallel",
     "codes",
     "definition",
     "model",

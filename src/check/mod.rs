@@ -47,15 +47,19 @@ impl Checked {
 /// Runs every check over the site and marks the acknowledged problems. `diagnostics` holds the
 /// problems found while loading; the result is sorted by file and line.
 pub(crate) fn check_site(site: &Site, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    for agency in &site.agencies {
+    // Agencies are checked on every core, their diagnostics added in agency order.
+    let found = crate::parallel::map_in_order(&site.agencies, |agency| {
+        let mut out = Vec::new();
         for (i, year) in agency.years.iter().enumerate() {
             let previous = i
                 .checked_sub(1)
                 .map(|p| &agency.years[p])
                 .filter(|p| p.year + 1 == year.year);
-            check_year(agency, year, previous, &mut diagnostics);
+            check_year(agency, year, previous, &mut out);
         }
-    }
+        out
+    });
+    diagnostics.extend(found.into_iter().flatten());
     acknowledge_site(site, &mut diagnostics);
     diagnostics.sort_by(|a, b| {
         (&a.file, a.line, a.column, a.code).cmp(&(&b.file, b.line, b.column, b.code))

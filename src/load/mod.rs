@@ -92,7 +92,13 @@ pub(crate) fn load_agencies(root: &Path, only: &[String]) -> Result<Loaded, Fata
             .filter_map(|d| Some(d.file_name()?.to_string_lossy().to_string()))
             .collect()
     });
-    for (agency, found) in load_in_parallel(root, &dirs) {
+    // Every core reads and parses folders (loading was one thread, about a tenth of a build's
+    // CPU, while the other cores waited); results in folder order, as one after the other.
+    let loaded = crate::parallel::map_in_order(&dirs, |dir| {
+        let mut found = Vec::new();
+        (load_agency(root, dir, &mut found), found)
+    });
+    for (agency, found) in loaded {
         diagnostics.extend(found);
         if let Some(agency) = agency? {
             agencies.push(Arc::new(agency));
@@ -113,50 +119,6 @@ pub(crate) fn load_agencies(root: &Path, only: &[String]) -> Result<Loaded, Fata
         },
         diagnostics,
     })
-}
-
-/// Each agency folder loaded with its diagnostics, in the order of `dirs`: the folders are read
-/// and parsed on every core (loading was a single thread, about a tenth of a build's CPU, while
-/// the other cores waited); the results are the same as one after the other.
-#[allow(clippy::type_complexity)]
-fn load_in_parallel(
-    root: &Path,
-    dirs: &[PathBuf],
-) -> Vec<(Result<Option<Agency>, Fatal>, Vec<Diagnostic>)> {
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(dirs.len());
-    let load = || {
-        let mut done = Vec::new();
-        loop {
-            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(dir) = dirs.get(i) else {
-                return done;
-            };
-            let mut found = Vec::new();
-            let agency = load_agency(root, dir, &mut found);
-            done.push((i, agency, found));
-        }
-    };
-    let mut done: Vec<_> = if workers <= 1 {
-        load()
-    } else {
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..workers).map(|_| scope.spawn(load)).collect();
-            handles
-                .into_iter()
-                .flat_map(|h| {
-                    h.join().unwrap_or_else(|payload| {
-                        // A panic in a loader is a bug: carry it on as the same panic.
-                        std::panic::resume_unwind(payload)
-                    })
-                })
-                .collect()
-        })
-    };
-    done.sort_by_key(|(i, _, _)| *i);
-    done.into_iter().map(|(_, a, d)| (a, d)).collect()
 }
 
 /// The agency folders of the site, only those named when `only` is not empty; an error naming
