@@ -300,9 +300,17 @@ pub(crate) fn year_grid(
 /// The `<thead>` and `<tbody>` of a grid as HTML (written here rather than in a template loop:
 /// the tables are most of a year page, and this is the hot path of a build).
 pub(crate) fn grid_html(grid: &Grid) -> String {
-    use super::theme::escape_html as esc;
+    use super::theme::escape_html_into as esc;
     use std::fmt::Write as _;
     let mut out = String::with_capacity(64 * 1024);
+    // ` name="value"`, the value escaped straight into the page.
+    let attribute = |out: &mut String, name: &str, value: &str| {
+        out.push(' ');
+        out.push_str(name);
+        out.push_str("=\"");
+        esc(out, value);
+        out.push('"');
+    };
     let spans = |out: &mut String, c: &GridCell| {
         if c.rowspan > 1 {
             let _ = write!(out, " rowspan=\"{}\"", c.rowspan);
@@ -311,25 +319,46 @@ pub(crate) fn grid_html(grid: &Grid) -> String {
             let _ = write!(out, " colspan=\"{}\"", c.colspan);
         }
     };
+    // ` class="…"`: classes are the program's own words, written as they are.
+    let class = |out: &mut String, class: &str| {
+        if !class.is_empty() {
+            out.push_str(" class=\"");
+            out.push_str(class);
+            out.push('"');
+        }
+    };
+    // `<a href="…">text</a>`.
+    let link = |out: &mut String, href: &str, text: &str| {
+        out.push_str("<a");
+        attribute(out, "href", href);
+        out.push('>');
+        esc(out, text);
+        out.push_str("</a>");
+    };
     out.push_str("<thead>\n");
     for row in &grid.head {
         out.push_str("<tr>");
         for c in row {
-            let _ = write!(out, "<{}", c.tag);
+            out.push('<');
+            out.push_str(c.tag);
             if !c.id.is_empty() {
-                let _ = write!(out, " id=\"{}\"", esc(&c.id));
+                attribute(&mut out, "id", &c.id);
             }
             if !c.scope.is_empty() {
-                let _ = write!(out, " scope=\"{}\"", c.scope);
+                out.push_str(" scope=\"");
+                out.push_str(c.scope);
+                out.push('"');
             }
             if !c.headers.is_empty() {
-                let _ = write!(out, " headers=\"{}\"", esc(&c.headers));
+                attribute(&mut out, "headers", &c.headers);
             }
             spans(&mut out, c);
-            if !c.class.is_empty() {
-                let _ = write!(out, " class=\"{}\"", c.class);
-            }
-            let _ = write!(out, ">{}</{}>", esc(&c.text), c.tag);
+            class(&mut out, c.class);
+            out.push('>');
+            esc(&mut out, &c.text);
+            out.push_str("</");
+            out.push_str(c.tag);
+            out.push('>');
         }
         out.push_str("</tr>\n");
     }
@@ -338,18 +367,21 @@ pub(crate) fn grid_html(grid: &Grid) -> String {
         out.push_str("<tr>");
         for c in row {
             if c.tag == "th" {
-                let _ = write!(out, "<th id=\"{}\" scope=\"{}\"", esc(&c.id), c.scope);
+                out.push_str("<th");
+                attribute(&mut out, "id", &c.id);
+                out.push_str(" scope=\"");
+                out.push_str(c.scope);
+                out.push('"');
                 if !c.headers.is_empty() {
-                    let _ = write!(out, " headers=\"{}\"", esc(&c.headers));
+                    attribute(&mut out, "headers", &c.headers);
                 }
                 spans(&mut out, c);
-                if !c.class.is_empty() {
-                    let _ = write!(out, " class=\"{}\"", c.class);
-                }
+                class(&mut out, c.class);
+                out.push('>');
                 if c.href.is_empty() {
-                    let _ = write!(out, ">{}", esc(&c.text));
+                    esc(&mut out, &c.text);
                 } else {
-                    let _ = write!(out, "><a href=\"{}\">{}</a>", esc(&c.href), esc(&c.text));
+                    link(&mut out, &c.href, &c.text);
                 }
                 if c.class == EXTRA_CLASS {
                     out.push_str(EXTRA_TAG);
@@ -359,48 +391,46 @@ pub(crate) fn grid_html(grid: &Grid) -> String {
             }
             // Lean on purpose (issue 15): no per-cell title or hidden text; the page explains
             // once what the link and the small change figure mean (`aria-describedby`).
-            let _ = write!(
-                out,
-                "<td id=\"{}\" headers=\"{}\"",
-                esc(&c.id),
-                esc(&c.headers)
-            );
-            if !c.class.is_empty() {
-                let _ = write!(out, " class=\"{}\"", c.class);
-            }
+            out.push_str("<td");
+            attribute(&mut out, "id", &c.id);
+            attribute(&mut out, "headers", &c.headers);
+            class(&mut out, c.class);
             if !c.title.is_empty() {
-                let _ = write!(out, " title=\"{}\"", esc(&c.title));
+                attribute(&mut out, "title", &c.title);
             }
             out.push('>');
             if c.href.is_empty() {
-                out.push_str(&esc(&c.text));
+                esc(&mut out, &c.text);
             } else {
-                let _ = write!(out, "<a href=\"{}\">{}</a>", esc(&c.href), esc(&c.text));
+                link(&mut out, &c.href, &c.text);
             }
             if !c.note_mark.is_empty() {
-                let _ = write!(
-                    out,
-                    "<a class=\"fn\" href=\"#{}\" title=\"{}\">{}</a>",
-                    esc(&c.note_href),
-                    esc(&c.note),
-                    esc(&c.note_mark)
-                );
+                out.push_str("<a class=\"fn\" href=\"#");
+                esc(&mut out, &c.note_href);
+                out.push('"');
+                attribute(&mut out, "title", &c.note);
+                out.push('>');
+                esc(&mut out, &c.note_mark);
+                out.push_str("</a>");
             }
             if !c.mark.is_empty() {
-                let _ = write!(
-                    out,
-                    "<a class=\"mark\" href=\"#{}\" title=\"已确认的问题\">{}</a>",
-                    esc(&c.mark_href),
-                    esc(&c.mark)
-                );
+                out.push_str("<a class=\"mark\" href=\"#");
+                esc(&mut out, &c.mark_href);
+                out.push_str("\" title=\"已确认的问题\">");
+                esc(&mut out, &c.mark);
+                out.push_str("</a>");
             }
             if !c.delta.is_empty() {
                 // 「持平」 is the common case: the unmarked <i>.
                 if c.delta_class.is_empty() || c.delta_class == "same" {
-                    let _ = write!(out, "<i>{}</i>", esc(&c.delta));
+                    out.push_str("<i>");
                 } else {
-                    let _ = write!(out, "<i class=\"{}\">{}</i>", c.delta_class, esc(&c.delta));
+                    out.push_str("<i class=\"");
+                    out.push_str(c.delta_class);
+                    out.push_str("\">");
                 }
+                esc(&mut out, &c.delta);
+                out.push_str("</i>");
             }
             out.push_str("</td>");
         }

@@ -181,9 +181,14 @@ fn put<T>(files: &mut Vec<(String, T)>, path: String, body: T) {
 /// unreadable in the page source.
 pub(crate) fn escape_html(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + 16);
-    // Writing into a String cannot fail.
-    let _ = pulldown_cmark_escape::escape_html(&mut out, input);
+    escape_html_into(&mut out, input);
     out
+}
+
+/// `escape_html` written at the end of `out` (no string made per value: the tables' cells).
+pub(crate) fn escape_html_into(out: &mut String, input: &str) {
+    // Writing into a String cannot fail.
+    let _ = pulldown_cmark_escape::escape_html(out, input);
 }
 
 fn text(path: &Path, bytes: Vec<u8>) -> Result<String, BuildError> {

@@ -14,7 +14,7 @@
 use std::fmt::Write as _;
 
 use super::Mark;
-use crate::render::theme::escape_html as esc;
+use crate::render::theme::{escape_html as esc, escape_html_into as esc_into};
 
 /// One official row: its label and, per official column, last year, this year and the change.
 pub(super) struct CompareRow {
@@ -111,19 +111,27 @@ pub(super) fn compare_table_html(
     out.push_str("</tr>\n</thead>\n<tbody>\n");
     for row in rows {
         let r = ids.row();
-        let _ = write!(out, "<tr><th id=\"{r}\">{}</th>", esc(&row.label));
+        let _ = write!(out, "<tr><th id=\"{r}\">");
+        esc_into(&mut out, &row.label);
+        out.push_str("</th>");
         for (g, x) in groups.iter().zip(&row.cells) {
             let na = if x.class == "na" { " class=\"na\"" } else { "" };
-            let _ = write!(out, "<td headers=\"{r} {g} {g}0\"{na}>{}", esc(&x.previous));
+            let _ = write!(out, "<td headers=\"{r} {g} {g}0\"{na}>");
+            esc_into(&mut out, &x.previous);
             mark(&mut out, &x.previous_mark, root);
-            let _ = write!(out, "</td><td headers=\"{r} {g} {g}1\">{}", esc(&x.current));
+            let _ = write!(out, "</td><td headers=\"{r} {g} {g}1\">");
+            esc_into(&mut out, &x.current);
             mark(&mut out, &x.current_mark, root);
             // Equal years carry no mark: the page's explanation says so once.
             if !x.change.is_empty() && x.class != "same" {
-                let _ = write!(out, "<i class=\"{}\">", x.class);
-                out.push_str(&esc(&x.change));
+                out.push_str("<i class=\"");
+                out.push_str(x.class);
+                out.push_str("\">");
+                esc_into(&mut out, &x.change);
                 if !x.percent.is_empty() && x.percent != "—" {
-                    let _ = write!(out, "（{}）", esc(&x.percent));
+                    out.push('（');
+                    esc_into(&mut out, &x.percent);
+                    out.push('）');
                 }
                 out.push_str("</i>");
             }
