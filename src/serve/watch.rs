@@ -132,9 +132,11 @@ pub(super) fn add_event(
     }
 }
 
-/// Gives the memory the replaced files held back to the system. glibc's allocator keeps freed
-/// pages in its heaps (a rebuild frees one agency's pages and allocates new ones of other sizes),
-/// so without this serve's resident size creeps up with every save.
+/// Gives the memory the replaced files held back to the system, where glibc's allocator holds
+/// it: glibc keeps freed pages in its heaps (a rebuild frees one agency's pages and allocates new
+/// ones of other sizes), so serve's resident size would creep up with every save. The `nianbao`
+/// binary allocates through mimalloc (src/main.rs), which returns freed pages by itself; this
+/// still covers the library on glibc's allocator (the tests) and anything allocated by C code.
 pub(super) fn release_freed_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
