@@ -606,12 +606,8 @@ fn the_search_index_follows_a_save_in_the_background() {
     assert!(files.len() > 3, "{:?}", built.keys());
     for (file, bytes) in files {
         let path = format!("pagefind/{}", file.display());
-        let mut response = agent()
-            .get(&format!("{}{path}", server.url))
-            .call()
-            .unwrap();
-        assert_eq!(response.status().as_u16(), 200, "{path}");
-        let served = response.body_mut().read_to_vec().unwrap();
+        let (status, served) = server.get_bytes(&path);
+        assert_eq!(status, 200, "{path}");
         assert!(served == *bytes, "{path}");
     }
 }
@@ -647,12 +643,8 @@ fn every_file_served_after_a_save_is_the_one_build_makes() {
     assert!(files.len() > 50, "{}", files.len());
     for (path, bytes) in files {
         let path = path.display().to_string();
-        let mut response = agent()
-            .get(&format!("{}{path}", server.url))
-            .call()
-            .unwrap();
-        assert_eq!(response.status().as_u16(), 200, "{path}");
-        let served = response.body_mut().read_to_vec().unwrap();
+        let (status, served) = server.get_bytes(&path);
+        assert_eq!(status, 200, "{path}");
         if path.ends_with(".html") {
             let at = bytes
                 .windows(7)

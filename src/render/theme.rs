@@ -191,6 +191,23 @@ pub(crate) fn escape_html_into(out: &mut String, input: &str) {
     let _ = pulldown_cmark_escape::escape_html(out, input);
 }
 
+/// A link to `prefix` + `href` with the text `text`, or the text alone when there is no `href`,
+/// escaped and written at the end of `out` (the cells of the metric, cross-agency and overview
+/// tables).
+pub(crate) fn push_link_or_text(out: &mut String, prefix: &str, href: Option<&str>, text: &str) {
+    match href {
+        Some(href) => {
+            out.push_str("<a href=\"");
+            out.push_str(prefix);
+            escape_html_into(out, href);
+            out.push_str("\">");
+            escape_html_into(out, text);
+            out.push_str("</a>");
+        }
+        None => escape_html_into(out, text),
+    }
+}
+
 fn text(path: &Path, bytes: Vec<u8>) -> Result<String, BuildError> {
     String::from_utf8(bytes)
         .map_err(|_| BuildError::Theme(format!("模板 {} 不是 UTF-8 编码", path.display())))

@@ -185,33 +185,30 @@ pub(crate) fn year_totals<'a>(
     let previous_form = before
         .and_then(TemplateId::for_year)
         .map(|t| t.get().form.clone());
-    let blocks: Vec<&BlockSums> = {
-        for chunk in included.chunks(BLOCK) {
-            let key = (
+    let keys: Vec<_> = included
+        .chunks(BLOCK)
+        .map(|chunk| {
+            (
                 year,
                 chunk.iter().map(|a| a.slug.clone()).collect::<Vec<_>>(),
-            );
-            let round = pieces.round;
-            pieces
-                .blocks
-                .entry(key)
-                .and_modify(|(used, _)| *used = round)
-                .or_insert_with(|| {
-                    let sums = block_sums(chunk, year, &form, before.zip(previous_form.as_ref()));
-                    (round, sums)
-                });
-        }
-        included
-            .chunks(BLOCK)
-            .filter_map(|chunk| {
-                let key = (
-                    year,
-                    chunk.iter().map(|a| a.slug.clone()).collect::<Vec<_>>(),
-                );
-                pieces.blocks.get(&key).map(|(_, sums)| sums)
-            })
-            .collect()
-    };
+            )
+        })
+        .collect();
+    let round = pieces.round;
+    for (key, chunk) in keys.iter().zip(included.chunks(BLOCK)) {
+        pieces
+            .blocks
+            .entry(key.clone())
+            .and_modify(|(used, _)| *used = round)
+            .or_insert_with(|| {
+                let sums = block_sums(chunk, year, &form, before.zip(previous_form.as_ref()));
+                (round, sums)
+            });
+    }
+    let blocks: Vec<&BlockSums> = keys
+        .iter()
+        .filter_map(|key| pieces.blocks.get(key).map(|(_, sums)| sums))
+        .collect();
     let total = |part: &dyn Fn(&BlockSums) -> Option<&Sums>, form: &Arc<Form>| {
         blocks
             .iter()

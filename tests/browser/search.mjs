@@ -36,6 +36,20 @@ function check(name, problems) {
   }
 }
 
+// Opens the search page served under `base` and types `query` into Pagefind's box; the page and the
+// errors its scripts report from then on.
+async function searchFor(ctx, base, query) {
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(`${base}search.html`, { waitUntil: 'load', timeout: 30_000 });
+  const input = page.locator('.pagefind-ui__search-input');
+  await input.waitFor({ timeout: 15_000 });
+  await input.fill(query);
+  return { page, errors };
+}
+
 async function main() {
   const nginx = await startNginx(siteDir, PREFIX);
   const browser = await launchBrowser();
@@ -47,14 +61,7 @@ async function main() {
     for (const pair of queries.filter((q) => q.startsWith('year:'))) {
       const [query, year] = pair.slice('year:'.length).split('=');
       const problems = [];
-      const page = await ctx.newPage();
-      const errors = [];
-      page.on('pageerror', (e) => errors.push(String(e)));
-      page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-      await page.goto(`${nginx.base}search.html`, { waitUntil: 'load', timeout: 30_000 });
-      const input = page.locator('.pagefind-ui__search-input');
-      await input.waitFor({ timeout: 15_000 });
-      await input.fill(query);
+      const { page, errors } = await searchFor(ctx, nginx.base, query);
       const yearsShown = async () => {
         const hrefs = await page.$$eval('.pagefind-ui__result-link', (as) => as.map((a) => a.href));
         return [...new Set(hrefs.map((h) => (h.match(/\/(\d{4})\/index\.html$/) || [])[1]))].sort();
@@ -89,14 +96,7 @@ async function main() {
     for (const pair of queries.filter((q) => !q.startsWith('year:'))) {
       const [query, expected] = pair.split('=');
       const problems = [];
-      const page = await ctx.newPage();
-      const errors = [];
-      page.on('pageerror', (e) => errors.push(String(e)));
-      page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-      await page.goto(`${nginx.base}search.html`, { waitUntil: 'load', timeout: 30_000 });
-      const input = page.locator('.pagefind-ui__search-input');
-      await input.waitFor({ timeout: 15_000 });
-      await input.fill(query);
+      const { page, errors } = await searchFor(ctx, nginx.base, query);
       let links = [];
       try {
         await page.locator('.pagefind-ui__result-link').first().waitFor({ timeout: 15_000 });

@@ -108,11 +108,17 @@ impl Server {
     }
 
     pub fn get(&self, path: &str) -> (u16, String) {
+        let (status, body) = self.get_bytes(path);
+        (status, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    /// A GET; the status and the body's bytes as served.
+    pub fn get_bytes(&self, path: &str) -> (u16, Vec<u8>) {
         let mut response = agent().get(&format!("{}{path}", self.url)).call().unwrap();
         let status = response.status().as_u16();
         (
             status,
-            response.body_mut().read_to_string().unwrap_or_default(),
+            response.body_mut().read_to_vec().unwrap_or_default(),
         )
     }
 

@@ -5,12 +5,11 @@
 //! shows the total (part 三's, part 四's); other rows show each of their columns.
 
 use std::collections::{BTreeSet, HashMap};
-use std::fmt::Write as _;
 use std::sync::Arc;
 
 use super::*;
 use crate::definition::{Form, cell_id, row_id};
-use crate::render::theme::escape_html;
+use crate::render::theme::{escape_html, push_link_or_text};
 
 /// The cross-agency page of a row (`requests.withheld.state_secret`).
 pub(crate) fn across_path(row_id: &str) -> String {
@@ -113,17 +112,7 @@ impl AcrossPieces {
                 for &year in &self.years {
                     let cell = across_cell(agency, year, row, &id);
                     tr.push_str("<td class=\"num\">");
-                    match &cell.href {
-                        Some(href) => {
-                            let _ = write!(
-                                tr,
-                                "<a href=\"{ROOT}{}\">{}</a>",
-                                escape_html(href),
-                                escape_html(&cell.text)
-                            );
-                        }
-                        None => tr.push_str(&escape_html(&cell.text)),
-                    }
+                    push_link_or_text(&mut tr, ROOT, cell.href.as_deref(), &cell.text);
                     tr.push_str("</td>");
                 }
                 tr.push_str("</tr>\n");

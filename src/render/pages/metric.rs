@@ -35,7 +35,7 @@ impl Renderer<'_> {
         }
         /// The `<tr>` of each year: the year linking to its page, each figure to its cell there.
         fn body_html(years: &[MetricYear], root: &str) -> String {
-            use crate::render::theme::escape_html as esc;
+            use crate::render::theme::{escape_html as esc, push_link_or_text};
             use std::fmt::Write as _;
             let mut out = String::with_capacity(years.len() * 400);
             for y in years {
@@ -48,12 +48,7 @@ impl Renderer<'_> {
                 );
                 for c in &y.cells {
                     out.push_str("<td class=\"num\">");
-                    match &c.href {
-                        Some(href) => {
-                            let _ = write!(out, "<a href=\"{}\">{}</a>", esc(href), esc(&c.text));
-                        }
-                        None => out.push_str(&esc(&c.text)),
-                    }
+                    push_link_or_text(&mut out, "", c.href.as_deref(), &c.text);
                     super::compare_table::mark(&mut out, &c.mark, root);
                     out.push_str("</td>");
                 }

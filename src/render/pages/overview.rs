@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use super::*;
 use crate::check::status::{AgencyStatus, State, YearStatus, short_label};
 use crate::definition::{OVERVIEW_FIGURES, indicator};
-use crate::render::theme::escape_html;
+use crate::render::theme::{escape_html, push_link_or_text};
 
 /// The overview page of one report year.
 pub(crate) fn overview_path(year: u16) -> String {
@@ -45,17 +45,7 @@ impl OverviewRow {
             "\n<tr class=\"state-{}\"><th scope=\"row\">",
             self.state
         );
-        match &self.href {
-            Some(href) => {
-                let _ = write!(
-                    out,
-                    "<a href=\"../{}\">{}</a>",
-                    escape_html(href),
-                    escape_html(&self.name)
-                );
-            }
-            None => out.push_str(&escape_html(&self.name)),
-        }
+        push_link_or_text(&mut out, "../", self.href.as_deref(), &self.name);
         let _ = write!(
             out,
             "</th><td data-sort=\"{}\">{}</td>",
