@@ -19,7 +19,7 @@ mod years;
 
 use crate::render::pages::year_path;
 pub use years::Indexed;
-pub(crate) use years::index_years;
+use years::index_years;
 
 /// Where the index and Pagefind's scripts go.
 pub(crate) const BUNDLE_DIR: &str = "pagefind";
@@ -82,25 +82,26 @@ pub(crate) fn agency_records(agency: &Agency) -> Vec<Record> {
     agency.years.iter().map(|y| record(agency, y)).collect()
 }
 
-/// Puts the search index of every report of the site under `pagefind/`, one bundle per report
-/// year: a year whose records are those of the previous output's bundle keeps its files, the
-/// others are indexed anew, one year after another (see `index_years`). Its records are made
-/// year by year from the model, in the site's order of agencies.
+/// Puts the search index of every report of the site under `pagefind/`: a year whose records are
+/// those of the previous output's bundle keeps its files (see `index_records`).
 pub(crate) fn index(site: &Site, out: &Output) -> Result<Indexed, BuildError> {
-    let mut by_year: BTreeMap<u16, Vec<(&Agency, &Year)>> = BTreeMap::new();
-    for agency in &site.agencies {
-        for year in &agency.years {
-            by_year
-                .entry(year.year)
-                .or_default()
-                .push((&**agency, year));
-        }
+    let records = site.agencies.iter().flat_map(|a| agency_records(a));
+    index_records(records, out, out)
+}
+
+/// Puts the search index of these records (in the site's order of agencies) under `pagefind/`,
+/// one bundle per report year, newest first: a year whose records are those of `previous`'s
+/// bundle keeps its files, the others are indexed anew, one after another (see `index_years`).
+pub(crate) fn index_records(
+    records: impl IntoIterator<Item = Record>,
+    out: &Output,
+    previous: &dyn years::Previous,
+) -> Result<Indexed, BuildError> {
+    let mut by_year: BTreeMap<u16, Vec<Record>> = BTreeMap::new();
+    for record in records {
+        by_year.entry(record.year).or_default().push(record);
     }
-    let years = by_year.into_iter().rev().map(|(year, reports)| {
-        let records = reports.into_iter().map(|(a, y)| record(a, y)).collect();
-        (year, records)
-    });
-    index_years(years, out, out)
+    index_years(by_year.into_iter().rev(), out, previous)
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@
 //! records (url, title and text of each report) are kept per agency and made again only for an
 //! agency loaded again, so the indexer holds the reports' words, not a copy of the model.
 //!
-//! The index is one bundle per report year (`render::search::index_years`): a job keeps, from the
+//! The index is one bundle per report year (`render::search::index_records`): a job keeps, from the
 //! index served, each year whose records are unchanged, and indexes only the others, so a save
 //! in one report re-indexes one year.
 
@@ -46,15 +46,8 @@ impl Job {
         let out = Output::memory();
         let mut indexed = Indexed::default();
         if self.search {
-            let mut by_year: BTreeMap<u16, Vec<&Record>> = BTreeMap::new();
-            for record in self.records.iter().flat_map(|r| r.iter()) {
-                by_year.entry(record.year).or_default().push(record);
-            }
-            let years = by_year
-                .into_iter()
-                .rev()
-                .map(|(year, records)| (year, records.into_iter().cloned().collect()));
-            indexed = render::search::index_years(years, &out, previous)?;
+            let records = self.records.iter().flat_map(|r| r.iter().cloned());
+            indexed = render::search::index_records(records, &out, previous)?;
         }
         Ok((out.into_files(), indexed))
     }
