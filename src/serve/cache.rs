@@ -471,47 +471,19 @@ impl Cache {
         model: &Model,
     ) -> Result<Vec<(String, Option<Files>, Vec<String>)>, BuildError> {
         let agencies = &model.checked.site.agencies;
-        let next = AtomicUsize::new(0);
         let kept = AtomicUsize::new(0);
-        let workers = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(agencies.len().max(1));
-        let results = std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..workers)
-                .map(|_| {
-                    scope.spawn(|| -> Result<Vec<_>, BuildError> {
-                        let mut done = Vec::new();
-                        while let Some(agency) = agencies.get(next.fetch_add(1, Ordering::Relaxed))
-                        {
-                            let out = Output::memory();
-                            render::render_agency(
-                                &model.theme,
-                                &model.checked,
-                                agency,
-                                &model.options,
-                                &out,
-                            )?;
-                            let files = out.into_files();
-                            let paths = files.files.keys().cloned().collect();
-                            let bytes = size(&files);
-                            let fits =
-                                kept.fetch_add(bytes, Ordering::Relaxed) + bytes <= self.budget;
-                            done.push((agency.slug.clone(), fits.then_some(files), paths));
-                        }
-                        Ok(done)
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join().unwrap_or_else(|payload| {
-                        Err(BuildError::Panic(render::panic_message(&*payload)))
-                    })
-                })
-                .collect::<Result<Vec<_>, _>>()
-        })?;
-        Ok(results.into_iter().flatten().collect())
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            crate::parallel::try_map_in_order(agencies, |agency| {
+                let out = Output::memory();
+                render::render_agency(&model.theme, &model.checked, agency, &model.options, &out)?;
+                let files = out.into_files();
+                let paths = files.files.keys().cloned().collect();
+                let bytes = size(&files);
+                let fits = kept.fetch_add(bytes, Ordering::Relaxed) + bytes <= self.budget;
+                Ok((agency.slug.clone(), fits.then_some(files), paths))
+            })
+        }))
+        .unwrap_or_else(|payload| Err(BuildError::Panic(render::panic_message(&*payload))))
     }
 
     /// Every file of `model`, each unit asked for as a request asks (tests).

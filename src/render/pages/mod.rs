@@ -235,30 +235,11 @@ impl Renderer<'_> {
     pub(crate) fn render_all(&self, out: &Output) -> Result<(), BuildError> {
         self.site_pages(out)?;
         let agencies = &self.site.agencies;
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let workers = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(agencies.len().max(1));
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..workers)
-                .map(|_| {
-                    scope.spawn(|| -> Result<(), BuildError> {
-                        loop {
-                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                            let Some(agency) = agencies.get(i) else {
-                                return Ok(());
-                            };
-                            self.agency_pages(agency, out)?;
-                        }
-                    })
-                })
-                .collect();
-            handles.into_iter().try_for_each(|h| {
-                h.join().unwrap_or_else(|payload| {
-                    Err(BuildError::Panic(super::panic_message(&*payload)))
-                })
-            })
-        })
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            crate::parallel::try_map_in_order(agencies, |agency| self.agency_pages(agency, out))
+        }))
+        .unwrap_or_else(|payload| Err(BuildError::Panic(super::panic_message(&*payload))))
+        .map(drop)
     }
 
     /// The pages about the site as a whole: the front page (it lists every agency) and the 404
