@@ -60,7 +60,17 @@ pub fn load_and_check(root: &Path) -> Result<Checked, load::Fatal> {
 /// Loads and checks only the agencies named (`--agency`; all when empty). The problems of draft
 /// years are marked as such: they are shown, but never block a build.
 pub fn load_and_check_agencies(root: &Path, only: &[String]) -> Result<Checked, load::Fatal> {
-    let loaded = load::load_agencies(root, only)?;
+    load_and_check_then(root, only, |_| {})
+}
+
+/// `load_and_check_agencies`, calling `config_read` with the site's settings as soon as they
+/// are read, before the agencies load.
+fn load_and_check_then(
+    root: &Path,
+    only: &[String],
+    config_read: impl FnOnce(&model::SiteConfig),
+) -> Result<Checked, load::Fatal> {
+    let loaded = load::load_agencies_then(root, only, config_read)?;
     let mut diagnostics = check::check_site(&loaded.site, loaded.diagnostics);
     mark_drafts(root, &loaded.site, &mut diagnostics);
     let summary = Summary::count(
@@ -142,11 +152,29 @@ pub fn build(
         )));
     }
     let output = output::guard_output(root, output, options.force)?;
-    let mut checked =
-        load_and_check_agencies(root, &options.agencies).map_err(render::BuildError::Fatal)?;
+    // The theme's templates are parsed on a thread of their own while content/ loads and is
+    // checked (both take a few milliseconds on a small site).
+    let (checked, theme) = std::thread::scope(|scope| {
+        let mut theme = None;
+        let checked = load_and_check_then(root, &options.agencies, |config| {
+            let name = config.theme.clone();
+            theme = Some(scope.spawn(move || render::theme::load(root, &name)));
+        });
+        let theme = theme.map(|handle| {
+            handle.join().unwrap_or_else(|payload| {
+                Err(render::BuildError::Panic(render::panic_message(&*payload)))
+            })
+        });
+        (checked, theme)
+    });
+    let mut checked = checked.map_err(render::BuildError::Fatal)?;
     if checked.has_errors() {
         return Err(render::BuildError::Check(Box::new(checked)));
     }
+    let theme = match theme {
+        Some(theme) => theme?,
+        None => render::theme::load(root, &checked.site.config.theme)?,
+    };
     let mut drafts_left_out = Vec::new();
     if !options.drafts {
         drafts_left_out = checked
@@ -171,7 +199,7 @@ pub fn build(
     let mut rendered = render::Rendered::default();
     // A folder overridden with --force is replaced, never reused.
     let swapped = output::write_swapped(&output, !options.force, |out| {
-        rendered = render::render_site(root, &checked, options, out)?;
+        rendered = render::render_site_themed(&theme, &checked, options, out)?;
         Ok::<(), render::BuildError>(())
     })?;
     let paths = swapped.paths;

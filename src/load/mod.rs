@@ -78,6 +78,16 @@ pub fn load_site(root: &Path) -> Result<Loaded, Fatal> {
 /// Loads the site under `root` with only the agencies named (`--agency`; all when empty): the
 /// others are not read at all, so one office's check stays fast in a portal of many.
 pub(crate) fn load_agencies(root: &Path, only: &[String]) -> Result<Loaded, Fatal> {
+    load_agencies_then(root, only, |_| {})
+}
+
+/// `load_agencies`, calling `config_read` with the site's settings as soon as site.yaml is read,
+/// before the agencies load (`build` starts parsing the theme's templates then).
+pub(crate) fn load_agencies_then(
+    root: &Path,
+    only: &[String],
+    config_read: impl FnOnce(&SiteConfig),
+) -> Result<Loaded, Fatal> {
     let content = root.join("content");
     let site_file = content.join("site.yaml");
     if !site_file.is_file() {
@@ -85,6 +95,7 @@ pub(crate) fn load_agencies(root: &Path, only: &[String]) -> Result<Loaded, Fata
     }
     let mut diagnostics = Vec::new();
     let config = load_site_config(root, &mut diagnostics);
+    config_read(&config);
     let mut agencies = Vec::new();
     let dirs = agency_dirs(root, only, &mut diagnostics)?;
     let folders: Option<Vec<String>> = only.is_empty().then(|| {

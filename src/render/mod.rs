@@ -157,6 +157,16 @@ pub(crate) fn render_site(
     render_site_with(root, checked, options, &mut Pieces::default(), out)
 }
 
+/// `render_site` with the theme already loaded (`build` parses it while content/ loads).
+pub(crate) fn render_site_themed(
+    theme: &theme::Theme,
+    checked: &Checked,
+    options: &Options,
+    out: &Output,
+) -> Result<Rendered, BuildError> {
+    render_with_theme(theme, checked, options, &mut Pieces::default(), out)
+}
+
 /// `render_site`, keeping the pieces of the pages that list agencies in `pieces` (`serve`).
 pub(crate) fn render_site_with(
     root: &Path,
@@ -165,12 +175,22 @@ pub(crate) fn render_site_with(
     pieces: &mut Pieces,
     out: &Output,
 ) -> Result<Rendered, BuildError> {
+    let theme = theme::load(root, &checked.site.config.theme)?;
+    render_with_theme(&theme, checked, options, pieces, out)
+}
+
+fn render_with_theme(
+    theme: &theme::Theme,
+    checked: &Checked,
+    options: &Options,
+    pieces: &mut Pieces,
+    out: &Output,
+) -> Result<Rendered, BuildError> {
     let site = &checked.site;
-    let theme = theme::load(root, &site.config.theme)?;
     for (path, bytes) in &theme.statics {
         out.put(path, bytes.clone())?;
     }
-    let renderer = renderer(&theme, checked, options);
+    let renderer = renderer(theme, checked, options);
     let (pages, search) = std::thread::scope(|scope| {
         // serve makes the index in the background instead (`defer_search`).
         let index = (site.config.search && !options.defer_search)
@@ -198,8 +218,8 @@ pub(crate) fn render_site_with(
         pending.sort_by(|a, b| a.0.cmp(&b.0));
         pdf::convert(soffice, &pending, out)?;
     }
-    feed(&theme, site, options, out)?;
-    sitemap(&theme, site, options, &out.paths(), out)?;
+    feed(theme, site, options, out)?;
+    sitemap(theme, site, options, &out.paths(), out)?;
     Ok(rendered)
 }
 
