@@ -134,10 +134,16 @@ fn years_json(years: &[u16]) -> String {
     format!("{{\"years\":[{}]}}\n", years.join(","))
 }
 
+/// Up to how many reports are indexed at once by years indexed side by side: a small site's
+/// years are indexed together, each on a thread, while a portal's (a year has more reports than
+/// this) are indexed one after another, so the memory held stays one year's index.
+const REPORTS_AT_ONCE: usize = 200;
+
 /// Puts the search index of these reports under `pagefind/`: for each report year (newest first,
 /// with its records in the site's order), the previous index's bundle of that year when it was
 /// built from the same records, else a new one; then Pagefind's scripts and the list of years.
-/// The years are indexed one after another, each on a thread of its own with its own runtime
+/// The years to index are indexed in groups of at most `REPORTS_AT_ONCE` reports (a year with
+/// more is a group of its own), each year on a thread of its own with its own runtime
 /// (Pagefind's API is async; a build inside `serve`'s runtime is not nested in it).
 pub(crate) fn index_years(
     years: impl IntoIterator<Item = (u16, Vec<Record>)>,
@@ -147,14 +153,17 @@ pub(crate) fn index_years(
     let mut indexed = Indexed::default();
     let mut listed = Vec::new();
     let mut scripts: Option<Vec<(String, Vec<u8>)>> = None;
+    // The years to index, in groups indexed side by side, with the key of each year's records.
+    let mut groups: Vec<Vec<(u16, Vec<Record>)>> = Vec::new();
+    let mut keys = Vec::new();
+    let mut in_group = 0;
     for (year, records) in years {
         listed.push(year);
         indexed.reports += records.len();
         let folder = format!("{BUNDLE_DIR}/{year}/");
         let key = records_key(year, &records);
-        let key_path = format!("{folder}{RECORDS_FILE}");
         let same = previous
-            .file(&key_path)
+            .file(&format!("{folder}{RECORDS_FILE}"))
             .is_some_and(|old| old == key.as_bytes());
         if same && let Some(files) = previous.files_under(&folder) {
             for (path, bytes) in files {
@@ -168,16 +177,32 @@ pub(crate) fn index_years(
         }
         indexed.years_built += 1;
         indexed.reports_built += records.len();
-        let mut these = Vec::new();
-        for (name, bytes) in index_on_a_thread(year, records)? {
-            if is_script(&name) {
-                these.push((name, bytes));
-            } else if !UNUSED.contains(&name.as_str()) {
-                out.put(&format!("{folder}{name}"), bytes)?;
+        keys.push((folder, key));
+        match groups.last_mut() {
+            Some(group) if in_group + records.len() <= REPORTS_AT_ONCE => {
+                in_group += records.len();
+                group.push((year, records));
+            }
+            _ => {
+                in_group = records.len();
+                groups.push(vec![(year, records)]);
             }
         }
-        scripts.get_or_insert(these);
-        out.put(&key_path, key.into_bytes())?;
+    }
+    let mut keys = keys.into_iter();
+    for group in groups {
+        for (files, (folder, key)) in index_side_by_side(group)?.into_iter().zip(&mut keys) {
+            let mut these = Vec::new();
+            for (name, bytes) in files {
+                if is_script(&name) {
+                    these.push((name, bytes));
+                } else if !UNUSED.contains(&name.as_str()) {
+                    out.put(&format!("{folder}{name}"), bytes)?;
+                }
+            }
+            scripts.get_or_insert(these);
+            out.put(&format!("{folder}{RECORDS_FILE}"), key.into_bytes())?;
+        }
     }
     // Without a year indexed here, from the previous index when a year was kept from it (so it
     // was made by this Pagefind), else from Pagefind with no records.
@@ -185,8 +210,9 @@ pub(crate) fn index_years(
         Some(scripts) => scripts,
         None => match previous_scripts(previous).filter(|_| indexed.years_kept > 0) {
             Some(scripts) => scripts,
-            None => index_on_a_thread(0, Vec::new())?
+            None => index_side_by_side(vec![(0, Vec::new())])?
                 .into_iter()
+                .flatten()
                 .filter(|(name, _)| is_script(name))
                 .collect(),
         },
@@ -230,16 +256,24 @@ fn previous_scripts(previous: &dyn Previous) -> Option<Vec<(String, Vec<u8>)>> {
         .collect()
 }
 
-/// `index_files` on a thread of its own; an error in words.
-fn index_on_a_thread(
-    year: u16,
-    records: Vec<Record>,
-) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
+/// `index_files` of each year, each on a thread of its own, at the same time; in the order of
+/// `years`. An error in words.
+fn index_side_by_side(
+    years: Vec<(u16, Vec<Record>)>,
+) -> Result<Vec<Vec<(String, Vec<u8>)>>, BuildError> {
     std::thread::scope(|scope| {
-        scope
-            .spawn(|| index_files(year, records))
-            .join()
-            .unwrap_or_else(|payload| Err(crate::render::panic_message(&*payload)))
+        let handles: Vec<_> = years
+            .into_iter()
+            .map(|(year, records)| scope.spawn(move || index_files(year, records)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| {
+                handle
+                    .join()
+                    .unwrap_or_else(|payload| Err(crate::render::panic_message(&*payload)))
+            })
+            .collect::<Result<Vec<_>, String>>()
     })
     .map_err(|e| BuildError::Theme(format!("无法生成站内搜索索引（Pagefind）：{e}")))
 }
