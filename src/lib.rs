@@ -153,28 +153,44 @@ pub fn build(
     }
     let output = output::guard_output(root, output, options.force)?;
     // The theme's templates are parsed on a thread of their own while content/ loads and is
-    // checked (both take a few milliseconds on a small site).
-    let (checked, theme) = std::thread::scope(|scope| {
+    // checked, and while the search index starts (it needs no theme).
+    std::thread::scope(|scope| {
         let mut theme = None;
         let checked = load_and_check_then(root, &options.agencies, |config| {
             let name = config.theme.clone();
             theme = Some(scope.spawn(move || render::theme::load(root, &name)));
         });
-        let theme = theme.map(|handle| {
+        let join = |handle: std::thread::ScopedJoinHandle<'_, _>| {
             handle.join().unwrap_or_else(|payload| {
                 Err(render::BuildError::Panic(render::panic_message(&*payload)))
             })
-        });
-        (checked, theme)
-    });
+        };
+        let load_theme = |name: &str| match theme.take() {
+            Some(handle) => join(handle),
+            None => render::theme::load(root, name),
+        };
+        let built = write_site(&output, options, start, checked, load_theme);
+        // Not needed when the build stopped before rendering.
+        if let Some(handle) = theme.take() {
+            let _ = join(handle);
+        }
+        built
+    })
+}
+
+/// `build` once the output folder is known to be one it may replace and the site is loaded and
+/// checked.
+fn write_site(
+    output: &Path,
+    options: &render::Options,
+    start: Instant,
+    checked: Result<Checked, load::Fatal>,
+    load_theme: impl FnOnce(&str) -> Result<render::theme::Theme, render::BuildError>,
+) -> Result<BuildReport, render::BuildError> {
     let mut checked = checked.map_err(render::BuildError::Fatal)?;
     if checked.has_errors() {
         return Err(render::BuildError::Check(Box::new(checked)));
     }
-    let theme = match theme {
-        Some(theme) => theme?,
-        None => render::theme::load(root, &checked.site.config.theme)?,
-    };
     let mut drafts_left_out = Vec::new();
     if !options.drafts {
         drafts_left_out = checked
@@ -184,22 +200,22 @@ pub fn build(
             .collect();
         checked.site = checked.site.without_drafts();
     }
-    let stale_removed = output::remove_stale_staging(&output);
+    let stale_removed = output::remove_stale_staging(output);
     let mut notices = Vec::new();
     let mut options = options.clone();
     if options.pdf {
         options.soffice = render::pdf::find_soffice();
-        options.previous_output = Some(output.clone());
+        options.previous_output = Some(output.to_path_buf());
         if options.soffice.is_none() {
             notices.push(render::pdf::NO_PDF_NOTICE.to_string());
         }
     }
     let options = &options;
-    let first = std::fs::read_dir(&output).map_or(true, |mut entries| entries.next().is_none());
+    let first = std::fs::read_dir(output).map_or(true, |mut entries| entries.next().is_none());
     let mut rendered = render::Rendered::default();
     // A folder overridden with --force is replaced, never reused.
-    let swapped = output::write_swapped(&output, !options.force, |out| {
-        rendered = render::render_site_themed(&theme, &checked, options, out)?;
+    let swapped = output::write_swapped(output, !options.force, |out| {
+        rendered = render::render_site_themed(load_theme, &checked, options, out)?;
         Ok::<(), render::BuildError>(())
     })?;
     let paths = swapped.paths;

@@ -578,6 +578,24 @@ mod tests {
     }
 
     #[test]
+    fn a_file_that_cannot_be_written_is_named_and_nothing_is_swapped_in() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        let result = write_swapped(&out, true, |o| {
+            o.put("jiahe", "一个文件".into())?;
+            // Its folder cannot be made: a file has its name.
+            o.put("jiahe/2020/index.html", "页".into())
+        });
+        let Err(OutputError::Io(path, _)) = result else {
+            panic!("the write succeeded");
+        };
+        assert!(path.ends_with("jiahe/2020/index.html"), "{path:?}");
+        assert!(!out.exists());
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert!(leftovers.is_empty());
+    }
+
+    #[test]
     fn staging_names() {
         assert_eq!(staging_pid(".output.nianbao-new-12", "output"), Some(12));
         assert_eq!(staging_pid(".output.nianbao-old-7", "output"), Some(7));

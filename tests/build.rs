@@ -559,3 +559,32 @@ fn pages_and_downloads_stay_within_their_byte_budgets() {
     let csv = site.read("output/shili/data.csv");
     assert_eq!(csv.lines().count(), cells.len() + 1);
 }
+
+/// The theme's templates are parsed while content/ loads and is checked: a data error still comes
+/// first and alone (as when the templates were parsed after the check), a template that does not
+/// parse stops the build once the data is right, and output/ is untouched either way.
+#[test]
+fn a_data_error_is_reported_before_a_broken_template() {
+    let site = Site::example();
+    assert_eq!(build(&site, &[]).status.code(), Some(0));
+    let before = snapshot(&site.path("output"));
+    site.write(
+        "templates/year.html",
+        "{% extends \"base.html\" %}{% block content %}{% if %}{% endblock content %}",
+    );
+    let good = site.read("content/jiahe/2020/data.yaml");
+    site.write("content/jiahe/2020/data.yaml", "template: [2019\n");
+    let out = build(&site, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("content/jiahe/2020/data.yaml"), "{stderr}");
+    assert!(!stderr.contains("year.html"), "{stderr}");
+    assert_eq!(snapshot(&site.path("output")), before);
+    site.write("content/jiahe/2020/data.yaml", good);
+    let out = build(&site, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("year.html"), "{stderr}");
+    assert!(stderr.contains("保持原样"), "{stderr}");
+    assert_eq!(snapshot(&site.path("output")), before);
+}

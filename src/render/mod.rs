@@ -157,14 +157,15 @@ pub(crate) fn render_site(
     render_site_with(root, checked, options, &mut Pieces::default(), out)
 }
 
-/// `render_site` with the theme already loaded (`build` parses it while content/ loads).
+/// `render_site` with the theme loaded by `load_theme`, given the theme's name (`build` parses
+/// it on a thread while content/ loads and is checked, and hands over the wait for that thread).
 pub(crate) fn render_site_themed(
-    theme: &theme::Theme,
+    load_theme: impl FnOnce(&str) -> Result<theme::Theme, BuildError>,
     checked: &Checked,
     options: &Options,
     out: &Output,
 ) -> Result<Rendered, BuildError> {
-    render_with_theme(theme, checked, options, &mut Pieces::default(), out)
+    render_with(load_theme, checked, options, &mut Pieces::default(), out)
 }
 
 /// `render_site`, keeping the pieces of the pages that list agencies in `pieces` (`serve`).
@@ -175,29 +176,27 @@ pub(crate) fn render_site_with(
     pieces: &mut Pieces,
     out: &Output,
 ) -> Result<Rendered, BuildError> {
-    let theme = theme::load(root, &checked.site.config.theme)?;
-    render_with_theme(&theme, checked, options, pieces, out)
+    let load_theme = |name: &str| theme::load(root, name);
+    render_with(load_theme, checked, options, pieces, out)
 }
 
-fn render_with_theme(
-    theme: &theme::Theme,
+/// Renders the site, the search index first: it needs no theme, so it is built on a thread of
+/// its own while the theme loads and the pages render.
+fn render_with(
+    load_theme: impl FnOnce(&str) -> Result<theme::Theme, BuildError>,
     checked: &Checked,
     options: &Options,
     pieces: &mut Pieces,
     out: &Output,
 ) -> Result<Rendered, BuildError> {
     let site = &checked.site;
-    for (path, bytes) in &theme.statics {
-        out.put(path, bytes.clone())?;
-    }
-    let renderer = renderer(theme, checked, options);
     let (pages, search) = std::thread::scope(|scope| {
         // serve makes the index in the background instead (`defer_search`).
         let index = (site.config.search && !options.defer_search)
             .then(|| scope.spawn(|| search::index(site, out)));
-        let pages = renderer.render_all(out).and_then(|()| {
-            pieces.update(site, None);
-            renderer.portal_pages(&checked.status, pieces, out)
+        let pages = load_theme(&site.config.theme).and_then(|theme| {
+            let pdfs = render_pages(&theme, checked, options, pieces, out)?;
+            Ok((theme, pdfs))
         });
         let search = index
             .map(|handle| {
@@ -208,19 +207,36 @@ fn render_with_theme(
             .transpose();
         (pages, search)
     });
-    pages?;
+    let (theme, mut pdfs) = pages?;
     let rendered = Rendered { search: search? };
     if let Some(soffice) = &options.soffice {
-        let mut pending = renderer
-            .pdfs
-            .into_inner()
-            .unwrap_or_else(|p| p.into_inner());
-        pending.sort_by(|a, b| a.0.cmp(&b.0));
-        pdf::convert(soffice, &pending, out)?;
+        pdfs.sort_by(|a, b| a.0.cmp(&b.0));
+        pdf::convert(soffice, &pdfs, out)?;
     }
-    feed(theme, site, options, out)?;
-    sitemap(theme, site, options, &out.paths(), out)?;
+    feed(&theme, site, options, out)?;
+    sitemap(&theme, site, options, &out.paths(), out)?;
     Ok(rendered)
+}
+
+/// The theme's static files and every page; the Word files waiting for their PDF.
+fn render_pages(
+    theme: &theme::Theme,
+    checked: &Checked,
+    options: &Options,
+    pieces: &mut Pieces,
+    out: &Output,
+) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
+    for (path, bytes) in &theme.statics {
+        out.put(path, bytes.clone())?;
+    }
+    let renderer = renderer(theme, checked, options);
+    renderer.render_all(out)?;
+    pieces.update(&checked.site, None);
+    renderer.portal_pages(&checked.status, pieces, out)?;
+    Ok(renderer
+        .pdfs
+        .into_inner()
+        .unwrap_or_else(|p| p.into_inner()))
 }
 
 fn renderer<'a>(

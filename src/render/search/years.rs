@@ -153,10 +153,9 @@ pub(crate) fn index_years(
     let mut indexed = Indexed::default();
     let mut listed = Vec::new();
     let mut scripts: Option<Vec<(String, Vec<u8>)>> = None;
-    // The years to index, in groups indexed side by side, with the key of each year's records.
-    let mut groups: Vec<Vec<(u16, Vec<Record>)>> = Vec::new();
+    // The years to index, with the key of each year's records.
+    let mut to_index = Vec::new();
     let mut keys = Vec::new();
-    let mut in_group = 0;
     for (year, records) in years {
         listed.push(year);
         indexed.reports += records.len();
@@ -178,19 +177,10 @@ pub(crate) fn index_years(
         indexed.years_built += 1;
         indexed.reports_built += records.len();
         keys.push((folder, key));
-        match groups.last_mut() {
-            Some(group) if in_group + records.len() <= REPORTS_AT_ONCE => {
-                in_group += records.len();
-                group.push((year, records));
-            }
-            _ => {
-                in_group = records.len();
-                groups.push(vec![(year, records)]);
-            }
-        }
+        to_index.push((year, records));
     }
     let mut keys = keys.into_iter();
-    for group in groups {
+    for group in side_by_side(to_index, REPORTS_AT_ONCE) {
         for (files, (folder, key)) in index_side_by_side(group)?.into_iter().zip(&mut keys) {
             let mut these = Vec::new();
             for (name, bytes) in files {
@@ -230,6 +220,26 @@ pub(crate) fn index_years(
         years_json(&listed).into_bytes(),
     )?;
     Ok(indexed)
+}
+
+/// The years in groups of at most `at_once` reports, in their order; a year with more is a group
+/// of its own.
+fn side_by_side<T>(years: Vec<(u16, Vec<T>)>, at_once: usize) -> Vec<Vec<(u16, Vec<T>)>> {
+    let mut groups: Vec<Vec<(u16, Vec<T>)>> = Vec::new();
+    let mut in_group = 0;
+    for (year, records) in years {
+        match groups.last_mut() {
+            Some(group) if in_group + records.len() <= at_once => {
+                in_group += records.len();
+                group.push((year, records));
+            }
+            _ => {
+                in_group = records.len();
+                groups.push(vec![(year, records)]);
+            }
+        }
+    }
+    groups
 }
 
 /// Whether Pagefind's file `name` is one of the scripts the search page loads.
@@ -322,4 +332,36 @@ fn index_files(year: u16, records: Vec<Record>) -> Result<Vec<(String, Vec<u8>)>
             })
             .collect())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn years_are_indexed_side_by_side_only_up_to_a_bound() {
+        let years = |sizes: &[usize]| -> Vec<(u16, Vec<()>)> {
+            (0u16..).zip(sizes.iter().map(|n| vec![(); *n])).collect()
+        };
+        let shape = |groups: Vec<Vec<(u16, Vec<()>)>>| -> Vec<Vec<u16>> {
+            groups
+                .into_iter()
+                .map(|g| g.into_iter().map(|(year, _)| year).collect())
+                .collect()
+        };
+        // A small site: every year at once.
+        assert_eq!(
+            shape(super::side_by_side(years(&[2, 3, 2]), 200)),
+            [vec![0, 1, 2]]
+        );
+        // 100 reports a year: two at a time.
+        assert_eq!(
+            shape(super::side_by_side(years(&[100, 100, 100]), 200)),
+            [vec![0, 1], vec![2]]
+        );
+        // A portal: one year after another, however the years differ.
+        assert_eq!(
+            shape(super::side_by_side(years(&[1000, 5, 1000, 1000]), 200)),
+            [vec![0], vec![1], vec![2], vec![3]]
+        );
+        assert!(super::side_by_side(years(&[]), 200).is_empty());
+    }
 }
