@@ -134,16 +134,10 @@ fn years_json(years: &[u16]) -> String {
     format!("{{\"years\":[{}]}}\n", years.join(","))
 }
 
-/// Up to how many reports are indexed at once by years indexed side by side: a small site's
-/// years are indexed together, each on a thread, while a portal's (a year has more reports than
-/// this) are indexed one after another, so the memory held stays one year's index.
-const REPORTS_AT_ONCE: usize = 200;
-
 /// Puts the search index of these reports under `pagefind/`: for each report year (newest first,
 /// with its records in the site's order), the previous index's bundle of that year when it was
 /// built from the same records, else a new one; then Pagefind's scripts and the list of years.
-/// The years to index are indexed in groups of at most `REPORTS_AT_ONCE` reports (a year with
-/// more is a group of its own), each year on a thread of its own with its own runtime
+/// The years are indexed one after another, each on a thread of its own with its own runtime
 /// (Pagefind's API is async; a build inside `serve`'s runtime is not nested in it).
 pub(crate) fn index_years(
     years: impl IntoIterator<Item = (u16, Vec<Record>)>,
@@ -153,16 +147,14 @@ pub(crate) fn index_years(
     let mut indexed = Indexed::default();
     let mut listed = Vec::new();
     let mut scripts: Option<Vec<(String, Vec<u8>)>> = None;
-    // The years to index, with the key of each year's records.
-    let mut to_index = Vec::new();
-    let mut keys = Vec::new();
     for (year, records) in years {
         listed.push(year);
         indexed.reports += records.len();
         let folder = format!("{BUNDLE_DIR}/{year}/");
         let key = records_key(year, &records);
+        let key_path = format!("{folder}{RECORDS_FILE}");
         let same = previous
-            .file(&format!("{folder}{RECORDS_FILE}"))
+            .file(&key_path)
             .is_some_and(|old| old == key.as_bytes());
         if same && let Some(files) = previous.files_under(&folder) {
             for (path, bytes) in files {
@@ -176,23 +168,16 @@ pub(crate) fn index_years(
         }
         indexed.years_built += 1;
         indexed.reports_built += records.len();
-        keys.push((folder, key));
-        to_index.push((year, records));
-    }
-    let mut keys = keys.into_iter();
-    for group in side_by_side(to_index, REPORTS_AT_ONCE) {
-        for (files, (folder, key)) in index_side_by_side(group)?.into_iter().zip(&mut keys) {
-            let mut these = Vec::new();
-            for (name, bytes) in files {
-                if is_script(&name) {
-                    these.push((name, bytes));
-                } else if !UNUSED.contains(&name.as_str()) {
-                    out.put(&format!("{folder}{name}"), bytes)?;
-                }
+        let mut these = Vec::new();
+        for (name, bytes) in index_on_a_thread(year, records)? {
+            if is_script(&name) {
+                these.push((name, bytes));
+            } else if !UNUSED.contains(&name.as_str()) {
+                out.put(&format!("{folder}{name}"), bytes)?;
             }
-            scripts.get_or_insert(these);
-            out.put(&format!("{folder}{RECORDS_FILE}"), key.into_bytes())?;
         }
+        scripts.get_or_insert(these);
+        out.put(&key_path, key.into_bytes())?;
     }
     // Without a year indexed here, from the previous index when a year was kept from it (so it
     // was made by this Pagefind), else from Pagefind with no records.
@@ -200,9 +185,8 @@ pub(crate) fn index_years(
         Some(scripts) => scripts,
         None => match previous_scripts(previous).filter(|_| indexed.years_kept > 0) {
             Some(scripts) => scripts,
-            None => index_side_by_side(vec![(0, Vec::new())])?
+            None => index_on_a_thread(0, Vec::new())?
                 .into_iter()
-                .flatten()
                 .filter(|(name, _)| is_script(name))
                 .collect(),
         },
@@ -220,26 +204,6 @@ pub(crate) fn index_years(
         years_json(&listed).into_bytes(),
     )?;
     Ok(indexed)
-}
-
-/// The years in groups of at most `at_once` reports, in their order; a year with more is a group
-/// of its own.
-fn side_by_side<T>(years: Vec<(u16, Vec<T>)>, at_once: usize) -> Vec<Vec<(u16, Vec<T>)>> {
-    let mut groups: Vec<Vec<(u16, Vec<T>)>> = Vec::new();
-    let mut in_group = 0;
-    for (year, records) in years {
-        match groups.last_mut() {
-            Some(group) if in_group + records.len() <= at_once => {
-                in_group += records.len();
-                group.push((year, records));
-            }
-            _ => {
-                in_group = records.len();
-                groups.push(vec![(year, records)]);
-            }
-        }
-    }
-    groups
 }
 
 /// Whether Pagefind's file `name` is one of the scripts the search page loads.
@@ -266,24 +230,16 @@ fn previous_scripts(previous: &dyn Previous) -> Option<Vec<(String, Vec<u8>)>> {
         .collect()
 }
 
-/// `index_files` of each year, each on a thread of its own, at the same time; in the order of
-/// `years`. An error in words.
-fn index_side_by_side(
-    years: Vec<(u16, Vec<Record>)>,
-) -> Result<Vec<Vec<(String, Vec<u8>)>>, BuildError> {
+/// `index_files` on a thread of its own; an error in words.
+fn index_on_a_thread(
+    year: u16,
+    records: Vec<Record>,
+) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
     std::thread::scope(|scope| {
-        let handles: Vec<_> = years
-            .into_iter()
-            .map(|(year, records)| scope.spawn(move || index_files(year, records)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|handle| {
-                handle
-                    .join()
-                    .unwrap_or_else(|payload| Err(crate::render::panic_message(&*payload)))
-            })
-            .collect::<Result<Vec<_>, String>>()
+        scope
+            .spawn(|| index_files(year, records))
+            .join()
+            .unwrap_or_else(|payload| Err(crate::render::panic_message(&*payload)))
     })
     .map_err(|e| BuildError::Theme(format!("无法生成站内搜索索引（Pagefind）：{e}")))
 }
@@ -332,36 +288,4 @@ fn index_files(year: u16, records: Vec<Record>) -> Result<Vec<(String, Vec<u8>)>
             })
             .collect())
     })
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn years_are_indexed_side_by_side_only_up_to_a_bound() {
-        let years = |sizes: &[usize]| -> Vec<(u16, Vec<()>)> {
-            (0u16..).zip(sizes.iter().map(|n| vec![(); *n])).collect()
-        };
-        let shape = |groups: Vec<Vec<(u16, Vec<()>)>>| -> Vec<Vec<u16>> {
-            groups
-                .into_iter()
-                .map(|g| g.into_iter().map(|(year, _)| year).collect())
-                .collect()
-        };
-        // A small site: every year at once.
-        assert_eq!(
-            shape(super::side_by_side(years(&[2, 3, 2]), 200)),
-            [vec![0, 1, 2]]
-        );
-        // 100 reports a year: two at a time.
-        assert_eq!(
-            shape(super::side_by_side(years(&[100, 100, 100]), 200)),
-            [vec![0, 1], vec![2]]
-        );
-        // A portal: one year after another, however the years differ.
-        assert_eq!(
-            shape(super::side_by_side(years(&[1000, 5, 1000, 1000]), 200)),
-            [vec![0], vec![1], vec![2], vec![3]]
-        );
-        assert!(super::side_by_side(years(&[]), 200).is_empty());
-    }
 }
