@@ -11,11 +11,11 @@
 //! carries a marker file at its root listing the files written. `guard_output` refuses, before
 //! anything is touched, to replace a folder that is not nianbao's (see its documentation).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
 
 mod reuse;
 
@@ -32,59 +32,90 @@ pub enum OutputError {
 /// Receives the output files of a build, from several rendering threads at once.
 pub(crate) struct Output {
     target: Target,
-    /// Paths written so far, with the hash of their bytes on disk (for the manifest), in no
-    /// particular order.
-    written: Mutex<Vec<(String, Option<u128>)>>,
+    /// Paths written so far (for the sitemap), in no particular order.
+    paths: Mutex<Vec<String>>,
 }
 
 enum Target {
     Memory(Mutex<Files>),
-    /// A staging folder, written by the thread that made each file, as soon as it is made.
-    /// Handing the files to a pool of writer threads cost more than the writes themselves
-    /// (a wake-up, a context switch and a lock per file at 66,000 files).
-    Disk(Disk),
+    /// A staging folder, written by a pool of threads (creating files is the slow part on a
+    /// journalled file system, and it overlaps well).
+    Disk(Writers),
 }
 
-/// The staging folder and what the build did in it.
-struct Disk {
+/// A file to write: its path in the site, its full path and its bytes.
+type Job = (String, PathBuf, Vec<u8>);
+
+/// The threads that write files into the staging folder.
+struct Writers {
     dir: PathBuf,
+    made: Mutex<HashSet<PathBuf>>,
+    queue: Mutex<Option<mpsc::SyncSender<Job>>>,
+    threads: Mutex<Vec<std::thread::JoinHandle<io::Result<()>>>>,
+    /// What the writers did, for the manifest and the count of files kept.
+    done: Arc<Done>,
     /// The output folder being replaced, as far as its files can be kept.
-    previous: Option<reuse::Previous>,
-    /// How many files were kept from it.
+    previous: Arc<Option<reuse::Previous>>,
+}
+
+/// The hash of every file written or kept, and how many were kept.
+#[derive(Default)]
+struct Done {
+    hashes: Mutex<HashMap<String, u128>>,
     kept: AtomicUsize,
 }
 
-impl Disk {
-    /// Writes `bytes` at `path` (in the site), or keeps the previous output's file when it holds
-    /// exactly these bytes. The hash of the bytes.
-    fn put(&self, path: &str, bytes: &[u8]) -> Result<u128, OutputError> {
-        let target = self.dir.join(path);
-        let hash = reuse::hash(bytes);
-        let kept = self
-            .previous
-            .as_ref()
-            .is_some_and(|p| p.keep(path, hash, bytes.len(), &target));
-        if kept {
-            self.kept.fetch_add(1, Ordering::Relaxed);
-        } else {
-            in_folder(&target, |target| std::fs::write(target, bytes))
-                .map_err(|e| OutputError::Io(target, e))?;
+impl Writers {
+    fn start(dir: &Path, previous: Option<reuse::Previous>) -> Writers {
+        let (tx, rx) = mpsc::sync_channel::<Job>(256);
+        let rx = Arc::new(Mutex::new(rx));
+        let previous = Arc::new(previous);
+        let done = Arc::new(Done::default());
+        let count = std::thread::available_parallelism().map_or(2, |n| n.get()) * 4;
+        let threads = (0..count)
+            .map(|_| {
+                let (rx, previous, done) = (rx.clone(), previous.clone(), done.clone());
+                std::thread::spawn(move || -> io::Result<()> {
+                    loop {
+                        let next = lock(&rx).recv();
+                        let Ok((rel, path, bytes)) = next else {
+                            return Ok(());
+                        };
+                        let hash = reuse::hash(&bytes);
+                        let kept = previous
+                            .as_ref()
+                            .as_ref()
+                            .is_some_and(|p| p.keep(&rel, hash, bytes.len(), &path));
+                        if kept {
+                            done.kept.fetch_add(1, Ordering::Relaxed);
+                        } else {
+                            std::fs::write(&path, bytes).map_err(|e| {
+                                io::Error::new(e.kind(), format!("{}：{e}", path.display()))
+                            })?;
+                        }
+                        lock(&done.hashes).insert(rel, hash);
+                    }
+                })
+            })
+            .collect();
+        Writers {
+            dir: dir.to_path_buf(),
+            made: Mutex::new(HashSet::new()),
+            queue: Mutex::new(Some(tx)),
+            threads: Mutex::new(threads),
+            done,
+            previous,
         }
-        Ok(hash)
     }
-}
 
-/// `op` on `target`, after making its folder when `op` finds it missing: a folder is made by the
-/// first file written into it, with no record of the folders made so far.
-fn in_folder<T>(target: &Path, op: impl Fn(&Path) -> io::Result<T>) -> io::Result<T> {
-    match op(target) {
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            if let Some(parent) = target.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            op(target)
-        }
-        done => done,
+    /// Waits for every queued file to be written.
+    fn finish(&self) -> io::Result<()> {
+        lock(&self.queue).take();
+        let threads: Vec<_> = lock(&self.threads).drain(..).collect();
+        threads.into_iter().try_for_each(|t| {
+            t.join()
+                .unwrap_or_else(|_| Err(io::Error::other("写入文件的线程异常退出")))
+        })
     }
 }
 
@@ -92,7 +123,7 @@ impl Output {
     pub(crate) fn memory() -> Output {
         Output {
             target: Target::Memory(Mutex::new(Files::default())),
-            written: Mutex::new(Vec::new()),
+            paths: Mutex::new(Vec::new()),
         }
     }
 
@@ -112,28 +143,40 @@ impl Output {
         std::fs::create_dir_all(dir)?;
         std::fs::write(dir.join(MARKER), format!("{MARKER_HEADER}\n"))?;
         Ok(Output {
-            target: Target::Disk(Disk {
-                dir: dir.to_path_buf(),
-                previous,
-                kept: AtomicUsize::new(0),
-            }),
-            written: Mutex::new(Vec::new()),
+            target: Target::Disk(Writers::start(dir, previous)),
+            paths: Mutex::new(Vec::new()),
         })
     }
 
     /// Writes one output file (`jiahe/2020/index.html`).
     pub(crate) fn put(&self, path: &str, bytes: Vec<u8>) -> Result<(), OutputError> {
-        let hash = match &self.target {
+        match &self.target {
             Target::Memory(files) => {
                 // Held for as long as serve runs: no spare capacity.
                 let mut bytes = bytes;
                 bytes.shrink_to_fit();
                 lock(files).add(path, bytes);
-                None
             }
-            Target::Disk(disk) => Some(disk.put(path, &bytes)?),
-        };
-        lock(&self.written).push((path.to_string(), hash));
+            Target::Disk(writers) => {
+                let target = writers.dir.join(path);
+                if let Some(parent) = target.parent() {
+                    let new = lock(&writers.made).insert(parent.to_path_buf());
+                    if new {
+                        std::fs::create_dir_all(parent)
+                            .map_err(|e| OutputError::Io(parent.to_path_buf(), e))?;
+                    }
+                }
+                let sent = lock(&writers.queue)
+                    .as_ref()
+                    .map(|q| q.clone())
+                    .and_then(|q| q.send((path.to_string(), target.clone(), bytes)).ok());
+                if sent.is_none() {
+                    // A writer failed and the pool stopped: its error is reported by `finish`.
+                    return self.finish().map_err(|e| OutputError::Io(target, e));
+                }
+            }
+        }
+        lock(&self.paths).push(path.to_string());
         Ok(())
     }
 
@@ -141,7 +184,10 @@ impl Output {
     /// when every one of them is still exactly as that build wrote it; None otherwise, and
     /// always for a memory output or a build without a previous output (`build --force`).
     pub(crate) fn previous_files(&self, folder: &str) -> Option<Vec<(String, Vec<u8>)>> {
-        let previous = self.previous()?;
+        let Target::Disk(writers) = &self.target else {
+            return None;
+        };
+        let previous = writers.previous.as_ref().as_ref()?;
         previous
             .paths_under(folder)
             .into_iter()
@@ -151,22 +197,23 @@ impl Output {
 
     /// The bytes the build being replaced wrote at `path`, when the file is still exactly them.
     pub(crate) fn previous_file(&self, path: &str) -> Option<Vec<u8>> {
-        self.previous()?.bytes_of(path)
+        match &self.target {
+            Target::Disk(writers) => writers.previous.as_ref().as_ref()?.bytes_of(path),
+            Target::Memory(_) => None,
+        }
     }
 
-    fn previous(&self) -> Option<&reuse::Previous> {
+    /// Waits until every file is on disk; the first write error, if any.
+    pub(crate) fn finish(&self) -> io::Result<()> {
         match &self.target {
-            Target::Disk(disk) => disk.previous.as_ref(),
-            Target::Memory(_) => None,
+            Target::Memory(_) => Ok(()),
+            Target::Disk(writers) => writers.finish(),
         }
     }
 
     /// Every path written, sorted.
     pub(crate) fn paths(&self) -> Vec<String> {
-        let mut paths: Vec<String> = lock(&self.written)
-            .iter()
-            .map(|(path, _)| path.clone())
-            .collect();
+        let mut paths = lock(&self.paths).clone();
         paths.sort();
         paths
     }
@@ -459,7 +506,7 @@ pub(crate) struct Swapped {
 }
 
 /// Runs `write` against a fresh staging folder beside `output` and swaps it in only when
-/// `write` (every file written) succeeded; on failure the staging folder goes and `output` is
+/// `write` and every queued file succeeded; on failure the staging folder goes and `output` is
 /// untouched. With `reuse`, files of the current output whose bytes the new build repeats are
 /// kept instead of written (see `reuse`); `build --force` does not reuse a folder it overrides.
 pub(crate) fn write_swapped<E: From<OutputError>>(
@@ -471,17 +518,23 @@ pub(crate) fn write_swapped<E: From<OutputError>>(
     let previous = reuse.then(|| reuse::Previous::read(output)).flatten();
     let out = Output::disk(&staging, previous).map_err(|e| OutputError::Io(staging.clone(), e))?;
     let written = write(&out);
-    let kept = match &out.target {
-        Target::Disk(disk) => disk.kept.load(Ordering::Relaxed),
-        Target::Memory(_) => 0,
+    let finished = out
+        .finish()
+        .map_err(|e| E::from(OutputError::Io(staging.clone(), e)));
+    let paths = out.paths();
+    let (hashes, kept) = match &out.target {
+        Target::Disk(writers) => (
+            std::mem::take(&mut *lock(&writers.done.hashes)),
+            writers.done.kept.load(Ordering::Relaxed),
+        ),
+        Target::Memory(_) => (HashMap::new(), 0),
     };
-    let mut files = std::mem::take(&mut *lock(&out.written));
-    files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let result = written
+        .and(finished)
         .and_then(|()| {
             let mut manifest = format!("{MARKER_HEADER}\n");
-            for (path, hash) in &files {
-                manifest.push_str(&reuse::manifest_line(path, *hash));
+            for path in &paths {
+                manifest.push_str(&reuse::manifest_line(path, hashes.get(path).copied()));
             }
             let marker = staging.join(MARKER);
             std::fs::write(&marker, manifest).map_err(|e| OutputError::Io(marker, e).into())
@@ -494,7 +547,6 @@ pub(crate) fn write_swapped<E: From<OutputError>>(
         let _ = std::fs::remove_dir_all(&staging);
         return Err(err);
     }
-    let paths = files.into_iter().map(|(path, _)| path).collect();
     Ok(Swapped { paths, kept })
 }
 
@@ -555,8 +607,8 @@ mod tests {
         // What a build killed at this point leaves is recognisable, but not while it runs.
         assert!(is_marked(&staging));
         assert!(remove_stale_staging(&out).is_empty());
-        output.put("a/b/index.html", "页".into()).unwrap();
-        assert!(staging.join("a/b/index.html").is_file());
+        output.finish().unwrap();
+        assert!(staging.exists());
     }
 
     #[cfg(unix)]

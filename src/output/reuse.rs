@@ -117,10 +117,10 @@ impl Previous {
         if !unchanged {
             return false;
         }
-        super::in_folder(target, |target| std::fs::hard_link(&old, target)).is_ok()
-            || meta.modified().is_ok_and(|modified| {
-                super::in_folder(target, |target| copy_with_time(&old, target, modified)).is_ok()
-            })
+        std::fs::hard_link(&old, target).is_ok()
+            || meta
+                .modified()
+                .is_ok_and(|modified| copy_with_time(&old, target, modified).is_ok())
     }
 }
 
