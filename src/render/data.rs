@@ -6,12 +6,14 @@
 //! the all-years files of an agency put each cell's years side by side instead of repeating the
 //! per-year files. README.md documents the shapes.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde::Serialize;
 
 use super::BuildError;
-use crate::definition::CellKind;
+use crate::definition::{CellKind, Form};
 use crate::model::{Agency, Cell, Year};
 use crate::render::format::cell_text;
 
@@ -40,15 +42,13 @@ struct YearJson<'a> {
 struct TableJson<'a> {
     key: &'static str,
     part: &'static str,
-    title: String,
+    title: &'a str,
     columns: Vec<ColumnJson>,
     rows: Vec<RowJson<'a>>,
 }
 
 #[derive(Serialize)]
 struct ColumnJson {
-    #[serde(skip)]
-    kind: CellKind,
     key: &'static str,
     label: &'static str,
     #[serde(skip_serializing_if = "str::is_empty")]
@@ -60,7 +60,7 @@ struct RowJson<'a> {
     /// None for a row a province added beyond the national template.
     #[serde(skip_serializing_if = "Option::is_none")]
     key: Option<&'a str>,
-    label: String,
+    label: Cow<'a, str>,
     /// The unit of this row's cells when it differs from the columns' (the fee figures of 六).
     #[serde(skip_serializing_if = "Option::is_none")]
     unit: Option<&'static str>,
@@ -78,13 +78,53 @@ fn is_true(b: &bool) -> bool {
     *b
 }
 
-fn year_json<'a>(agency: &'a Agency, year: &'a Year) -> YearJson<'a> {
+/// What the data files of a year take from its form alone (titles, row labels, the CSV's
+/// columns), made once per form rather than for every year.
+struct YearShape {
+    form: Arc<Form>,
+    /// Per table: its title and its rows' labels.
+    titles: Vec<String>,
+    row_labels: Vec<Vec<String>>,
+    /// The CSV's header line and, per table, the CSV column of each of its columns.
+    header: Vec<String>,
+    places: Vec<Vec<usize>>,
+}
+
+fn year_shape(form: &Arc<Form>) -> Arc<YearShape> {
+    static CACHE: OnceLock<Mutex<Vec<Arc<YearShape>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(Vec::new()));
+    let found = cache.lock().ok().and_then(|c| {
+        c.iter()
+            .find(|s| Arc::ptr_eq(&s.form, form))
+            .map(Arc::clone)
+    });
+    found.unwrap_or_else(|| {
+        let (header, places) = csv_columns(form);
+        let made = Arc::new(YearShape {
+            form: form.clone(),
+            titles: form.tables.iter().map(|t| t.title()).collect(),
+            row_labels: form
+                .tables
+                .iter()
+                .map(|t| t.rows.iter().map(|r| t.row_label(r)).collect())
+                .collect(),
+            header,
+            places,
+        });
+        if let Ok(mut c) = cache.lock() {
+            c.push(made.clone());
+        }
+        made
+    })
+}
+
+fn year_json<'a>(agency: &'a Agency, year: &'a Year, shape: &'a YearShape) -> YearJson<'a> {
     let form = &year.form;
     let mut next = 0;
     let mut tables = Vec::with_capacity(form.tables.len());
     for (t, table) in form.tables.iter().enumerate() {
         let mut rows = Vec::with_capacity(table.rows.len());
-        for row in &table.rows {
+        for (row, label) in table.rows.iter().zip(&shape.row_labels[t]) {
             let first = next;
             next += table.columns.len();
             let notes = table
@@ -95,7 +135,7 @@ fn year_json<'a>(agency: &'a Agency, year: &'a Year) -> YearJson<'a> {
                 .collect();
             rows.push(RowJson {
                 key: Some(&row.key),
-                label: table.row_label(row),
+                label: Cow::Borrowed(label),
                 unit: row.kind.map(unit_of),
                 values: (0..table.columns.len())
                     .map(|c| value_text(year.cells[first + c], form.kind(first + c)))
@@ -109,7 +149,7 @@ fn year_json<'a>(agency: &'a Agency, year: &'a Year) -> YearJson<'a> {
             let at = x.after.map_or(0, |a| a + 1);
             let extra = RowJson {
                 key: None,
-                label: format!("{} {}", table.caption, x.label),
+                label: Cow::Owned(format!("{} {}", table.caption, x.label)),
                 unit: None,
                 values: table
                     .columns
@@ -137,12 +177,11 @@ fn year_json<'a>(agency: &'a Agency, year: &'a Year) -> YearJson<'a> {
         tables.push(TableJson {
             key: table.key,
             part: crate::definition::part(table.part).heading,
-            title: table.title(),
+            title: &shape.titles[t],
             columns: table
                 .columns
                 .iter()
                 .map(|c| ColumnJson {
-                    kind: c.kind,
                     key: c.key,
                     label: c.label,
                     unit: unit_of(c.kind),
@@ -178,33 +217,30 @@ fn neutralise(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-fn csv_bytes(lines: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>, BuildError> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let fail = |e: csv::Error| BuildError::Theme(format!("无法生成 CSV：{e}"));
-    for line in lines {
-        writer.write_record(&line).map_err(fail)?;
-    }
-    // A byte-order mark so that spreadsheet programs on Windows read the Chinese text as UTF-8.
-    let mut out = "\u{feff}".as_bytes().to_vec();
-    out.extend(
-        writer
-            .into_inner()
-            .map_err(|e| BuildError::Theme(e.to_string()))?,
-    );
-    Ok(out)
+/// A CSV file: a byte-order mark (so that spreadsheet programs on Windows read the Chinese text
+/// as UTF-8), then the records `write` writes.
+fn csv_bytes(
+    capacity: usize,
+    write: impl FnOnce(&mut csv::Writer<Vec<u8>>) -> csv::Result<()>,
+) -> Result<Vec<u8>, BuildError> {
+    let mut out = Vec::with_capacity(capacity);
+    out.extend_from_slice("\u{feff}".as_bytes());
+    let mut writer = csv::Writer::from_writer(out);
+    write(&mut writer).map_err(|e| BuildError::Theme(format!("无法生成 CSV：{e}")))?;
+    writer
+        .into_inner()
+        .map_err(|e| BuildError::Theme(e.to_string()))
 }
 
-/// The CSV of a year, laid out like the printed tables: one line per row of a table (the national
-/// template's rows, and the rows added locally where they stand), a column per column label of the
-/// form (tables share a column when their columns have the same label, as 「总计」 does), and the
-/// row's printed notes at the end as 「column：note」.
-fn year_csv(json: &YearJson<'_>) -> Result<Vec<u8>, BuildError> {
+/// The CSV columns of a form's year files: the header line, and per table the column of each of
+/// its columns (see `year_csv`).
+fn csv_columns(form: &Form) -> (Vec<String>, Vec<Vec<usize>>) {
     // Money columns name their unit (「采购总金额（单位：万元）」), as on the year page. A table
     // shares a column of an earlier table with the same label when that keeps its own columns in
     // order (「总计」 of part 四 comes after its results, so it gets a column of its own).
     let mut labels: Vec<String> = Vec::new();
     let mut places: Vec<Vec<usize>> = Vec::new();
-    for table in &json.tables {
+    for table in &form.tables {
         let mut at = Vec::with_capacity(table.columns.len());
         for column in &table.columns {
             let label = crate::definition::label_with_unit(column.label, column.kind);
@@ -219,41 +255,60 @@ fn year_csv(json: &YearJson<'_>) -> Result<Vec<u8>, BuildError> {
                 labels.len() - 1
             }));
         }
-        places.push(at);
+        places.push(at.iter().map(|p| p + 2).collect());
     }
     let mut header: Vec<String> = vec!["行编号".to_string(), "行标签".to_string()];
     header.extend(labels.iter().map(|l| neutralise(l).into_owned()));
     header.push("注".to_string());
-    let width = header.len();
-    let mut lines = vec![header];
-    for (table, at) in json.tables.iter().zip(&places) {
-        let at: Vec<usize> = at.iter().map(|p| p + 2).collect();
-        for row in &table.rows {
-            let mut line = vec![String::new(); width];
-            line[0] = row
-                .key
-                .map(|k| format!("{}.{k}", table.key))
-                .unwrap_or_default();
-            line[1] = neutralise(&row.label).into_owned();
-            for (&i, value) in at.iter().zip(&row.values) {
-                line[i].clone_from(value);
+    (header, places)
+}
+
+/// The CSV of a year, laid out like the printed tables: one line per row of a table (the national
+/// template's rows, and the rows added locally where they stand), a column per column label of the
+/// form (tables share a column when their columns have the same label, as 「总计」 does), and the
+/// row's printed notes at the end as 「column：note」.
+fn year_csv(json: &YearJson<'_>, shape: &YearShape) -> Result<Vec<u8>, BuildError> {
+    let width = shape.header.len();
+    csv_bytes(8 * 1024, |writer| {
+        writer.write_record(&shape.header)?;
+        for (table, at) in json.tables.iter().zip(&shape.places) {
+            for row in &table.rows {
+                let id = row
+                    .key
+                    .map(|k| format!("{}.{k}", table.key))
+                    .unwrap_or_default();
+                let label = neutralise(&row.label);
+                let notes = if row.notes.is_empty() {
+                    Cow::Borrowed("")
+                } else {
+                    let notes: Vec<String> = table
+                        .columns
+                        .iter()
+                        .filter_map(|c| {
+                            row.notes.get(c.key).map(|n| format!("{}：{n}", c.label))
+                        })
+                        .collect();
+                    Cow::Owned(neutralise(&notes.join("；")).into_owned())
+                };
+                let mut line: Vec<&str> = vec![""; width];
+                for (&i, value) in at.iter().zip(&row.values) {
+                    line[i] = value;
+                }
+                line[0] = &id;
+                line[1] = &label;
+                line[width - 1] = &notes;
+                writer.write_record(&line)?;
             }
-            let notes: Vec<String> = table
-                .columns
-                .iter()
-                .filter_map(|c| row.notes.get(c.key).map(|n| format!("{}：{n}", c.label)))
-                .collect();
-            line[width - 1] = neutralise(&notes.join("；")).into_owned();
-            lines.push(line);
         }
-    }
-    csv_bytes(lines.into_iter())
+        Ok(())
+    })
 }
 
 /// The CSV and JSON of one year.
 pub(crate) fn year_files(agency: &Agency, year: &Year) -> Result<(Vec<u8>, Vec<u8>), BuildError> {
-    let json = year_json(agency, year);
-    Ok((year_csv(&json)?, json_bytes(&json)))
+    let shape = year_shape(&year.form);
+    let json = year_json(agency, year, &shape);
+    Ok((year_csv(&json, &shape)?, json_bytes(&json)))
 }
 
 // ---- all years of an agency ------------------------------------------------------------------
@@ -274,16 +329,17 @@ struct SeriesJson<'a> {
     values: &'a [Option<String>],
 }
 
-/// The cells in the order of the forms (a JSON object keeps the order it is written in).
-struct Ordered<'a>(&'a [(&'a str, String, Vec<Option<String>>)]);
+/// The cells in the order of the forms (a JSON object keeps the order it is written in), with
+/// their values.
+struct Ordered<'a>(&'a Series, &'a [Vec<Option<String>>]);
 
 impl Serialize for Ordered<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(self.0.iter().map(|(id, label, values)| {
+        serializer.collect_map(self.0.cells.iter().zip(self.1).map(|(cell, values)| {
             (
-                *id,
+                cell.id.as_str(),
                 SeriesJson {
-                    label,
+                    label: &cell.label,
                     values: values.as_slice(),
                 },
             )
@@ -299,10 +355,37 @@ struct YearRef {
     csv: String,
 }
 
-/// The cells of the template of any year of the agency, the latest format's order first, then the
-/// cells only older formats have; per cell, its label and its value in each year.
-#[allow(clippy::type_complexity)]
-fn series(agency: &Agency) -> Vec<(&str, String, Vec<Option<String>>)> {
+/// A cell of the all-years files: its id, official label (and the label as the CSV writes it),
+/// and its index in each year's form.
+struct SeriesCell {
+    id: String,
+    label: String,
+    csv_label: String,
+    indices: Vec<Option<usize>>,
+}
+
+/// The cells of the template of any year of an agency, the latest format's order first, then the
+/// cells only older formats have. It depends only on the years' forms, so it is made once per
+/// sequence of forms (a portal has a handful: agencies share their years' formats), not per
+/// agency.
+struct Series {
+    /// The forms it was made for (kept so that their addresses, the cache's key, stay theirs).
+    _forms: Vec<Arc<Form>>,
+    cells: Vec<SeriesCell>,
+}
+
+fn series(agency: &Agency) -> Arc<Series> {
+    type Cache = Mutex<HashMap<Vec<usize>, Arc<Series>>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    let key: Vec<usize> = agency
+        .years
+        .iter()
+        .map(|y| Arc::as_ptr(&y.form) as usize)
+        .collect();
+    if let Some(found) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+        return found;
+    }
     let mut order: Vec<(&str, String)> = Vec::new();
     let mut seen: HashMap<&str, usize> = HashMap::new();
     for year in agency.years.iter().rev() {
@@ -313,34 +396,56 @@ fn series(agency: &Agency) -> Vec<(&str, String, Vec<Option<String>>)> {
             }
         }
     }
-    order
+    let cells = order
         .into_iter()
-        .map(|(id, label)| {
-            let values = agency
-                .years
-                .iter()
-                .map(|y| {
-                    y.form
-                        .cell_index(id)
-                        .map(|i| value_text(y.cells[i], y.form.kind(i)))
-                })
-                .collect();
-            (id, label, values)
+        .map(|(id, label)| SeriesCell {
+            id: id.to_string(),
+            csv_label: neutralise(&label).into_owned(),
+            label,
+            indices: agency.years.iter().map(|y| y.form.cell_index(id)).collect(),
         })
-        .collect()
+        .collect();
+    let made = Arc::new(Series {
+        _forms: agency.years.iter().map(|y| y.form.clone()).collect(),
+        cells,
+    });
+    // Bounded: agencies whose years are unusual past this many kinds make their own.
+    if let Ok(mut c) = cache.lock()
+        && c.len() < 256
+    {
+        c.insert(key, made.clone());
+    }
+    made
 }
 
 /// The CSV and JSON of all years of an agency: every cell once, its years side by side.
 pub(crate) fn agency_files(agency: &Agency) -> Result<(Vec<u8>, Vec<u8>), BuildError> {
     let series = series(agency);
-    let mut header: Vec<String> = vec!["单元格编号".to_string(), "项目".to_string()];
-    header.extend(agency.years.iter().map(|y| format!("{}年", y.year)));
-    let lines = std::iter::once(header).chain(series.iter().map(|(id, label, values)| {
-        let mut line = vec![id.to_string(), neutralise(label).into_owned()];
-        line.extend(values.iter().map(|v| v.clone().unwrap_or_default()));
-        line
-    }));
-    let csv = csv_bytes(lines)?;
+    // Per cell, its value in each year.
+    let values: Vec<Vec<Option<String>>> = series
+        .cells
+        .iter()
+        .map(|cell| {
+            cell.indices
+                .iter()
+                .zip(&agency.years)
+                .map(|(i, y)| i.map(|i| value_text(y.cells[i], y.form.kind(i))))
+                .collect()
+        })
+        .collect();
+    let csv = csv_bytes(16 * 1024, |writer| {
+        let mut header: Vec<String> = vec!["单元格编号".to_string(), "项目".to_string()];
+        header.extend(agency.years.iter().map(|y| format!("{}年", y.year)));
+        writer.write_record(&header)?;
+        for (cell, values) in series.cells.iter().zip(&values) {
+            writer.write_record(
+                [cell.id.as_str(), cell.csv_label.as_str()]
+                    .into_iter()
+                    .chain(values.iter().map(|v| v.as_deref().unwrap_or(""))),
+            )?;
+        }
+        Ok(())
+    })?;
     let json = AgencyJson {
         agency: &agency.name,
         years: agency
@@ -353,7 +458,7 @@ pub(crate) fn agency_files(agency: &Agency) -> Result<(Vec<u8>, Vec<u8>), BuildE
                 csv: format!("{}/data.csv", y.year),
             })
             .collect(),
-        cells: Ordered(&series),
+        cells: Ordered(&series, &values),
     };
     Ok((csv, json_bytes(&json)))
 }
