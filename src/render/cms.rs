@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use super::document::{Block, DocumentTable, ReportDocument, Span};
-use super::theme::escape_html as esc;
+use super::theme::{escape_html as esc, escape_html_into as esc_into};
 
 const STYLE: &str = "\
 .nianbao-report{max-width:48em;margin:0 auto;font-family:\"仿宋_GB2312\",\"FangSong\",\"STFangsong\",\"Noto Serif CJK SC\",serif;font-size:16px;line-height:1.8;color:#111}
@@ -76,8 +76,15 @@ pub(crate) fn cms_page(report: &ReportDocument, base_url: Option<&str>, year_pag
 
 fn notes(out: &mut String, notes: &[String]) {
     for note in notes {
-        let _ = writeln!(out, "<p class=\"note\">{}</p>", esc(note));
+        note_line(out, note);
     }
+}
+
+/// `<p class="note">…</p>` and a line feed.
+fn note_line(out: &mut String, note: &str) {
+    out.push_str("<p class=\"note\">");
+    esc_into(out, note);
+    out.push_str("</p>\n");
 }
 
 /// A link's address as it may stand in a page pasted anywhere: absolute addresses as they are,
@@ -114,23 +121,39 @@ fn absolute(href: &str, base_url: Option<&str>, dir: &str) -> Option<String> {
 }
 
 fn spans(out: &mut String, spans: &[Span], base_url: Option<&str>, dir: &str) {
-    for s in spans {
-        let mut text = esc(&s.text);
+    // The text with its emphasis, written straight into the page.
+    let text = |out: &mut String, s: &Span| {
+        if s.italic {
+            out.push_str("<em>");
+        }
         if s.bold {
-            text = format!("<strong>{text}</strong>");
+            out.push_str("<strong>");
+        }
+        esc_into(out, &s.text);
+        if s.bold {
+            out.push_str("</strong>");
         }
         if s.italic {
-            text = format!("<em>{text}</em>");
+            out.push_str("</em>");
         }
+    };
+    for s in spans {
         match s.link.as_deref().map(|l| (l, absolute(l, base_url, dir))) {
             Some((_, Some(href))) => {
-                let _ = write!(out, "<a href=\"{}\">{text}</a>", esc(&href));
+                out.push_str("<a href=\"");
+                esc_into(out, &href);
+                out.push_str("\">");
+                text(out, s);
+                out.push_str("</a>");
             }
             // A link that would break is kept as its text, with where it led.
             Some((href, None)) if !href.starts_with('#') && !href.trim().is_empty() => {
-                let _ = write!(out, "{text}（{}）", esc(href));
+                text(out, s);
+                out.push('（');
+                esc_into(out, href);
+                out.push('）');
             }
-            _ => out.push_str(&text),
+            _ => text(out, s),
         }
     }
 }
@@ -153,10 +176,14 @@ fn blocks(out: &mut String, blocks: &[Block], base_url: Option<&str>, dir: &str)
         }
         match block {
             Block::Heading(level, s) => {
-                let tag = format!("h{}", (level + 2).min(6));
-                let _ = write!(out, "<{tag}>");
+                let tag = ["h3", "h4", "h5", "h6"][usize::from(level.saturating_sub(1)).min(3)];
+                out.push('<');
+                out.push_str(tag);
+                out.push('>');
                 spans(out, s, base_url, dir);
-                let _ = writeln!(out, "</{tag}>");
+                out.push_str("</");
+                out.push_str(tag);
+                out.push_str(">\n");
             }
             Block::Paragraph(s) => {
                 out.push_str("<p>");
@@ -180,10 +207,12 @@ fn blocks(out: &mut String, blocks: &[Block], base_url: Option<&str>, dir: &str)
             Block::Table(rows) => {
                 out.push_str("<table>\n");
                 for (r, row) in rows.iter().enumerate() {
-                    let tag = if r == 0 { "th" } else { "td" };
+                    let tag = if r == 0 { "</th>" } else { "</td>" };
                     out.push_str("<tr>");
                     for cell in row {
-                        let _ = write!(out, "<{tag}>{}</{tag}>", esc(cell));
+                        out.push_str(if r == 0 { "<th>" } else { "<td>" });
+                        esc_into(out, cell);
+                        out.push_str(tag);
                     }
                     out.push_str("</tr>\n");
                 }
@@ -217,9 +246,12 @@ fn statistical_table(out: &mut String, table: &DocumentTable) {
             out.push_str("<tr>");
             for c in row {
                 let tag = if c.tag.is_empty() { "td" } else { c.tag };
-                let _ = write!(out, "<{tag}");
+                out.push('<');
+                out.push_str(tag);
                 if !c.scope.is_empty() {
-                    let _ = write!(out, " scope=\"{}\"", c.scope);
+                    out.push_str(" scope=\"");
+                    out.push_str(c.scope);
+                    out.push('"');
                 }
                 if c.rowspan > 1 {
                     let _ = write!(out, " rowspan=\"{}\"", c.rowspan);
@@ -227,16 +259,18 @@ fn statistical_table(out: &mut String, table: &DocumentTable) {
                 if c.colspan > 1 {
                     let _ = write!(out, " colspan=\"{}\"", c.colspan);
                 }
-                let _ = write!(out, ">{}</{tag}>", esc(&c.text));
+                out.push('>');
+                esc_into(out, &c.text);
+                out.push_str("</");
+                out.push_str(tag);
+                out.push('>');
             }
             out.push_str("</tr>\n");
         }
         out.push_str(if head { "</thead>\n" } else { "</tbody>\n" });
     }
     out.push_str("</table>\n</div>\n");
-    for note in &table.notes {
-        let _ = writeln!(out, "<p class=\"note\">{}</p>", esc(note));
-    }
+    notes(out, &table.notes);
 }
 
 #[cfg(test)]
