@@ -276,6 +276,18 @@ pub(crate) fn year_grid(
     prefix: &str,
     cell_anchor: Option<fn(usize) -> String>,
 ) -> Grid {
+    (*shared_year_grid(form, t, first, prefix, cell_anchor)).clone()
+}
+
+/// `year_grid` as the cache holds it, not copied (the Word file and the CMS page take only the
+/// cells' texts and spans from it).
+pub(crate) fn shared_year_grid(
+    form: &std::sync::Arc<crate::definition::Form>,
+    t: usize,
+    first: usize,
+    prefix: &str,
+    cell_anchor: Option<fn(usize) -> String>,
+) -> std::sync::Arc<Grid> {
     use std::sync::{Arc, Mutex, OnceLock};
     type Cache = Mutex<Vec<(Arc<crate::definition::Form>, usize, String, bool, Arc<Grid>)>>;
     static CACHE: OnceLock<Cache> = OnceLock::new();
@@ -286,15 +298,14 @@ pub(crate) fn year_grid(
             .find(|(f, i, p, a, _)| Arc::ptr_eq(f, form) && *i == t && p == prefix && *a == anchors)
             .map(|(_, _, _, _, g)| g.clone())
     });
-    let grid = found.unwrap_or_else(|| {
+    found.unwrap_or_else(|| {
         let anchor = |c| cell_anchor.map_or_else(String::new, |f| f(c));
         let made = Arc::new(grid(&form.tables[t], first, prefix, &anchor));
         if let Ok(mut c) = cache.lock() {
             c.push((form.clone(), t, prefix.to_string(), anchors, made.clone()));
         }
         made
-    });
-    (*grid).clone()
+    })
 }
 
 /// The `<thead>` and `<tbody>` of a grid as HTML (written here rather than in a template loop:

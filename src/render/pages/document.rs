@@ -4,6 +4,7 @@
 use super::*;
 use crate::render::document::{self, DocumentPart, DocumentTable, ReportDocument};
 use crate::render::pdf;
+use crate::render::table::Grid;
 
 /// An acknowledged problem in words, as printed under its table.
 fn note_text(note: &Note) -> String {
@@ -17,6 +18,34 @@ fn note_text(note: &Note) -> String {
     }
     text.push_str(&format!("。说明：{}", note.reason));
     text
+}
+
+/// The grid's cells with only what a document prints (text, spans, kind of cell): not the ids,
+/// header lists, links and titles the year page needs, which would be copied and freed for
+/// every report.
+fn lean_grid(grid: &Grid) -> Grid {
+    let rows = |rows: &[Vec<GridCell>]| -> Vec<Vec<GridCell>> {
+        rows.iter()
+            .map(|row| {
+                row.iter()
+                    .map(|c| GridCell {
+                        tag: c.tag,
+                        text: c.text.clone(),
+                        rowspan: c.rowspan,
+                        colspan: c.colspan,
+                        scope: c.scope,
+                        class: c.class,
+                        cell: c.cell,
+                        ..GridCell::default()
+                    })
+                    .collect()
+            })
+            .collect()
+    };
+    Grid {
+        head: rows(&grid.head),
+        body: rows(&grid.body),
+    }
 }
 
 impl Renderer<'_> {
@@ -42,7 +71,9 @@ impl Renderer<'_> {
                     continue;
                 };
                 let prefix = format!("t-{}", table.key.replace('.', "-"));
-                let mut g = crate::render::table::year_grid(form, t, first, &prefix, None);
+                let mut g = lean_grid(&crate::render::table::shared_year_grid(
+                    form, t, first, &prefix, None,
+                ));
                 for row in &mut g.body {
                     for cell in row.iter_mut() {
                         if let Some(c) = cell.cell {
