@@ -184,25 +184,26 @@ pub(crate) fn export(agency_name: &str, year: &Year) -> Result<Vec<u8>, String> 
                 for piece in pieces {
                     match piece {
                         Piece::Text(t) => xml.push_str(t),
-                        Piece::Cell(index, r, s) => match values.get(*index).copied().flatten() {
-                            Some(Value::Number(v)) => {
-                                let _ = write!(
-                                    xml,
-                                    "<c r=\"{r}\" s=\"{s}\"><v>{}</v></c>",
-                                    v.to_f64().unwrap_or_default()
-                                );
+                        Piece::Cell(index, r, s) => {
+                            xml.push_str("<c r=\"");
+                            xml.push_str(r);
+                            xml.push_str("\" s=\"");
+                            xml.push_str(s);
+                            match values.get(*index).copied().flatten() {
+                                Some(Value::Number(v)) => {
+                                    let _ = write!(
+                                        xml,
+                                        "\"><v>{}</v></c>",
+                                        v.to_f64().unwrap_or_default()
+                                    );
+                                }
+                                // Printed blank in the report: 「/」, as text.
+                                Some(Value::Blank) => {
+                                    xml.push_str("\" t=\"inlineStr\"><is><t>/</t></is></c>");
+                                }
+                                None => xml.push_str("\"/>"),
                             }
-                            // Printed blank in the report: 「/」, as text.
-                            Some(Value::Blank) => {
-                                let _ = write!(
-                                    xml,
-                                    "<c r=\"{r}\" s=\"{s}\" t=\"inlineStr\"><is><t>/</t></is></c>"
-                                );
-                            }
-                            None => {
-                                let _ = write!(xml, "<c r=\"{r}\" s=\"{s}\"/>");
-                            }
-                        },
+                        }
                     }
                 }
                 out.start_file(name.as_str(), options).map_err(fail)?;
