@@ -48,8 +48,8 @@ const BODY_LINE: i32 = 560;
 
 /// The paragraph styles of table text, by size: a cell's paragraph names its style instead of
 /// repeating the font, size, alignment and spacing in every cell (a report has ≈ 300 cells).
-const TABLE_STYLE: &str = "TableText";
-const TABLE_STYLE_WIDE: &str = "TableTextWide";
+const TABLE_STYLE: &str = "TT";
+const TABLE_STYLE_WIDE: &str = "TW";
 
 fn fonts(east_asia: &str) -> RunFonts {
     RunFonts::new()
@@ -118,10 +118,10 @@ fn frame() -> Docx {
 fn section() -> String {
     format!(
         concat!(
-            r#"<w:sectPr><w:pgSz w:w="{}" w:h="{}" /><w:pgMar w:top="{}" w:right="{}" "#,
-            r#"w:bottom="{}" w:left="{}" w:header="851" w:footer="992" w:gutter="0" />"#,
-            r#"<w:cols w:space="425" w:num="1" />"#,
-            r#"<w:footerReference w:type="default" r:id="rIdFooter1" /></w:sectPr>"#
+            r#"<w:sectPr><w:pgSz w:w="{}" w:h="{}"/><w:pgMar w:top="{}" w:right="{}" "#,
+            r#"w:bottom="{}" w:left="{}" w:header="851" w:footer="992" w:gutter="0"/>"#,
+            r#"<w:cols w:space="425" w:num="1"/>"#,
+            r#"<w:footerReference w:type="default" r:id="rIdFooter1"/></w:sectPr>"#
         ),
         PAGE_WIDTH, PAGE_HEIGHT, MARGIN_TOP, MARGIN_RIGHT, MARGIN_BOTTOM, MARGIN_LEFT
     )
@@ -420,22 +420,21 @@ mod tests {
     fn the_body_escapes_text_numbers_paragraphs_and_closes_the_section() {
         let xml = part(&docx(&report()).unwrap(), "word/document.xml");
         assert!(xml.contains("本报告 A&amp;B &lt;草稿&gt; &quot;引&quot; &apos;x&apos;。"));
-        // Paragraphs numbered in order from 2 (1 is the footer's).
-        let ids: Vec<u32> = xml
-            .split("w14:paraId=\"")
-            .skip(1)
-            .map(|s| u32::from_str_radix(&s[..8], 16).unwrap())
-            .collect();
-        assert_eq!(ids, (2..2 + ids.len() as u32).collect::<Vec<_>>());
-        assert!(xml.contains(r#"<w:ind w:left="1280" w:right="0" w:hanging="320" />"#));
-        assert!(xml.contains("<w:tr><w:trPr /><w:tc>"));
-        assert!(xml.contains("<w:rPr><w:b /><w:bCs /></w:rPr><w:t xml:space=\"preserve\">加粗"));
-        assert!(xml.contains("<w:rPr><w:i /><w:iCs /></w:rPr><w:t xml:space=\"preserve\">斜体"));
+        // No paragraph ids, no empty properties; text keeps its spaces only where it has some
+        // to keep.
+        assert!(!xml.contains("w14:paraId"));
+        assert!(!xml.contains("<w:rPr/>") && !xml.contains("<w:pPr></w:pPr>"));
+        assert!(xml.contains(r#"<w:ind w:left="1280" w:right="0" w:hanging="320"/>"#));
+        assert!(xml.contains("<w:tr><w:trPr/><w:tc>"));
+        assert!(xml.contains("<w:rPr><w:b/><w:bCs/></w:rPr><w:t>加粗"));
+        assert!(xml.contains("<w:rPr><w:i/><w:iCs/></w:rPr><w:t>斜体"));
+        assert!(xml.contains(r#"<w:t xml:space="preserve">1. </w:t>"#));
+        assert!(xml.contains(r#"<w:pStyle w:val="TT"/>"#));
         assert!(xml.contains("草稿（未发布）：待审核"));
         assert!(xml.ends_with(
-            r#"<w:footerReference w:type="default" r:id="rIdFooter1" /></w:sectPr></w:body></w:document>"#
+            r#"<w:footerReference w:type="default" r:id="rIdFooter1"/></w:sectPr></w:body></w:document>"#
         ));
-        assert_eq!(xml.matches("<w:p ").count(), xml.matches("</w:p>").count());
+        assert_eq!(xml.matches("<w:p>").count(), xml.matches("</w:p>").count());
         assert_eq!(
             xml.matches("<w:tc>").count(),
             xml.matches("</w:tc>").count()
