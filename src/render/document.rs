@@ -5,7 +5,7 @@
 
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
-use super::table::Grid;
+use super::table::GridCell;
 
 /// One year's report, ready to be written as a document.
 pub(crate) struct ReportDocument {
@@ -37,9 +37,43 @@ pub(crate) struct DocumentTable {
     /// The sub-table's caption (「第二十条第（一）项」), empty for a table that is the whole part.
     pub caption: String,
     /// Header and body rows with their spans; data cells hold the value as printed with its marks.
-    pub grid: Grid,
+    pub grid: DocumentGrid,
     /// The notes printed with cells (「注1：…」) and the acknowledged problems (「※1 …」).
     pub notes: Vec<String>,
+}
+
+/// A table's rows as a document prints them: the year page's grid without its ids, header lists,
+/// links and titles (a report has ≈ 300 cells; each of those would be copied and freed).
+#[derive(Default)]
+pub(crate) struct DocumentGrid {
+    pub head: Vec<Vec<DocumentCell>>,
+    pub body: Vec<Vec<DocumentCell>>,
+}
+
+/// A cell of a document's table.
+pub(crate) struct DocumentCell {
+    /// `th` or `td`.
+    pub tag: &'static str,
+    pub text: String,
+    pub rowspan: usize,
+    pub colspan: usize,
+    /// `col`, `colgroup`, `row` or `rowgroup` for header cells.
+    pub scope: &'static str,
+    pub class: &'static str,
+}
+
+impl DocumentCell {
+    /// The cell of the grid `c` with the text `text`.
+    pub(crate) fn of(c: &GridCell, text: String) -> DocumentCell {
+        DocumentCell {
+            tag: c.tag,
+            text,
+            rowspan: c.rowspan,
+            colspan: c.colspan,
+            scope: c.scope,
+            class: c.class,
+        }
+    }
 }
 
 /// A run of text with its emphasis and, for a link, its address as written.

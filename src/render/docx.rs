@@ -9,8 +9,7 @@ use docx_rs::{
     RunFonts, Style, StyleType,
 };
 
-use super::document::{Block, DocumentTable, ReportDocument, Span};
-use super::table::Grid;
+use super::document::{Block, DocumentGrid, DocumentTable, ReportDocument, Span};
 use body::{Body, Font, Indent, Merge, Para, Spacing};
 
 mod body;
@@ -240,7 +239,7 @@ fn column_widths(label_columns: usize, columns: usize) -> Vec<usize> {
 }
 
 /// A statistical table: the grid's rows, a cell spanning rows drawn as a vertical merge.
-fn grid_table(body: &mut Body, grid: &Grid) {
+fn grid_table(body: &mut Body, grid: &DocumentGrid) {
     let columns: usize = grid
         .head
         .first()

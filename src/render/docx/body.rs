@@ -258,10 +258,9 @@ impl Body {
         style: &'static str,
         keep_next: bool,
     ) {
-        let _ = write!(
-            self.xml,
-            r#"<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>"#
-        );
+        self.xml.push_str(r#"<w:tc><w:tcPr><w:tcW w:w=""#);
+        let _ = write!(self.xml, "{width}");
+        self.xml.push_str(r#"" w:type="dxa"/>"#);
         if span > 1 {
             let _ = write!(self.xml, r#"<w:gridSpan w:val="{span}"/>"#);
         }

@@ -2,9 +2,10 @@
 //! and narrative as the year page, without the site around them.
 
 use super::*;
-use crate::render::document::{self, DocumentPart, DocumentTable, ReportDocument};
+use crate::render::document::{
+    self, DocumentCell, DocumentGrid, DocumentPart, DocumentTable, ReportDocument,
+};
 use crate::render::pdf;
-use crate::render::table::Grid;
 
 /// An acknowledged problem in words, as printed under its table.
 fn note_text(note: &Note) -> String {
@@ -18,34 +19,6 @@ fn note_text(note: &Note) -> String {
     }
     text.push_str(&format!("。说明：{}", note.reason));
     text
-}
-
-/// The grid's cells with only what a document prints (text, spans, kind of cell): not the ids,
-/// header lists, links and titles the year page needs, which would be copied and freed for
-/// every report.
-fn lean_grid(grid: &Grid) -> Grid {
-    let rows = |rows: &[Vec<GridCell>]| -> Vec<Vec<GridCell>> {
-        rows.iter()
-            .map(|row| {
-                row.iter()
-                    .map(|c| GridCell {
-                        tag: c.tag,
-                        text: c.text.clone(),
-                        rowspan: c.rowspan,
-                        colspan: c.colspan,
-                        scope: c.scope,
-                        class: c.class,
-                        cell: c.cell,
-                        ..GridCell::default()
-                    })
-                    .collect()
-            })
-            .collect()
-    };
-    Grid {
-        head: rows(&grid.head),
-        body: rows(&grid.body),
-    }
 }
 
 impl Renderer<'_> {
@@ -71,23 +44,7 @@ impl Renderer<'_> {
                     continue;
                 };
                 let prefix = format!("t-{}", table.key.replace('.', "-"));
-                let mut g = lean_grid(&crate::render::table::shared_year_grid(
-                    form, t, first, &prefix, None,
-                ));
-                for row in &mut g.body {
-                    for cell in row.iter_mut() {
-                        if let Some(c) = cell.cell {
-                            cell.text = cell_text(year.cells[c], form.kind(c));
-                            if let Some((mark, _)) = notes.mark_for_cell(&form.cells[c]) {
-                                cell.mark = mark;
-                            }
-                            if let Some(note) = year.note(c) {
-                                cell.note = note.to_string();
-                                cell.note_label = form.cell_label(c);
-                            }
-                        }
-                    }
-                }
+                let shared = crate::render::table::shared_year_grid(form, t, first, &prefix, None);
                 let extra: Vec<_> = year
                     .extra_rows
                     .iter()
@@ -101,21 +58,79 @@ impl Renderer<'_> {
                         )
                     })
                     .collect();
-                insert_extra_rows(&mut g, &prefix, extra);
+                // The notes printed with cells, numbered in the order of the cells: 「注1：…」.
                 let mut printed = Vec::new();
-                for row in &mut g.body {
-                    for cell in row.iter_mut() {
-                        if !cell.note.is_empty() {
-                            note_count += 1;
-                            let mark = format!("注{note_count}");
-                            printed.push(format!("{mark}：{}，{}", cell.note_label, cell.note));
-                            cell.text.push_str(&format!("（{mark}）"));
-                        }
-                        if !cell.mark.is_empty() {
-                            cell.text.push_str(&cell.mark);
+                let mut number = |text: &mut String, label: &str, note: &str| {
+                    note_count += 1;
+                    printed.push(format!("注{note_count}：{label}，{note}"));
+                    text.push_str(&format!("（注{note_count}）"));
+                };
+                let head = shared
+                    .head
+                    .iter()
+                    .map(|row| {
+                        row.iter()
+                            .map(|c| DocumentCell::of(c, c.text.clone()))
+                            .collect()
+                    })
+                    .collect();
+                let body = if extra.is_empty() {
+                    // The template's grid as it is kept, each data cell given its value.
+                    shared
+                        .body
+                        .iter()
+                        .map(|row| {
+                            row.iter()
+                                .map(|c| {
+                                    let Some(i) = c.cell else {
+                                        return DocumentCell::of(c, c.text.clone());
+                                    };
+                                    let mut text = cell_text(year.cells[i], form.kind(i));
+                                    if let Some(note) = year.note(i) {
+                                        number(&mut text, &form.cell_label(i), note);
+                                    }
+                                    if let Some((mark, _)) = notes.mark_for_cell(&form.cells[i]) {
+                                        text.push_str(&mark);
+                                    }
+                                    DocumentCell::of(c, text)
+                                })
+                                .collect()
+                        })
+                        .collect()
+                } else {
+                    // Rows added locally: a copy of the grid with them inserted where they stand.
+                    let mut g = (*shared).clone();
+                    for row in &mut g.body {
+                        for cell in row.iter_mut() {
+                            if let Some(c) = cell.cell {
+                                cell.text = cell_text(year.cells[c], form.kind(c));
+                                if let Some((mark, _)) = notes.mark_for_cell(&form.cells[c]) {
+                                    cell.mark = mark;
+                                }
+                                if let Some(note) = year.note(c) {
+                                    cell.note = note.to_string();
+                                    cell.note_label = form.cell_label(c);
+                                }
+                            }
                         }
                     }
-                }
+                    insert_extra_rows(&mut g, &prefix, extra);
+                    g.body
+                        .into_iter()
+                        .map(|row| {
+                            row.into_iter()
+                                .map(|c| {
+                                    let mut text = c.text.clone();
+                                    if !c.note.is_empty() {
+                                        number(&mut text, &c.note_label, &c.note);
+                                    }
+                                    text.push_str(&c.mark);
+                                    DocumentCell::of(&c, text)
+                                })
+                                .collect()
+                        })
+                        .collect()
+                };
                 printed.extend(notes.take_table(table).iter().map(note_text));
                 tables.push(DocumentTable {
                     caption: if table.is_sub_table() {
@@ -123,7 +138,7 @@ impl Renderer<'_> {
                     } else {
                         String::new()
                     },
-                    grid: g,
+                    grid: DocumentGrid { head, body },
                     notes: printed,
                 });
             }
