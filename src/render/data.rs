@@ -271,15 +271,31 @@ fn year_csv(json: &YearJson<'_>, shape: &YearShape) -> Result<Vec<u8>, BuildErro
     let width = shape.header.len();
     csv_bytes(8 * 1024, |writer| {
         writer.write_record(&shape.header)?;
+        let mut id = String::new();
         for (table, at) in json.tables.iter().zip(&shape.places) {
             for row in &table.rows {
-                let id = row
-                    .key
-                    .map(|k| format!("{}.{k}", table.key))
-                    .unwrap_or_default();
-                let label = neutralise(&row.label);
-                let notes = if row.notes.is_empty() {
-                    Cow::Borrowed("")
+                id.clear();
+                if let Some(k) = row.key {
+                    id.push_str(table.key);
+                    id.push('.');
+                    id.push_str(k);
+                }
+                writer.write_field(&id)?;
+                writer.write_field(neutralise(&row.label).as_ref())?;
+                // The values in their columns (`at` is in order), the other columns empty.
+                let mut column = 2;
+                for (&i, value) in at.iter().zip(&row.values) {
+                    for _ in column..i {
+                        writer.write_field("")?;
+                    }
+                    writer.write_field(value)?;
+                    column = i + 1;
+                }
+                for _ in column..width - 1 {
+                    writer.write_field("")?;
+                }
+                if row.notes.is_empty() {
+                    writer.write_field("")?;
                 } else {
                     let notes: Vec<String> = table
                         .columns
@@ -288,16 +304,9 @@ fn year_csv(json: &YearJson<'_>, shape: &YearShape) -> Result<Vec<u8>, BuildErro
                             row.notes.get(c.key).map(|n| format!("{}：{n}", c.label))
                         })
                         .collect();
-                    Cow::Owned(neutralise(&notes.join("；")).into_owned())
-                };
-                let mut line: Vec<&str> = vec![""; width];
-                for (&i, value) in at.iter().zip(&row.values) {
-                    line[i] = value;
+                    writer.write_field(neutralise(&notes.join("；")).as_ref())?;
                 }
-                line[0] = &id;
-                line[1] = &label;
-                line[width - 1] = &notes;
-                writer.write_record(&line)?;
+                writer.write_record(None::<&[u8]>)?;
             }
         }
         Ok(())
