@@ -55,10 +55,7 @@ fn all_years_files_repeat_each_years_values_for_every_agency() {
                             table["key"].as_str().unwrap(),
                             column["key"].as_str().unwrap()
                         );
-                        assert_eq!(
-                            &cells[&id]["values"][k], value,
-                            "{agency} {year} {id}"
-                        );
+                        assert_eq!(&cells[&id]["values"][k], value, "{agency} {year} {id}");
                         compared += 1;
                         if id == "proactive.item5.licensing.decisions" && *year == 2022 {
                             licensing.push((agency, value.clone()));

@@ -300,9 +300,7 @@ fn year_csv(json: &YearJson<'_>, shape: &YearShape) -> Result<Vec<u8>, BuildErro
                     let notes: Vec<String> = table
                         .columns
                         .iter()
-                        .filter_map(|c| {
-                            row.notes.get(c.key).map(|n| format!("{}：{n}", c.label))
-                        })
+                        .filter_map(|c| row.notes.get(c.key).map(|n| format!("{}：{n}", c.label)))
                         .collect();
                     writer.write_field(neutralise(&notes.join("；")).as_ref())?;
                 }
