@@ -11,12 +11,21 @@ use crate::model::Cell;
 /// money as written (its unit is named in the column header), 「/」 for a cell the report left
 /// blank, 「—」 for a value that is missing.
 pub(crate) fn cell_text(cell: Cell, kind: CellKind) -> String {
-    match cell {
-        Cell::Value(v) if kind == CellKind::SignedCount && v > Decimal::ZERO => format!("+{v}"),
-        Cell::Value(v) => v.to_string(),
-        Cell::NotReported => "/".to_string(),
-        Cell::Missing => "—".to_string(),
-    }
+    let mut out = String::new();
+    push_cell_text(&mut out, cell, kind);
+    out
+}
+
+/// `cell_text` written at the end of `out` (no string made per cell: the pages' tables).
+pub(crate) fn push_cell_text(out: &mut String, cell: Cell, kind: CellKind) {
+    use std::fmt::Write as _;
+    // Writing into a String cannot fail.
+    let _ = match cell {
+        Cell::Value(v) if kind == CellKind::SignedCount && v > Decimal::ZERO => write!(out, "+{v}"),
+        Cell::Value(v) => write!(out, "{v}"),
+        Cell::NotReported => Ok(out.push('/')),
+        Cell::Missing => Ok(out.push('—')),
+    };
 }
 
 /// A number with its sign: 「+3」, 「−2」 (a true minus sign), 「持平」 for zero.

@@ -8,6 +8,7 @@ impl Renderer<'_> {
     pub(super) fn agency_page(
         &self,
         agency: &Agency,
+        metric_rows: &[MetricRow],
         notes: &AgencyNotes<'_>,
         out: &Output,
     ) -> Result<(), BuildError> {
@@ -133,8 +134,8 @@ impl Renderer<'_> {
             })
             .collect();
         let metric_groups =
-            metric_rows(agency)
-                .into_iter()
+            metric_rows
+                .iter()
                 .fold(Vec::<MetricGroup>::new(), |mut groups, row| {
                     let link = Link {
                         label: row.label.clone(),

@@ -9,20 +9,10 @@ impl Renderer<'_> {
     pub(super) fn metric_pages(
         &self,
         agency: &Agency,
+        rows: &[MetricRow],
         notes: &AgencyNotes<'_>,
         out: &Output,
     ) -> Result<(), BuildError> {
-        struct MetricCell {
-            text: String,
-            href: Option<String>,
-            mark: Option<Mark>,
-        }
-        struct MetricYear {
-            year: u16,
-            id: String,
-            href: String,
-            cells: Vec<MetricCell>,
-        }
         #[derive(Serialize)]
         struct Section {
             id: String,
@@ -33,29 +23,6 @@ impl Renderer<'_> {
             body: String,
             across: Option<String>,
         }
-        /// The `<tr>` of each year: the year linking to its page, each figure to its cell there.
-        fn body_html(years: &[MetricYear], root: &str) -> String {
-            use crate::render::theme::{escape_html as esc, push_link_or_text};
-            use std::fmt::Write as _;
-            let mut out = String::with_capacity(years.len() * 400);
-            for y in years {
-                let _ = write!(
-                    out,
-                    "<tr id=\"{}\"><th scope=\"row\"><a href=\"{}\">{}年</a></th>",
-                    esc(&y.id),
-                    esc(&y.href),
-                    y.year
-                );
-                for c in &y.cells {
-                    out.push_str("<td class=\"num\">");
-                    push_link_or_text(&mut out, "", c.href.as_deref(), &c.text);
-                    super::compare_table::mark(&mut out, &c.mark, root);
-                    out.push_str("</td>");
-                }
-                out.push_str("</tr>");
-            }
-            out
-        }
         #[derive(Serialize)]
         struct MetricView {
             title: String,
@@ -63,14 +30,15 @@ impl Renderer<'_> {
             sections: Vec<Section>,
             note: Option<String>,
         }
-        let rows = metric_rows(agency);
         let mut tables: Vec<&'static str> = Vec::new();
-        for row in &rows {
+        for row in rows {
             if !tables.contains(&row.table) {
                 tables.push(row.table);
             }
         }
         for table in tables {
+            let path = metric_path(agency, table);
+            let root = root_of(&path);
             let mut has_gap = false;
             let mut sections = Vec::new();
             let mut title = String::new();
@@ -78,52 +46,20 @@ impl Renderer<'_> {
             for row in rows.iter().filter(|r| r.table == table) {
                 title.clone_from(&row.table_title);
                 part_number = row.part;
-                let years: Vec<MetricYear> = agency
-                    .years
-                    .iter()
-                    .map(|y| MetricYear {
-                        year: y.year,
-                        id: row_anchor(&row.row, Some(y.year)),
-                        // Relative to the metric page (`<agency>/metrics/…`): short links.
-                        href: format!("../{}/index.html", y.year),
-                        cells: row
-                            .columns
-                            .iter()
-                            .map(|(key, _)| {
-                                let id = cell_id(row.table, &row.row, key);
-                                match y.form.cell_index(&id) {
-                                    Some(i) => MetricCell {
-                                        text: cell_text(y.cells[i], y.form.kind(i)),
-                                        href: Some(format!(
-                                            "../{}/index.html#{}",
-                                            y.year,
-                                            cell_anchor(i)
-                                        )),
-                                        mark: notes.mark(agency, y.year, &id),
-                                    },
-                                    None => {
-                                        has_gap = true;
-                                        MetricCell {
-                                            text: "口径不同".to_string(),
-                                            href: None,
-                                            mark: None,
-                                        }
-                                    }
-                                }
-                            })
-                            .collect(),
-                    })
-                    .collect();
+                let id = row_anchor(&row.row, None);
+                let mut body = String::with_capacity(agency.years.len() * 400);
+                for y in &agency.years {
+                    has_gap |= metric_year_row(&mut body, agency, y, row, &id, notes, &root);
+                }
                 sections.push(Section {
-                    id: row_anchor(&row.row, None),
+                    id,
                     label: row.label.clone(),
                     columns: row.columns.iter().map(|(_, l)| l.clone()).collect(),
-                    body: body_html(&years, &root_of(&metric_path(agency, table))),
+                    body,
                     across: (self.site.agencies.len() > 1)
                         .then(|| super::across::across_path(&row.id)),
                 });
             }
-            let path = metric_path(agency, table);
             let metric = MetricView {
                 title: title.clone(),
                 part: part(part_number).heading,
@@ -147,6 +83,68 @@ impl Renderer<'_> {
     }
 }
 
+/// The `<tr>` of one year of a metric row, written at the end of `out`: the year linking to its
+/// page, each figure to its cell there (links relative to the metric page, `<agency>/metrics/…`),
+/// 「口径不同」 where the year's form has no such cell. Returns whether there was such a gap.
+/// Written straight into the page's buffer: the metric pages hold every figure of every year.
+fn metric_year_row(
+    out: &mut String,
+    agency: &Agency,
+    y: &Year,
+    row: &MetricRow,
+    row_anchor: &str,
+    notes: &AgencyNotes<'_>,
+    root: &str,
+) -> bool {
+    use crate::render::theme::escape_html_into as esc;
+    use std::fmt::Write as _;
+    out.push_str("<tr id=\"");
+    esc(out, row_anchor);
+    let _ = write!(
+        out,
+        "-y{year}\"><th scope=\"row\"><a href=\"../{year}/index.html\">{year}年</a></th>",
+        year = y.year
+    );
+    // The row in this year's form: its first cell and the table's column keys.
+    let form = &y.form;
+    let place = form
+        .tables
+        .iter()
+        .enumerate()
+        .find(|(_, t)| t.key == row.table)
+        .and_then(|(t, table)| Some((table, first_cell(form, t)?, table.row(&row.row)?)));
+    let year_notes = notes.of(y.year).filter(|n| !n.notes.is_empty());
+    let mut gap = false;
+    for (key, _) in &row.columns {
+        out.push_str("<td class=\"num\">");
+        let cell = place.and_then(|(table, first, r)| {
+            let c = table.columns.iter().position(|c| c.key == *key)?;
+            Some(first + r * table.columns.len() + c)
+        });
+        match cell {
+            Some(i) => {
+                let _ = write!(out, "<a href=\"../{}/index.html#", y.year);
+                push_cell_anchor(out, i);
+                out.push_str("\">");
+                crate::render::format::push_cell_text(out, y.cells[i], form.kind(i));
+                out.push_str("</a>");
+                if year_notes.is_some() {
+                    let id = cell_id(row.table, &row.row, key);
+                    let mark = notes.mark(agency, y.year, &id);
+                    super::compare_table::mark(out, &mark, root);
+                }
+            }
+            None => {
+                gap = true;
+                out.push_str("口径不同");
+            }
+        }
+        out.push_str("</td>");
+    }
+    out.push_str("</tr>");
+    gap
+}
+
 /// A row of some table in some year of an agency: the subject of a metric page.
 pub(crate) struct MetricRow {
     /// `table.row`, e.g. `requests.withheld.state_secret`.
@@ -167,14 +165,16 @@ pub(crate) struct MetricRow {
 /// The rows of all years of an agency, newest template first, each once.
 pub(crate) fn metric_rows(agency: &Agency) -> Vec<MetricRow> {
     let mut out: Vec<MetricRow> = Vec::new();
+    // Each row's place in `out` (found once per row and year, not by a search of `out`).
+    let mut found: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for year in agency.years.iter().rev() {
         for table in &year.form.tables {
             for row in &table.rows {
                 let id = row_id(table.key, &row.key);
-                let existing = out.iter().position(|m| m.id == id);
-                let index = match existing {
-                    Some(i) => i,
+                let index = match found.get(&id) {
+                    Some(&i) => i,
                     None => {
+                        found.insert(id.clone(), out.len());
                         let label = table.row_label(row);
                         out.push(MetricRow {
                             id: id.clone(),

@@ -16,7 +16,7 @@ mod year;
 
 pub(crate) use across::AcrossPieces;
 pub(crate) use document::year_docx;
-use metric::metric_rows;
+use metric::{MetricRow, metric_rows};
 pub(crate) use notes::Acknowledged;
 use notes::{AgencyNotes, Mark, Note, YearNotes};
 pub(crate) use overview::OverviewPieces;
@@ -70,7 +70,15 @@ pub(crate) fn row_anchor(row_key: &str, year: Option<u16>) -> String {
 /// The anchor of a cell on its year page: `c` and the cell's place in its year's form (short,
 /// since every cell of every year page carries one).
 pub(crate) fn cell_anchor(index: usize) -> String {
-    format!("c-{index}")
+    let mut out = String::new();
+    push_cell_anchor(&mut out, index);
+    out
+}
+
+/// `cell_anchor` written at the end of `out`.
+pub(crate) fn push_cell_anchor(out: &mut String, index: usize) {
+    use std::fmt::Write as _;
+    let _ = write!(out, "c-{index}");
 }
 
 /// The prefix of the header ids of the `t`th table of a form on a year page: a letter (`a`, `b`…),
@@ -253,7 +261,9 @@ impl Renderer<'_> {
     pub(crate) fn agency_pages(&self, agency: &Agency, out: &Output) -> Result<(), BuildError> {
         // The acknowledged problems of each year, marked wherever its cells appear.
         let notes = self.agency_notes(agency);
-        self.agency_page(agency, &notes, out)?;
+        // The rows of every year, listed on the agency page and each shown on a metric page.
+        let metric_rows = metric_rows(agency);
+        self.agency_page(agency, &metric_rows, &notes, out)?;
         for (i, year) in agency.years.iter().enumerate() {
             let previous = i
                 .checked_sub(1)
@@ -273,7 +283,7 @@ impl Renderer<'_> {
         let (csv, json) = super::data::agency_files(agency)?;
         out.put(&format!("{}/data.csv", agency.slug), csv)?;
         out.put(&format!("{}/data.json", agency.slug), json)?;
-        self.metric_pages(agency, &notes, out)?;
+        self.metric_pages(agency, &metric_rows, &notes, out)?;
         Ok(())
     }
 
