@@ -193,10 +193,15 @@ fn shifted(level: HeadingLevel, shift: u8) -> HeadingLevel {
 /// Removes scripts, event handlers and anything else unsafe from HTML (ammonia's defaults),
 /// keeping ids and classes for anchors and footnotes.
 pub(crate) fn sanitise(html: &str) -> String {
-    ammonia::Builder::default()
-        .add_generic_attributes(["id", "class"])
-        .clean(html)
-        .to_string()
+    // Made once per process: making ammonia's builder (its tables of tags and attributes) cost
+    // more than cleaning a part of a report (issue 15).
+    static CLEANER: std::sync::LazyLock<ammonia::Builder<'static>> =
+        std::sync::LazyLock::new(|| {
+            let mut builder = ammonia::Builder::default();
+            builder.add_generic_attributes(["id", "class"]);
+            builder
+        });
+    CLEANER.clean(html).to_string()
 }
 
 #[cfg(test)]
