@@ -47,6 +47,11 @@ pub(crate) fn cell_of(year: &Year, id: &str) -> Cell {
     }
 }
 
+/// Whether two years share one form (then a cell has the same index in both).
+pub(crate) fn same_form(a: &Year, b: &Year) -> bool {
+    std::sync::Arc::ptr_eq(&a.form, &b.form)
+}
+
 /// Whether a year has a cell id at all (as a cell or as a group of items).
 pub(crate) fn has_cell(year: &Year, id: &str) -> bool {
     if year.form.cell_index(id).is_some() {
@@ -89,6 +94,19 @@ impl Change {
         match (value_of(previous, id), value_of(current, id)) {
             (Some(previous), Some(current)) => Change::Values { previous, current },
             _ => Change::NoData,
+        }
+    }
+
+    /// `Change::of` for the `c`th cell of `current`'s form. When last year has the same form (the
+    /// same template, no group printed differently), its cell is at the same place: no id is
+    /// looked up (the year and comparison pages compare every cell).
+    pub(crate) fn of_cell(current: &Year, previous: Option<&Year>, c: usize) -> Change {
+        match previous {
+            Some(p) if same_form(p, current) => match (p.cells[c].value(), current.cells[c].value()) {
+                (Some(previous), Some(current)) => Change::Values { previous, current },
+                _ => Change::NoData,
+            },
+            _ => Change::of(current, previous, &current.form.cells[c]),
         }
     }
 

@@ -50,6 +50,9 @@ impl Renderer<'_> {
         let root = root_of(&compare_path(agency, year.year));
         let mut tables = Vec::new();
         let mut ids = PageIds::default();
+        let mut pieces = Pieces::default();
+        // The same form both years: every cell at the same place, none missing this year.
+        let same = same_form(previous, year);
         for (t, table) in form.tables.iter().enumerate() {
             let Some(first) = first_cell(form, t) else {
                 continue;
@@ -60,12 +63,17 @@ impl Renderer<'_> {
                 for c in 0..table.columns.len() {
                     let cell = first + r * table.columns.len() + c;
                     let id = &form.cells[cell];
-                    let change = Change::of(year, Some(previous), id);
+                    let change = Change::of_cell(year, Some(previous), cell);
                     let comparable = !matches!(change, Change::NotComparable);
                     let kind = form.kind(cell);
                     cells.push(ComparePair {
                         previous: if comparable {
-                            cell_text(cell_of(previous, id), kind)
+                            let before = if same {
+                                previous.cells[cell]
+                            } else {
+                                cell_of(previous, id)
+                            };
+                            cell_text(before, kind)
                         } else {
                             "口径不同".to_string()
                         },
@@ -132,13 +140,13 @@ impl Renderer<'_> {
                 id: format!("t-{}", table.key.replace('.', "-")),
                 caption: table.title(),
                 previous_has: previous.form.table(table.key).is_some(),
-                html: compare_table_html(
+                html: pieces.add(compare_table_html(
                     &mut ids,
                     &columns,
                     &rows,
                     (previous.year, year.year),
                     &root,
-                ),
+                )),
             });
         }
         let not_comparable: Vec<String> = previous
@@ -146,7 +154,7 @@ impl Renderer<'_> {
             .cells
             .iter()
             .enumerate()
-            .filter(|(_, id)| !has_cell(year, id))
+            .filter(|(_, id)| !same && !has_cell(year, id))
             .filter(|(_, id)| {
                 // Items of a group this year prints as one row are compared as a sum above.
                 let group_cell = id
@@ -224,7 +232,7 @@ impl Renderer<'_> {
         ctx.insert("not_comparable", &not_comparable);
         ctx.insert("indicators", &indicators);
         ctx.insert("texts", &texts);
-        out.put(&path, self.render_page("compare.html", &ctx)?)?;
+        out.put(&path, self.render_with_pieces("compare.html", &ctx, &pieces)?)?;
         Ok(())
     }
 }

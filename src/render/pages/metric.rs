@@ -40,6 +40,7 @@ impl Renderer<'_> {
             let path = metric_path(agency, table);
             let root = root_of(&path);
             let mut has_gap = false;
+            let mut pieces = Pieces::default();
             let mut sections = Vec::new();
             let mut title = String::new();
             let mut part_number = 2;
@@ -55,7 +56,7 @@ impl Renderer<'_> {
                     id,
                     label: row.label.clone(),
                     columns: row.columns.iter().map(|(_, l)| l.clone()).collect(),
-                    body,
+                    body: pieces.add(body),
                     across: (self.site.agencies.len() > 1)
                         .then(|| super::across::across_path(&row.id)),
                 });
@@ -77,7 +78,7 @@ impl Renderer<'_> {
             ctx.insert("metric", &metric);
             ctx.insert("draft_banner", &draft_banner(agency.years.iter()));
             ctx.insert("agency_name", &agency.name);
-            out.put(&path, self.render_page("metric.html", &ctx)?)?;
+            out.put(&path, self.render_with_pieces("metric.html", &ctx, &pieces)?)?;
         }
         Ok(())
     }

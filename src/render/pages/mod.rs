@@ -11,6 +11,7 @@ mod front;
 mod metric;
 mod notes;
 mod overview;
+mod splice;
 mod totals;
 mod year;
 
@@ -19,6 +20,7 @@ pub(crate) use document::year_docx;
 use metric::{MetricRow, metric_rows};
 pub(crate) use notes::Acknowledged;
 use notes::{AgencyNotes, Mark, Note, YearNotes};
+use splice::Pieces;
 pub(crate) use overview::OverviewPieces;
 
 use rust_decimal::Decimal;
@@ -36,7 +38,7 @@ use crate::definition::{
 use crate::diagnostic::{Diagnostic, code_info};
 use crate::model::{Agency, Site, Year};
 use crate::render::chart::{self, Point, ValueFormat};
-use crate::render::compare::{Change, cell_of, has_cell, indicator_value};
+use crate::render::compare::{Change, cell_of, has_cell, indicator_value, same_form};
 use crate::render::format::{cell_text, indicator_text};
 
 // ---- paths -------------------------------------------------------------------------------
@@ -209,6 +211,16 @@ impl Renderer<'_> {
     /// from 2 KB for every page and checking the whole page's UTF-8 again to make a String
     /// (about 4 % of a build, issue 15).
     fn render_page(&self, template: &str, ctx: &Context) -> Result<Vec<u8>, BuildError> {
+        self.with_rendered(template, ctx, <[u8]>::to_vec)
+    }
+
+    /// Renders a page into the thread's buffer and hands its bytes to `finish`.
+    fn with_rendered(
+        &self,
+        template: &str,
+        ctx: &Context,
+        finish: impl FnOnce(&[u8]) -> Vec<u8>,
+    ) -> Result<Vec<u8>, BuildError> {
         thread_local! {
             static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
         }
@@ -217,7 +229,7 @@ impl Renderer<'_> {
             self.tera
                 .render_to(template, ctx, &mut *buffer)
                 .map_err(|e| template_error(template, &e))?;
-            Ok(buffer.as_slice().to_vec())
+            Ok(finish(buffer.as_slice()))
         })
     }
 

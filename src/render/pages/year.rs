@@ -83,6 +83,7 @@ impl Renderer<'_> {
         let mut note_count = 0;
         let mut ids = markdown::HeadingIds::default();
         let allow_html = self.site.config.allow_html;
+        let mut pieces = Pieces::default();
 
         let mut parts = Vec::new();
         for part_def in &PARTS {
@@ -147,7 +148,7 @@ impl Renderer<'_> {
                     class: format!("part{}", table.part),
                     caption: table.title(),
                     id: format!("t-{}", table.key.replace('.', "-")),
-                    html: grid_html(&g),
+                    html: pieces.add(grid_html(&g)),
                     notes: notes.take_table(table),
                     printed_notes,
                     extra_rows: has_extra,
@@ -163,7 +164,7 @@ impl Renderer<'_> {
                     number: part_def.number,
                     anchor: part_def.anchor(),
                     heading: part_def.heading,
-                    html,
+                    html: pieces.add(html),
                     tables,
                     notes: notes.take_part(part_def.number),
                 });
@@ -249,9 +250,9 @@ impl Renderer<'_> {
         ctx.insert("report", &report);
         ctx.insert("draft_banner", &draft_banner(std::iter::once(year)));
         ctx.insert("parts", &parts);
-        ctx.insert("preamble", &preamble.trim());
+        ctx.insert("preamble", &pieces.add(preamble.trim().to_string()));
         ctx.insert("indicators", &indicators);
-        out.put(&path, self.render_page("year.html", &ctx)?)?;
+        out.put(&path, self.render_with_pieces("year.html", &ctx, &pieces)?)?;
         Ok(())
     }
 
@@ -275,7 +276,7 @@ impl Renderer<'_> {
             cell.class = "computed";
             cell.title = "data.yaml 中未填写，由 nianbao 按各列之和计算".to_string();
         }
-        let change = Change::of(year, previous, id);
+        let change = Change::of_cell(year, previous, c);
         cell.delta = change.text();
         cell.delta_class = change.class();
         if let Some((mark, note_id)) = notes.mark_for_cell(id) {
