@@ -115,6 +115,7 @@ fn metric_year_row(
         .find(|(_, t)| t.key == row.table)
         .and_then(|(t, table)| Some((table, first_cell(form, t)?, table.row(&row.row)?)));
     let year_notes = notes.of(y.year).filter(|n| !n.notes.is_empty());
+    let link = format!("<a href=\"../{}/index.html#", y.year);
     let mut gap = false;
     for (key, _) in &row.columns {
         out.push_str("<td class=\"num\">");
@@ -124,7 +125,7 @@ fn metric_year_row(
         });
         match cell {
             Some(i) => {
-                let _ = write!(out, "<a href=\"../{}/index.html#", y.year);
+                out.push_str(&link);
                 push_cell_anchor(out, i);
                 out.push_str("\">");
                 crate::render::format::push_cell_text(out, y.cells[i], form.kind(i));

@@ -62,10 +62,23 @@ pub(crate) fn metric_path(agency: &Agency, table_key: &str) -> String {
 
 /// The anchor of a row on its metric page, and of one year of it.
 pub(crate) fn row_anchor(row_key: &str, year: Option<u16>) -> String {
-    let base = format!("r-{}", row_key.replace('.', "-"));
-    match year {
-        Some(year) => format!("{base}-y{year}"),
-        None => base,
+    let mut out = String::with_capacity(row_key.len() + 8);
+    push_row_anchor(&mut out, row_key, year);
+    out
+}
+
+/// `row_anchor` written at the end of `out` (a year page links every row label to one).
+fn push_row_anchor(out: &mut String, row_key: &str, year: Option<u16>) {
+    use std::fmt::Write as _;
+    out.push_str("r-");
+    for (i, part) in row_key.split('.').enumerate() {
+        if i > 0 {
+            out.push('-');
+        }
+        out.push_str(part);
+    }
+    if let Some(year) = year {
+        let _ = write!(out, "-y{year}");
     }
 }
 
@@ -95,10 +108,12 @@ pub(crate) fn table_prefix(t: usize) -> String {
 
 /// The link from a year page to a row of a metric page (both pages are under the agency's folder).
 pub(crate) fn metric_href_from_year(table_key: &str, row_key: &str, year: u16) -> String {
-    format!(
-        "../metrics/{table_key}.html#{}",
-        row_anchor(row_key, Some(year))
-    )
+    let mut out = String::with_capacity(table_key.len() + row_key.len() + 32);
+    out.push_str("../metrics/");
+    out.push_str(table_key);
+    out.push_str(".html#");
+    push_row_anchor(&mut out, row_key, Some(year));
+    out
 }
 
 /// The relative prefix from a page to the site root.

@@ -172,15 +172,20 @@ impl<'a> YearNotes<'a> {
     pub(super) fn mark_for_cell(&self, cell_id: &str) -> Option<(String, String)> {
         self.notes.iter().find_map(|n| {
             let target = n.cell.as_deref()?;
+            // `cell` lies inside `target` (`requests.received` holds `requests.received.total`).
+            let inside = |cell: &str| {
+                cell.strip_prefix(target)
+                    .is_some_and(|rest| rest.starts_with('.'))
+            };
             let hit = n.cells.len() > 1 && n.cells.iter().any(|c| c == cell_id)
                 || target == cell_id
-                || (cell_id.starts_with(&format!("{target}."))
+                || (inside(cell_id)
                     && self
                         .year
                         .form
                         .cells
                         .iter()
-                        .find(|c| c.starts_with(&format!("{target}.")))
+                        .find(|c| inside(c))
                         .is_some_and(|first| first == cell_id));
             hit.then(|| (n.mark.clone(), n.id.clone()))
         })
