@@ -155,3 +155,70 @@ fn a_readme_in_templates_is_a_note_not_a_template() {
         common::tree(&plain.path("output"))
     );
 }
+
+/// The tables' rows, the prose and the metric rows reach a page through short stand-ins that
+/// nianbao replaces after Tera (issue 15): a site template that moves, wraps and repeats them,
+/// or tests them in `{% if %}`, gets the same HTML in its own places, and no stand-in is left.
+#[test]
+fn templates_that_move_the_tables_and_the_prose_get_their_html() {
+    let plain = Site::fixture("valid");
+    build(&plain);
+    let site = Site::fixture("valid");
+    site.write(
+        "templates/year.html",
+        "{% extends \"base.html\" %}{% block content %}<div id=\"own-preamble\">{{ preamble | safe }}</div>\
+         {% for p in parts %}{% if p.html %}<div class=\"own-prose\">{{ p.html | safe }}</div>{% endif %}\
+         {% for t in p.tables %}<table class=\"own\" id=\"own-{{ t.id }}\">{{ t.html | safe }}</table>\
+         <table class=\"again\">{{ t.html | safe }}</table>{% endfor %}{% endfor %}{% endblock content %}",
+    );
+    site.write(
+        "templates/compare.html",
+        "{% extends \"base.html\" %}{% block content %}{% for t in tables %}<table class=\"own\">{{ t.html | safe }}</table>{% endfor %}{% endblock content %}",
+    );
+    site.write(
+        "templates/metric.html",
+        "{% extends \"base.html\" %}{% block content %}{% for s in metric.sections %}<table class=\"own\">{{ s.body | safe }}</table>{% endfor %}{% endblock content %}",
+    );
+    build(&site);
+    let page = site.read("output/shili/2022/index.html");
+    let builtin = plain.read("output/shili/2022/index.html");
+    // The prose of part 一 before the tables, and the preamble in the template's own element.
+    let prose = &page[page.find("<div class=\"own-prose\">").unwrap()..];
+    assert!(
+        prose.find("本年新收申请2件").unwrap() < prose.find("</div>").unwrap(),
+        "{page}"
+    );
+    assert!(
+        page.contains("<div id=\"own-preamble\"><p>本报告为测试用的虚构内容"),
+        "{page}"
+    );
+    // Each table's rows exactly as the built-in theme prints them, twice: once in each wrapper.
+    let start = builtin.find("<thead>").unwrap();
+    let end = start + builtin[start..].find("</tbody>\n").unwrap() + "</tbody>\n".len();
+    let rows = &builtin[start..end];
+    assert_eq!(page.matches(rows).count(), 2, "{page}");
+    assert!(page.contains(&format!("<table class=\"again\">{rows}</table>")));
+    for file in [
+        "shili/2022/index.html",
+        "shili/2022/compare.html",
+        "shili/metrics/requests.html",
+    ] {
+        let html = site.read(&format!("output/{file}"));
+        assert!(!html.contains("nianbao-piece"), "{file}: {html}");
+        assert!(html.contains("<table class=\"own\""), "{file}");
+    }
+    let compare = site.read("output/shili/2022/compare.html");
+    let builtin = plain.read("output/shili/2022/compare.html");
+    let table = builtin.find("<table class=\"compare-table\"").unwrap();
+    let start = table + builtin[table..].find("<thead>").unwrap();
+    let end = start + builtin[start..].find("</tbody>\n").unwrap() + "</tbody>\n".len();
+    assert!(compare.contains(&builtin[start..end]));
+    let metric = site.read("output/shili/metrics/requests.html");
+    let builtin = plain.read("output/shili/metrics/requests.html");
+    let start = builtin.find("<tbody>").unwrap() + "<tbody>".len();
+    let end = builtin.find("</tbody>").unwrap();
+    assert!(metric.contains(&format!(
+        "<table class=\"own\">{}</table>",
+        &builtin[start..end]
+    )));
+}

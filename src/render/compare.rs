@@ -102,10 +102,12 @@ impl Change {
     /// looked up (the year and comparison pages compare every cell).
     pub(crate) fn of_cell(current: &Year, previous: Option<&Year>, c: usize) -> Change {
         match previous {
-            Some(p) if same_form(p, current) => match (p.cells[c].value(), current.cells[c].value()) {
-                (Some(previous), Some(current)) => Change::Values { previous, current },
-                _ => Change::NoData,
-            },
+            Some(p) if same_form(p, current) => {
+                match (p.cells[c].value(), current.cells[c].value()) {
+                    (Some(previous), Some(current)) => Change::Values { previous, current },
+                    _ => Change::NoData,
+                }
+            }
             _ => Change::of(current, previous, &current.form.cells[c]),
         }
     }

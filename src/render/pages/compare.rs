@@ -232,7 +232,10 @@ impl Renderer<'_> {
         ctx.insert("not_comparable", &not_comparable);
         ctx.insert("indicators", &indicators);
         ctx.insert("texts", &texts);
-        out.put(&path, self.render_with_pieces("compare.html", &ctx, &pieces)?)?;
+        out.put(
+            &path,
+            self.render_with_pieces("compare.html", &ctx, &pieces)?,
+        )?;
         Ok(())
     }
 }

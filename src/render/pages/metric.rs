@@ -78,7 +78,10 @@ impl Renderer<'_> {
             ctx.insert("metric", &metric);
             ctx.insert("draft_banner", &draft_banner(agency.years.iter()));
             ctx.insert("agency_name", &agency.name);
-            out.put(&path, self.render_with_pieces("metric.html", &ctx, &pieces)?)?;
+            out.put(
+                &path,
+                self.render_with_pieces("metric.html", &ctx, &pieces)?,
+            )?;
         }
         Ok(())
     }

@@ -20,8 +20,8 @@ pub(crate) use document::year_docx;
 use metric::{MetricRow, metric_rows};
 pub(crate) use notes::Acknowledged;
 use notes::{AgencyNotes, Mark, Note, YearNotes};
-use splice::Pieces;
 pub(crate) use overview::OverviewPieces;
+use splice::Pieces;
 
 use rust_decimal::Decimal;
 use serde::Serialize;
