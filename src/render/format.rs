@@ -20,12 +20,16 @@ pub(crate) fn cell_text(cell: Cell, kind: CellKind) -> String {
 pub(crate) fn push_cell_text(out: &mut String, cell: Cell, kind: CellKind) {
     use std::fmt::Write as _;
     // Writing into a String cannot fail.
-    let _ = match cell {
-        Cell::Value(v) if kind == CellKind::SignedCount && v > Decimal::ZERO => write!(out, "+{v}"),
-        Cell::Value(v) => write!(out, "{v}"),
-        Cell::NotReported => Ok(out.push('/')),
-        Cell::Missing => Ok(out.push('—')),
-    };
+    match cell {
+        Cell::Value(v) if kind == CellKind::SignedCount && v > Decimal::ZERO => {
+            let _ = write!(out, "+{v}");
+        }
+        Cell::Value(v) => {
+            let _ = write!(out, "{v}");
+        }
+        Cell::NotReported => out.push('/'),
+        Cell::Missing => out.push('—'),
+    }
 }
 
 /// A number with its sign: 「+3」, 「−2」 (a true minus sign), 「持平」 for zero.
