@@ -1,6 +1,6 @@
 //! The comparison page: one year beside the year before, cell by cell and in the narrative.
 
-use super::compare_table::{ComparePair, CompareRow, PageIds, compare_table_html};
+use super::compare_table::{ComparePair, CompareRow, PageIds, compare_table_html, shown_change};
 use super::*;
 
 impl Renderer<'_> {
@@ -82,12 +82,7 @@ impl Renderer<'_> {
                             .then(|| notes.mark(agency, previous.year, id))
                             .flatten(),
                         current_mark: notes.mark(agency, year.year, id),
-                        change: if comparable {
-                            change.text()
-                        } else {
-                            String::new()
-                        },
-                        percent: change.percent(),
+                        change: shown_change(&change, comparable),
                         class: change.class(),
                     });
                 }
@@ -118,8 +113,7 @@ impl Renderer<'_> {
                             current: cell_text(cell_of(year, &id), column.kind),
                             previous_mark: notes.mark(agency, previous.year, &id),
                             current_mark: notes.mark(agency, year.year, &id),
-                            change: change.text(),
-                            percent: change.percent(),
+                            change: shown_change(&change, true),
                             class: change.class(),
                         }
                     })

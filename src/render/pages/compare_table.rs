@@ -14,6 +14,7 @@
 use std::fmt::Write as _;
 
 use super::Mark;
+use crate::render::compare::Change;
 use crate::render::theme::{escape_html as esc, escape_html_into as esc_into};
 
 /// One official row: its label and, per official column, last year, this year and the change.
@@ -27,12 +28,20 @@ pub(super) struct ComparePair {
     pub current: String,
     pub previous_mark: Option<Mark>,
     pub current_mark: Option<Mark>,
-    /// 「+3」, 「−5」, 「持平」…; empty when the two years are not comparable (口径不同).
-    pub change: String,
-    /// 「+60%」, or empty / 「—」 when there is no ratio.
-    pub percent: String,
+    /// The change as printed after this year's value (`shown_change`): 「+3」 and 「+60%」, or 「—」
+    /// when there is no ratio; both empty when nothing is printed.
+    pub change: (String, String),
     /// `up`, `down`, `same`, `na`.
     pub class: &'static str,
+}
+
+/// The change and its ratio as a comparison table prints them: nothing for equal years (the
+/// page's explanation says so once; no ratio computed) or for years that cannot be compared.
+pub(super) fn shown_change(change: &Change, comparable: bool) -> (String, String) {
+    if !comparable || change.class() == "same" {
+        return (String::new(), String::new());
+    }
+    (change.text(), change.percent())
 }
 
 /// An acknowledged problem's mark after a value (the same markup as the `mark` macro).
@@ -123,14 +132,15 @@ pub(super) fn compare_table_html(
             esc_into(&mut out, &x.current);
             mark(&mut out, &x.current_mark, root);
             // Equal years carry no mark: the page's explanation says so once.
-            if !x.change.is_empty() && x.class != "same" {
+            let (change, percent) = &x.change;
+            if !change.is_empty() {
                 out.push_str("<i class=\"");
                 out.push_str(x.class);
                 out.push_str("\">");
-                esc_into(&mut out, &x.change);
-                if !x.percent.is_empty() && x.percent != "—" {
+                esc_into(&mut out, change);
+                if !percent.is_empty() && percent != "—" {
                     out.push('（');
-                    esc_into(&mut out, &x.percent);
+                    esc_into(&mut out, percent);
                     out.push('）');
                 }
                 out.push_str("</i>");
