@@ -13,6 +13,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use serde::Serialize;
 
 use super::BuildError;
+use super::per_form::PerForm;
 use crate::definition::{CellKind, Form};
 use crate::model::{Agency, Cell, Year};
 use crate::render::format::cell_text;
@@ -81,7 +82,6 @@ fn is_true(b: &bool) -> bool {
 /// What the data files of a year take from its form alone (titles, row labels, the CSV's
 /// columns), made once per form rather than for every year.
 struct YearShape {
-    form: Arc<Form>,
     /// Per table: its title and its rows' labels.
     titles: Vec<String>,
     row_labels: Vec<Vec<String>>,
@@ -91,17 +91,10 @@ struct YearShape {
 }
 
 fn year_shape(form: &Arc<Form>) -> Arc<YearShape> {
-    static CACHE: OnceLock<Mutex<Vec<Arc<YearShape>>>> = OnceLock::new();
-    let cache = CACHE.get_or_init(|| Mutex::new(Vec::new()));
-    let found = cache.lock().ok().and_then(|c| {
-        c.iter()
-            .find(|s| Arc::ptr_eq(&s.form, form))
-            .map(Arc::clone)
-    });
-    found.unwrap_or_else(|| {
+    static SHAPES: PerForm<(), YearShape> = PerForm::new();
+    SHAPES.get(form, (), || {
         let (header, places) = csv_columns(form);
-        let made = Arc::new(YearShape {
-            form: form.clone(),
+        YearShape {
             titles: form.tables.iter().map(|t| t.title()).collect(),
             row_labels: form
                 .tables
@@ -110,11 +103,7 @@ fn year_shape(form: &Arc<Form>) -> Arc<YearShape> {
                 .collect(),
             header,
             places,
-        });
-        if let Ok(mut c) = cache.lock() {
-            c.push(made.clone());
         }
-        made
     })
 }
 

@@ -12,6 +12,7 @@ pub(crate) mod format;
 pub mod markdown;
 pub(crate) mod pages;
 pub(crate) mod pdf;
+mod per_form;
 pub(crate) mod search;
 pub(crate) mod table;
 pub(crate) mod theme;

@@ -288,23 +288,12 @@ pub(crate) fn shared_year_grid(
     prefix: &str,
     cell_anchor: Option<fn(usize) -> String>,
 ) -> std::sync::Arc<Grid> {
-    use std::sync::{Arc, Mutex, OnceLock};
-    type Cache = Mutex<Vec<(Arc<crate::definition::Form>, usize, String, bool, Arc<Grid>)>>;
-    static CACHE: OnceLock<Cache> = OnceLock::new();
-    let cache = CACHE.get_or_init(|| Mutex::new(Vec::new()));
-    let anchors = cell_anchor.is_some();
-    let found = cache.lock().ok().and_then(|c| {
-        c.iter()
-            .find(|(f, i, p, a, _)| Arc::ptr_eq(f, form) && *i == t && p == prefix && *a == anchors)
-            .map(|(_, _, _, _, g)| g.clone())
-    });
-    found.unwrap_or_else(|| {
+    static GRIDS: super::per_form::PerForm<(usize, String, bool), Grid> =
+        super::per_form::PerForm::new();
+    let key = (t, prefix.to_string(), cell_anchor.is_some());
+    GRIDS.get(form, key, || {
         let anchor = |c| cell_anchor.map_or_else(String::new, |f| f(c));
-        let made = Arc::new(grid(&form.tables[t], first, prefix, &anchor));
-        if let Ok(mut c) = cache.lock() {
-            c.push((form.clone(), t, prefix.to_string(), anchors, made.clone()));
-        }
-        made
+        grid(&form.tables[t], first, prefix, &anchor)
     })
 }
 

@@ -10,7 +10,9 @@
 //! hundred microseconds instead of 1.5–4 ms, and is the same workbook (cell for cell) as before.
 
 use std::io::{Cursor, Read, Write};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Arc;
+
+use super::per_form::PerForm;
 
 use rust_decimal::prelude::ToPrimitive;
 use zip::write::SimpleFileOptions;
@@ -45,14 +47,8 @@ enum Part {
 }
 
 struct Skeleton {
-    form: Arc<Form>,
     zip: Vec<u8>,
     parts: Vec<(String, Part)>,
-}
-
-fn skeletons() -> &'static Mutex<Vec<Arc<Skeleton>>> {
-    static CACHE: OnceLock<Mutex<Vec<Arc<Skeleton>>>> = OnceLock::new();
-    CACHE.get_or_init(|| Mutex::new(Vec::new()))
 }
 
 fn fail(e: impl std::fmt::Display) -> String {
@@ -104,11 +100,13 @@ fn push_text(out: &mut Vec<Piece>, text: &str) {
     }
 }
 
+/// The workbook of `form` with sentinels for its figures, cut at them: made once per form.
 fn skeleton(form: &Arc<Form>) -> Result<Arc<Skeleton>, String> {
-    let mut cache = skeletons().lock().map_err(fail)?;
-    if let Some(s) = cache.iter().find(|s| Arc::ptr_eq(&s.form, form)) {
-        return Ok(s.clone());
-    }
+    static SKELETONS: PerForm<(), Skeleton> = PerForm::new();
+    SKELETONS.get_or_try(form, (), || make_skeleton(form))
+}
+
+fn make_skeleton(form: &Form) -> Result<Skeleton, String> {
     let sentinels: Vec<Option<Value>> = (0..form.cells.len())
         .map(|i| Some(Value::Number((SENTINEL + i as u64).into())))
         .collect();
@@ -130,13 +128,7 @@ fn skeleton(form: &Arc<Form>) -> Result<Arc<Skeleton>, String> {
         };
         parts.push((name, part));
     }
-    let made = Arc::new(Skeleton {
-        form: form.clone(),
-        zip,
-        parts,
-    });
-    cache.push(made.clone());
-    Ok(made)
+    Ok(Skeleton { zip, parts })
 }
 
 /// The creation date of the workbook of the year before `next`, as the document properties
