@@ -84,8 +84,8 @@ pub struct Equation {
     pub rhs: Vec<Term>,
 }
 
-/// Where a cell sits in a form.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Where a cell sits in a form (ordered as the form's cells are: table, row, column).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct CellPlace {
     pub table: usize,
     pub row: usize,
@@ -118,6 +118,13 @@ impl Form {
 
     pub fn table(&self, key: &str) -> Option<&Table> {
         self.tables.iter().find(|t| t.key == key)
+    }
+
+    /// The index of the cell at `row` and `column` of the `table`th table, if the form has it.
+    pub fn cell_at(&self, table: usize, row: usize, column: usize) -> Option<usize> {
+        self.places
+            .binary_search(&CellPlace { table, row, column })
+            .ok()
     }
 
     pub fn place(&self, cell: usize) -> (&Table, &Row, &Column) {

@@ -279,6 +279,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_cell_is_found_at_its_place_in_every_template_and_variant() {
+        for id in TemplateId::ALL {
+            let template = id.get();
+            let forms = std::iter::once(&template.form).chain(template.variants.values());
+            for form in forms {
+                for (i, p) in form.places.iter().enumerate() {
+                    assert_eq!(form.cell_at(p.table, p.row, p.column), Some(i));
+                }
+                let last = form.tables.len() - 1;
+                assert_eq!(form.cell_at(last, form.tables[last].rows.len(), 0), None);
+            }
+        }
+    }
+
+    #[test]
     fn every_indicator_cell_exists_in_every_template_and_variant() {
         for id in TemplateId::ALL {
             let template = id.get();

@@ -52,6 +52,16 @@ pub(crate) fn same_form(a: &Year, b: &Year) -> bool {
     std::sync::Arc::ptr_eq(&a.form, &b.form)
 }
 
+/// `cell_of` in `year` for the `c`th cell of `other`'s form: at the same index when the two
+/// years share a form, with no id looked up (the year and comparison pages read every cell).
+pub(crate) fn cell_of_index(year: &Year, other: &Year, c: usize) -> Cell {
+    if same_form(year, other) {
+        year.cells[c]
+    } else {
+        cell_of(year, &other.form.cells[c])
+    }
+}
+
 /// Whether a year has a cell id at all (as a cell or as a group of items).
 pub(crate) fn has_cell(year: &Year, id: &str) -> bool {
     if year.form.cell_index(id).is_some() {
@@ -91,7 +101,12 @@ impl Change {
         if !has_cell(previous, id) {
             return Change::NotComparable;
         }
-        match (value_of(previous, id), value_of(current, id)) {
+        Change::between(value_of(previous, id), value_of(current, id))
+    }
+
+    /// Two years' values of a cell both years have.
+    fn between(previous: Option<Decimal>, current: Option<Decimal>) -> Change {
+        match (previous, current) {
             (Some(previous), Some(current)) => Change::Values { previous, current },
             _ => Change::NoData,
         }
@@ -101,15 +116,16 @@ impl Change {
     /// same template, no group printed differently), its cell is at the same place: no id is
     /// looked up (the year and comparison pages compare every cell).
     pub(crate) fn of_cell(current: &Year, previous: Option<&Year>, c: usize) -> Change {
-        match previous {
-            Some(p) if same_form(p, current) => {
-                match (p.cells[c].value(), current.cells[c].value()) {
-                    (Some(previous), Some(current)) => Change::Values { previous, current },
-                    _ => Change::NoData,
-                }
-            }
-            _ => Change::of(current, previous, &current.form.cells[c]),
+        let Some(previous) = previous else {
+            return Change::NoPrevious;
+        };
+        if !same_form(previous, current) && !has_cell(previous, &current.form.cells[c]) {
+            return Change::NotComparable;
         }
+        Change::between(
+            cell_of_index(previous, current, c).value(),
+            current.cells[c].value(),
+        )
     }
 
     /// The change in words and signs: 「+3」「−2」「持平」「口径不同」.

@@ -68,12 +68,7 @@ impl Renderer<'_> {
                     let kind = form.kind(cell);
                     cells.push(ComparePair {
                         previous: if comparable {
-                            let before = if same {
-                                previous.cells[cell]
-                            } else {
-                                cell_of(previous, id)
-                            };
-                            cell_text(before, kind)
+                            cell_text(cell_of_index(previous, year, cell), kind)
                         } else {
                             "口径不同".to_string()
                         },

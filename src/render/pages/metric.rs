@@ -109,22 +109,22 @@ fn metric_year_row(
         "-y{year}\"><th scope=\"row\"><a href=\"../{year}/index.html\">{year}年</a></th>",
         year = y.year
     );
-    // The row in this year's form: its first cell and the table's column keys.
+    // The row in this year's form: its table and row.
     let form = &y.form;
     let place = form
         .tables
         .iter()
         .enumerate()
         .find(|(_, t)| t.key == row.table)
-        .and_then(|(t, table)| Some((table, first_cell(form, t)?, table.row(&row.row)?)));
+        .and_then(|(t, table)| Some((t, table, table.row(&row.row)?)));
     let year_notes = notes.of(y.year).filter(|n| !n.notes.is_empty());
     let link = format!("<a href=\"../{}/index.html#", y.year);
     let mut gap = false;
     for (key, _) in &row.columns {
         out.push_str("<td class=\"num\">");
-        let cell = place.and_then(|(table, first, r)| {
+        let cell = place.and_then(|(t, table, r)| {
             let c = table.columns.iter().position(|c| c.key == *key)?;
-            Some(first + r * table.columns.len() + c)
+            form.cell_at(t, r, c)
         });
         match cell {
             Some(i) => {

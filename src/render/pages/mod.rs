@@ -38,7 +38,9 @@ use crate::definition::{
 use crate::diagnostic::{Diagnostic, code_info};
 use crate::model::{Agency, Site, Year};
 use crate::render::chart::{self, Point, ValueFormat};
-use crate::render::compare::{Change, cell_of, has_cell, indicator_value, same_form};
+use crate::render::compare::{
+    Change, cell_of, cell_of_index, has_cell, indicator_value, same_form,
+};
 use crate::render::format::{cell_text, indicator_text};
 
 // ---- paths -------------------------------------------------------------------------------
