@@ -65,7 +65,43 @@ impl Renderer<'_> {
                     printed.push(format!("注{note_count}：{label}，{note}"));
                     text.push_str(&format!("（注{note_count}）"));
                 };
-                let head = shared
+                // A data cell's value with its note number and mark; a row added locally as
+                // the year wrote it.
+                let mut document_cell = |c: &GridCell| {
+                    let text = match c.cell {
+                        Some(i) => {
+                            let mut text = cell_text(year.cells[i], form.kind(i));
+                            if let Some(note) = year.note(i) {
+                                number(&mut text, &form.cell_label(i), note);
+                            }
+                            if let Some((mark, _)) = notes.mark_for_cell(&form.cells[i]) {
+                                text.push_str(&mark);
+                            }
+                            text
+                        }
+                        None => {
+                            let mut text = c.text.clone();
+                            if !c.note.is_empty() {
+                                number(&mut text, &c.note_label, &c.note);
+                            }
+                            text.push_str(&c.mark);
+                            text
+                        }
+                    };
+                    DocumentCell::of(c, text)
+                };
+                // The template's grid as it is kept, or a copy with the rows added locally
+                // inserted where they stand.
+                let grown;
+                let grid = if extra.is_empty() {
+                    &*shared
+                } else {
+                    let mut g = (*shared).clone();
+                    insert_extra_rows(&mut g, &prefix, extra);
+                    grown = g;
+                    &grown
+                };
+                let head = grid
                     .head
                     .iter()
                     .map(|row| {
@@ -74,63 +110,11 @@ impl Renderer<'_> {
                             .collect()
                     })
                     .collect();
-                let body = if extra.is_empty() {
-                    // The template's grid as it is kept, each data cell given its value.
-                    shared
-                        .body
-                        .iter()
-                        .map(|row| {
-                            row.iter()
-                                .map(|c| {
-                                    let Some(i) = c.cell else {
-                                        return DocumentCell::of(c, c.text.clone());
-                                    };
-                                    let mut text = cell_text(year.cells[i], form.kind(i));
-                                    if let Some(note) = year.note(i) {
-                                        number(&mut text, &form.cell_label(i), note);
-                                    }
-                                    if let Some((mark, _)) = notes.mark_for_cell(&form.cells[i]) {
-                                        text.push_str(&mark);
-                                    }
-                                    DocumentCell::of(c, text)
-                                })
-                                .collect()
-                        })
-                        .collect()
-                } else {
-                    // Rows added locally: a copy of the grid with them inserted where they stand.
-                    let mut g = (*shared).clone();
-                    for row in &mut g.body {
-                        for cell in row.iter_mut() {
-                            if let Some(c) = cell.cell {
-                                cell.text = cell_text(year.cells[c], form.kind(c));
-                                if let Some((mark, _)) = notes.mark_for_cell(&form.cells[c]) {
-                                    cell.mark = mark;
-                                }
-                                if let Some(note) = year.note(c) {
-                                    cell.note = note.to_string();
-                                    cell.note_label = form.cell_label(c);
-                                }
-                            }
-                        }
-                    }
-                    insert_extra_rows(&mut g, &prefix, extra);
-                    g.body
-                        .into_iter()
-                        .map(|row| {
-                            row.into_iter()
-                                .map(|c| {
-                                    let mut text = c.text.clone();
-                                    if !c.note.is_empty() {
-                                        number(&mut text, &c.note_label, &c.note);
-                                    }
-                                    text.push_str(&c.mark);
-                                    DocumentCell::of(&c, text)
-                                })
-                                .collect()
-                        })
-                        .collect()
-                };
+                let body = grid
+                    .body
+                    .iter()
+                    .map(|row| row.iter().map(&mut document_cell).collect())
+                    .collect();
                 printed.extend(notes.take_table(table).iter().map(note_text));
                 tables.push(DocumentTable {
                     caption: if table.is_sub_table() {
