@@ -155,7 +155,8 @@ pub(crate) fn render_site(
     options: &Options,
     out: &Output,
 ) -> Result<Rendered, BuildError> {
-    render_site_with(root, checked, options, &mut Pieces::default(), out)
+    let load_theme = |name: &str| theme::load(root, name);
+    render_with(load_theme, checked, options, out)
 }
 
 /// `render_site` with the theme loaded by `load_theme`, given the theme's name (`build` parses
@@ -166,19 +167,7 @@ pub(crate) fn render_site_themed(
     options: &Options,
     out: &Output,
 ) -> Result<Rendered, BuildError> {
-    render_with(load_theme, checked, options, &mut Pieces::default(), out)
-}
-
-/// `render_site`, keeping the pieces of the pages that list agencies in `pieces` (`serve`).
-pub(crate) fn render_site_with(
-    root: &Path,
-    checked: &Checked,
-    options: &Options,
-    pieces: &mut Pieces,
-    out: &Output,
-) -> Result<Rendered, BuildError> {
-    let load_theme = |name: &str| theme::load(root, name);
-    render_with(load_theme, checked, options, pieces, out)
+    render_with(load_theme, checked, options, out)
 }
 
 /// Renders the site, the search index first: it needs no theme, so it is built on a thread of
@@ -187,7 +176,6 @@ fn render_with(
     load_theme: impl FnOnce(&str) -> Result<theme::Theme, BuildError>,
     checked: &Checked,
     options: &Options,
-    pieces: &mut Pieces,
     out: &Output,
 ) -> Result<Rendered, BuildError> {
     let site = &checked.site;
@@ -196,7 +184,7 @@ fn render_with(
         let index = (site.config.search && !options.defer_search)
             .then(|| scope.spawn(|| search::index(site, out)));
         let pages = load_theme(&site.config.theme).and_then(|theme| {
-            let pdfs = render_pages(&theme, checked, options, pieces, out)?;
+            let pdfs = render_pages(&theme, checked, options, &mut Pieces::default(), out)?;
             Ok((theme, pdfs))
         });
         let search = index

@@ -90,14 +90,7 @@ fn fresh(root: &Path) -> Tree {
         ..Default::default()
     };
     let out = Output::memory();
-    render::render_site_with(
-        root,
-        &checked,
-        &options,
-        &mut render::Pieces::default(),
-        &out,
-    )
-    .unwrap();
+    render::render_site(root, &checked, &options, &out).unwrap();
     out.into_files().files
 }
 
