@@ -42,25 +42,15 @@ fn all_years_files_repeat_each_years_values_for_every_agency() {
         let mut compared = 0;
         for (k, year) in years.iter().enumerate() {
             let one = json(&site, &format!("{agency}/{year}/data.json"));
-            for table in one["tables"].as_array().unwrap() {
-                let columns = table["columns"].as_array().unwrap();
-                for row in table["rows"].as_array().unwrap() {
-                    // Rows a province added have no cell id: they are only in the year's files.
-                    let Some(row_key) = row["key"].as_str() else {
-                        continue;
-                    };
-                    for (column, value) in columns.iter().zip(row["values"].as_array().unwrap()) {
-                        let id = format!(
-                            "{}.{row_key}.{}",
-                            table["key"].as_str().unwrap(),
-                            column["key"].as_str().unwrap()
-                        );
-                        assert_eq!(&cells[&id]["values"][k], value, "{agency} {year} {id}");
-                        compared += 1;
-                        if id == "proactive.item5.licensing.decisions" && *year == 2022 {
-                            licensing.push((agency, value.clone()));
-                        }
-                    }
+            for (id, value) in common::json_cells(&one) {
+                assert_eq!(
+                    cells[&id]["values"][k],
+                    Value::from(value.as_str()),
+                    "{agency} {year} {id}"
+                );
+                compared += 1;
+                if id == "proactive.item5.licensing.decisions" && *year == 2022 {
+                    licensing.push((agency, Value::from(value)));
                 }
             }
         }

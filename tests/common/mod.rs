@@ -260,27 +260,31 @@ impl Site {
         let text =
             std::fs::read_to_string(output.join(slug).join(year.to_string()).join("data.json"))
                 .unwrap();
-        let year: Value = serde_json::from_str(&text).unwrap();
-        let mut cells = Vec::new();
-        for table in year["tables"].as_array().unwrap() {
-            let columns = table["columns"].as_array().unwrap();
-            for row in table["rows"].as_array().unwrap() {
-                // Rows added locally have no key (and `national: false`).
-                let Some(key) = row["key"].as_str() else {
-                    continue;
-                };
-                for (column, value) in columns.iter().zip(row["values"].as_array().unwrap()) {
-                    cells.push((
-                        format!(
-                            "{}.{key}.{}",
-                            table["key"].as_str().unwrap(),
-                            column["key"].as_str().unwrap()
-                        ),
-                        value.as_str().unwrap_or_default().to_string(),
-                    ));
-                }
+        json_cells(&serde_json::from_str(&text).unwrap())
+    }
+}
+
+/// The national cells of a year's data.json in cell order: cell id → value as printed.
+pub fn json_cells(year: &Value) -> Vec<(String, String)> {
+    let mut cells = Vec::new();
+    for table in year["tables"].as_array().unwrap() {
+        let columns = table["columns"].as_array().unwrap();
+        for row in table["rows"].as_array().unwrap() {
+            // Rows added locally have no key (and `national: false`).
+            let Some(key) = row["key"].as_str() else {
+                continue;
+            };
+            for (column, value) in columns.iter().zip(row["values"].as_array().unwrap()) {
+                cells.push((
+                    format!(
+                        "{}.{key}.{}",
+                        table["key"].as_str().unwrap(),
+                        column["key"].as_str().unwrap()
+                    ),
+                    value.as_str().unwrap_or_default().to_string(),
+                ));
             }
         }
-        cells
     }
+    cells
 }
