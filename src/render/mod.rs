@@ -9,6 +9,7 @@ pub(crate) mod document;
 pub(crate) mod docx;
 pub(crate) mod feed;
 pub(crate) mod format;
+pub(crate) mod grid_html;
 pub mod markdown;
 pub(crate) mod pages;
 pub(crate) mod pdf;

@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::definition::{Layout, Table};
 
 /// One cell of the grid, as the templates draw it.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Debug, Default, Serialize)]
 pub(crate) struct GridCell {
     /// `th` or `td`.
     pub tag: &'static str,
@@ -40,6 +40,38 @@ pub(crate) struct GridCell {
     /// The official label of the cell, for the list of notes under the table.
     #[serde(skip)]
     pub note_label: String,
+}
+
+impl Clone for GridCell {
+    fn clone(&self) -> GridCell {
+        let mut out = GridCell::default();
+        out.clone_from(self);
+        out
+    }
+
+    /// Field by field, keeping the strings' buffers: a year page fills each cell of a cached
+    /// grid in one scratch cell (`grid_html_with`) instead of copying the whole grid.
+    fn clone_from(&mut self, source: &GridCell) {
+        self.tag = source.tag;
+        self.text.clone_from(&source.text);
+        self.rowspan = source.rowspan;
+        self.colspan = source.colspan;
+        self.id.clone_from(&source.id);
+        self.headers.clone_from(&source.headers);
+        self.scope = source.scope;
+        self.class = source.class;
+        self.cell = source.cell;
+        self.href.clone_from(&source.href);
+        self.title.clone_from(&source.title);
+        self.delta.clone_from(&source.delta);
+        self.delta_class = source.delta_class;
+        self.mark.clone_from(&source.mark);
+        self.mark_href.clone_from(&source.mark_href);
+        self.note_mark.clone_from(&source.note_mark);
+        self.note_href.clone_from(&source.note_href);
+        self.note.clone_from(&source.note);
+        self.note_label.clone_from(&source.note_label);
+    }
 }
 
 /// A table's grid: header rows and body rows.
@@ -267,20 +299,9 @@ pub(crate) fn grid(
 }
 
 /// The grid of the `t`th table of `form` with header ids from `prefix` and cell anchors from
-/// `cell_anchor` (none: no anchors), made once per form, table, prefix and kind of anchors and
-/// cloned for each page or document: it depends only on the template.
-pub(crate) fn year_grid(
-    form: &std::sync::Arc<crate::definition::Form>,
-    t: usize,
-    first: usize,
-    prefix: &str,
-    cell_anchor: Option<fn(usize) -> String>,
-) -> Grid {
-    (*shared_year_grid(form, t, first, prefix, cell_anchor)).clone()
-}
-
-/// `year_grid` as the cache holds it, not copied (the Word file and the CMS page take only the
-/// cells' texts and spans from it).
+/// `cell_anchor` (none: no anchors), made once per form, table, prefix and kind of anchors: it
+/// depends only on the template. Never copied whole: the year page fills its cells one at a time
+/// (`grid_html_with`), the Word file and the CMS page take only the cells' texts and spans.
 pub(crate) fn shared_year_grid(
     form: &std::sync::Arc<crate::definition::Form>,
     t: usize,
@@ -297,155 +318,12 @@ pub(crate) fn shared_year_grid(
     })
 }
 
-/// The `<thead>` and `<tbody>` of a grid as HTML (written here rather than in a template loop:
-/// the tables are most of a year page, and this is the hot path of a build).
-pub(crate) fn grid_html(grid: &Grid) -> String {
-    use super::theme::escape_html_into as esc;
-    use std::fmt::Write as _;
-    let mut out = String::with_capacity(64 * 1024);
-    // ` name="value"`, the value escaped straight into the page.
-    let attribute = |out: &mut String, name: &str, value: &str| {
-        out.push(' ');
-        out.push_str(name);
-        out.push_str("=\"");
-        esc(out, value);
-        out.push('"');
-    };
-    let spans = |out: &mut String, c: &GridCell| {
-        if c.rowspan > 1 {
-            let _ = write!(out, " rowspan=\"{}\"", c.rowspan);
-        }
-        if c.colspan > 1 {
-            let _ = write!(out, " colspan=\"{}\"", c.colspan);
-        }
-    };
-    // ` class="…"`: classes are the program's own words, written as they are.
-    let class = |out: &mut String, class: &str| {
-        if !class.is_empty() {
-            out.push_str(" class=\"");
-            out.push_str(class);
-            out.push('"');
-        }
-    };
-    // `<a href="…">text</a>`.
-    let link = |out: &mut String, href: &str, text: &str| {
-        out.push_str("<a");
-        attribute(out, "href", href);
-        out.push('>');
-        esc(out, text);
-        out.push_str("</a>");
-    };
-    out.push_str("<thead>\n");
-    for row in &grid.head {
-        out.push_str("<tr>");
-        for c in row {
-            out.push('<');
-            out.push_str(c.tag);
-            if !c.id.is_empty() {
-                attribute(&mut out, "id", &c.id);
-            }
-            if !c.scope.is_empty() {
-                out.push_str(" scope=\"");
-                out.push_str(c.scope);
-                out.push('"');
-            }
-            if !c.headers.is_empty() {
-                attribute(&mut out, "headers", &c.headers);
-            }
-            spans(&mut out, c);
-            class(&mut out, c.class);
-            out.push('>');
-            esc(&mut out, &c.text);
-            out.push_str("</");
-            out.push_str(c.tag);
-            out.push('>');
-        }
-        out.push_str("</tr>\n");
-    }
-    out.push_str("</thead>\n<tbody>\n");
-    for row in &grid.body {
-        out.push_str("<tr>");
-        for c in row {
-            if c.tag == "th" {
-                out.push_str("<th");
-                attribute(&mut out, "id", &c.id);
-                out.push_str(" scope=\"");
-                out.push_str(c.scope);
-                out.push('"');
-                if !c.headers.is_empty() {
-                    attribute(&mut out, "headers", &c.headers);
-                }
-                spans(&mut out, c);
-                class(&mut out, c.class);
-                out.push('>');
-                if c.href.is_empty() {
-                    esc(&mut out, &c.text);
-                } else {
-                    link(&mut out, &c.href, &c.text);
-                }
-                if c.class == EXTRA_CLASS {
-                    out.push_str(EXTRA_TAG);
-                }
-                out.push_str("</th>");
-                continue;
-            }
-            // Lean on purpose (issue 15): no per-cell title or hidden text; the page explains
-            // once what the link and the small change figure mean (`aria-describedby`).
-            out.push_str("<td");
-            attribute(&mut out, "id", &c.id);
-            attribute(&mut out, "headers", &c.headers);
-            class(&mut out, c.class);
-            if !c.title.is_empty() {
-                attribute(&mut out, "title", &c.title);
-            }
-            out.push('>');
-            if c.href.is_empty() {
-                esc(&mut out, &c.text);
-            } else {
-                link(&mut out, &c.href, &c.text);
-            }
-            if !c.note_mark.is_empty() {
-                out.push_str("<a class=\"fn\" href=\"#");
-                esc(&mut out, &c.note_href);
-                out.push('"');
-                attribute(&mut out, "title", &c.note);
-                out.push('>');
-                esc(&mut out, &c.note_mark);
-                out.push_str("</a>");
-            }
-            if !c.mark.is_empty() {
-                out.push_str("<a class=\"mark\" href=\"#");
-                esc(&mut out, &c.mark_href);
-                out.push_str("\" title=\"已确认的问题\">");
-                esc(&mut out, &c.mark);
-                out.push_str("</a>");
-            }
-            if !c.delta.is_empty() {
-                // 「持平」 is the common case: the unmarked <i>.
-                if c.delta_class.is_empty() || c.delta_class == "same" {
-                    out.push_str("<i>");
-                } else {
-                    out.push_str("<i class=\"");
-                    out.push_str(c.delta_class);
-                    out.push_str("\">");
-                }
-                esc(&mut out, &c.delta);
-                out.push_str("</i>");
-            }
-            out.push_str("</td>");
-        }
-        out.push_str("</tr>\n");
-    }
-    out.push_str("</tbody>\n");
-    out
-}
-
 /// The class of the label of a row that is not part of the national template.
 pub(crate) const EXTRA_CLASS: &str = "extra";
 /// What the label of such a row says after the label as printed (the page, the Word file).
 pub(crate) const EXTRA_LABEL: &str = "（本地增加，非全国统一格式）";
 /// The same on the page, styled as a tag.
-const EXTRA_TAG: &str = "<span class=\"extra-tag\">（本地增加，非全国统一格式）</span>";
+pub(crate) const EXTRA_TAG: &str = "<span class=\"extra-tag\">（本地增加，非全国统一格式）</span>";
 
 /// The data cells of a row that is not part of the national template: each value as the page
 /// shows it, and its printed note labelled by the row and the column.
@@ -480,6 +358,34 @@ pub(crate) fn insert_extra_rows(
 ) {
     if rows.is_empty() {
         return;
+    }
+    let mut made = extra_grid_rows(grid, prefix, rows);
+    let body = std::mem::take(&mut grid.body);
+    let mut take = |at: Option<usize>, out: &mut Vec<Vec<GridCell>>| {
+        for (after, row) in made.iter_mut() {
+            if *after == at && !row.is_empty() {
+                out.push(std::mem::take(row));
+            }
+        }
+    };
+    let mut out = Vec::with_capacity(body.len() + 1);
+    take(None, &mut out);
+    for (r, row) in body.into_iter().enumerate() {
+        out.push(row);
+        take(Some(r), &mut out);
+    }
+    grid.body = out;
+}
+
+/// The rows of `insert_extra_rows` as grid rows (label and data cells with their header
+/// associations), each with the template row it follows, without touching the grid.
+pub(crate) fn extra_grid_rows(
+    grid: &Grid,
+    prefix: &str,
+    rows: Vec<(Option<usize>, String, Vec<GridCell>)>,
+) -> Vec<(Option<usize>, Vec<GridCell>)> {
+    if rows.is_empty() {
+        return Vec::new();
     }
     let levels: usize = grid
         .body
@@ -529,21 +435,7 @@ pub(crate) fn insert_extra_rows(
         }
         made.push((after, row));
     }
-    let body = std::mem::take(&mut grid.body);
-    let mut take = |at: Option<usize>, out: &mut Vec<Vec<GridCell>>| {
-        for (after, row) in made.iter_mut() {
-            if *after == at && !row.is_empty() {
-                out.push(std::mem::take(row));
-            }
-        }
-    };
-    let mut out = Vec::with_capacity(body.len() + 1);
-    take(None, &mut out);
-    for (r, row) in body.into_iter().enumerate() {
-        out.push(row);
-        take(Some(r), &mut out);
-    }
-    grid.body = out;
+    made
 }
 
 fn data_cell(cell: usize, headers: String, cell_anchor: &dyn Fn(usize) -> String) -> GridCell {

@@ -27,8 +27,9 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use tera::Context;
 
+use super::grid_html::grid_html;
 use super::markdown;
-use super::table::{GridCell, grid_html, insert_extra_rows, year_grid};
+use super::table::{GridCell, extra_grid_rows, insert_extra_rows, shared_year_grid};
 use super::{BuildError, Options, Output};
 use crate::check::repetition;
 use crate::definition::{

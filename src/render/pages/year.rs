@@ -96,28 +96,8 @@ impl Renderer<'_> {
                     continue;
                 };
                 let prefix = table_prefix(t);
-                let mut g = year_grid(form, t, first, &prefix, Some(cell_anchor));
+                let grid = shared_year_grid(form, t, first, &prefix, Some(cell_anchor));
                 let across = table.layout == Layout::GroupsAcross;
-                for (r, row) in g.body.iter_mut().enumerate() {
-                    // A row's cells all link to the same year of the same row of the metric
-                    // page: the row label carries that link once.
-                    if let (false, Some(label), Some(row_def)) = (
-                        across,
-                        row.iter_mut().rev().find(|c| c.tag == "th"),
-                        table.rows.get(r),
-                    ) {
-                        label.href = metric_href_from_year(table.key, &row_def.key, year.year);
-                    }
-                    for cell in row.iter_mut() {
-                        if let Some(c) = cell.cell {
-                            self.fill_cell(year, previous, c, cell, &mut notes);
-                            if let Some(note) = year.note(c) {
-                                cell.note = note.to_string();
-                                cell.note_label = form.cell_label(c);
-                            }
-                        }
-                    }
-                }
                 let extra: Vec<_> = year
                     .extra_rows
                     .iter()
@@ -128,11 +108,27 @@ impl Renderer<'_> {
                     })
                     .collect();
                 let has_extra = !extra.is_empty();
-                insert_extra_rows(&mut g, &prefix, extra);
-                // Number the printed notes in reading order (extra rows sit among the rows).
+                let mut extra = extra_grid_rows(&grid, &prefix, extra);
+                // Each cell filled as it is written; the printed notes numbered in reading
+                // order (extra rows sit among the rows).
                 let mut printed_notes = Vec::new();
-                for row in &mut g.body {
-                    for cell in row.iter_mut().filter(|c| !c.note.is_empty()) {
+                let html = grid_html(&grid, &mut extra, &mut |r, cell| {
+                    // A row's cells all link to the same year of the same row of the metric
+                    // page: the row label carries that link once (the last header of the row).
+                    if let (false, Some(r), "th") = (across, r, cell.tag)
+                        && let Some(row_def) = table.rows.get(r)
+                        && is_row_label(&grid.body[r], cell)
+                    {
+                        cell.href = metric_href_from_year(table.key, &row_def.key, year.year);
+                    }
+                    if let Some(c) = cell.cell {
+                        self.fill_cell(year, previous, c, cell, &mut notes);
+                        if let Some(note) = year.note(c) {
+                            cell.note = note.to_string();
+                            cell.note_label = form.cell_label(c);
+                        }
+                    }
+                    if !cell.note.is_empty() {
                         note_count += 1;
                         cell.note_mark = format!("注{note_count}");
                         cell.note_href = format!("fn-{note_count}");
@@ -143,12 +139,12 @@ impl Renderer<'_> {
                             text: cell.note.clone(),
                         });
                     }
-                }
+                });
                 tables.push(TableView {
                     class: format!("part{}", table.part),
                     caption: table.title(),
                     id: format!("t-{}", table.key.replace('.', "-")),
-                    html: pieces.add(grid_html(&g)),
+                    html: pieces.add(html),
                     notes: notes.take_table(table),
                     printed_notes,
                     extra_rows: has_extra,
@@ -289,4 +285,13 @@ impl Renderer<'_> {
             };
         }
     }
+}
+
+/// Whether `cell` (a header cell of a template row of a cached grid) is the row's last header,
+/// its label: the cell whose id is that of the row's last `th`.
+fn is_row_label(row: &[GridCell], cell: &GridCell) -> bool {
+    row.iter()
+        .rev()
+        .find(|c| c.tag == "th")
+        .is_some_and(|label| label.id == cell.id)
 }
