@@ -120,15 +120,33 @@ pub(super) fn compare_table_html(
     out.push_str("</tr>\n</thead>\n<tbody>\n");
     for row in rows {
         let r = ids.row();
-        let _ = write!(out, "<tr><th id=\"{r}\">");
+        out.push_str("<tr><th id=\"");
+        out.push_str(&r);
+        out.push_str("\">");
         esc_into(&mut out, &row.label);
         out.push_str("</th>");
+        // Pushed piece by piece rather than by `write!` (two per cell, the page's most).
+        let headers = |out: &mut String, g: &str, year: char| {
+            out.push_str("<td headers=\"");
+            out.push_str(&r);
+            out.push(' ');
+            out.push_str(g);
+            out.push(' ');
+            out.push_str(g);
+            out.push(year);
+            out.push('"');
+        };
         for (g, x) in groups.iter().zip(&row.cells) {
-            let na = if x.class == "na" { " class=\"na\"" } else { "" };
-            let _ = write!(out, "<td headers=\"{r} {g} {g}0\"{na}>");
+            headers(&mut out, g, '0');
+            if x.class == "na" {
+                out.push_str(" class=\"na\"");
+            }
+            out.push('>');
             esc_into(&mut out, &x.previous);
             mark(&mut out, &x.previous_mark, root);
-            let _ = write!(out, "</td><td headers=\"{r} {g} {g}1\">");
+            out.push_str("</td>");
+            headers(&mut out, g, '1');
+            out.push('>');
             esc_into(&mut out, &x.current);
             mark(&mut out, &x.current_mark, root);
             // Equal years carry no mark: the page's explanation says so once.

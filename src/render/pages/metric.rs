@@ -101,14 +101,17 @@ fn metric_year_row(
     root: &str,
 ) -> bool {
     use crate::render::theme::escape_html_into as esc;
-    use std::fmt::Write as _;
+    let mut digits = itoa::Buffer::new();
+    let year = digits.format(y.year);
     out.push_str("<tr id=\"");
     esc(out, row_anchor);
-    let _ = write!(
-        out,
-        "-y{year}\"><th scope=\"row\"><a href=\"../{year}/index.html\">{year}年</a></th>",
-        year = y.year
-    );
+    out.push_str("-y");
+    out.push_str(year);
+    out.push_str("\"><th scope=\"row\"><a href=\"../");
+    out.push_str(year);
+    out.push_str("/index.html\">");
+    out.push_str(year);
+    out.push_str("年</a></th>");
     // The row in this year's form: its table and row.
     let form = &y.form;
     let place = form
@@ -118,7 +121,6 @@ fn metric_year_row(
         .find(|(_, t)| t.key == row.table)
         .and_then(|(t, table)| Some((t, table, table.row(&row.row)?)));
     let year_notes = notes.of(y.year).filter(|n| !n.notes.is_empty());
-    let link = format!("<a href=\"../{}/index.html#", y.year);
     let mut gap = false;
     for (key, _) in &row.columns {
         out.push_str("<td class=\"num\">");
@@ -128,7 +130,9 @@ fn metric_year_row(
         });
         match cell {
             Some(i) => {
-                out.push_str(&link);
+                out.push_str("<a href=\"../");
+                out.push_str(year);
+                out.push_str("/index.html#");
                 push_cell_anchor(out, i);
                 out.push_str("\">");
                 crate::render::format::push_cell_text(out, y.cells[i], form.kind(i));

@@ -95,8 +95,8 @@ pub(crate) fn cell_anchor(index: usize) -> String {
 
 /// `cell_anchor` written at the end of `out`.
 pub(crate) fn push_cell_anchor(out: &mut String, index: usize) {
-    use std::fmt::Write as _;
-    let _ = write!(out, "c-{index}");
+    out.push_str("c-");
+    out.push_str(itoa::Buffer::new().format(index));
 }
 
 /// The prefix of the header ids of the `t`th table of a form on a year page: a letter (`a`, `b`…),
