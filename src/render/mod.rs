@@ -1,6 +1,7 @@
 //! `nianbao build`: check, render, write. `render_site` makes every output file in memory (used by
 //! `serve` too); `build` writes them to disk in one swap.
 
+mod archive;
 pub(crate) mod chart;
 pub(crate) mod cms;
 pub(crate) mod compare;
