@@ -18,6 +18,8 @@ use crate::definition::{CellKind, Form};
 use crate::model::{Agency, Cell, Year};
 use crate::render::format::cell_text;
 
+mod json;
+
 fn value_text(cell: Cell, kind: CellKind) -> String {
     match cell {
         Cell::Missing => String::new(),
@@ -88,21 +90,56 @@ struct YearShape {
     /// The CSV's header line and, per table, the CSV column of each of its columns.
     header: Vec<String>,
     places: Vec<Vec<usize>>,
+    /// The JSON of each table up to its rows, and of each of its rows up to its values.
+    json_tables: Vec<Vec<u8>>,
+    json_rows: Vec<Vec<Vec<u8>>>,
 }
 
 fn year_shape(form: &Arc<Form>) -> Arc<YearShape> {
     static SHAPES: PerForm<(), YearShape> = PerForm::new();
     SHAPES.get(form, (), || {
         let (header, places) = csv_columns(form);
+        let titles: Vec<String> = form.tables.iter().map(|t| t.title()).collect();
+        let row_labels: Vec<Vec<String>> = form
+            .tables
+            .iter()
+            .map(|t| t.rows.iter().map(|r| t.row_label(r)).collect())
+            .collect();
+        let json_tables = form
+            .tables
+            .iter()
+            .zip(&titles)
+            .map(|(table, title)| json::opening(&table_json(table, title, Vec::new()), b"]}"))
+            .collect();
+        let json_rows = form
+            .tables
+            .iter()
+            .zip(&row_labels)
+            .map(|(table, labels)| {
+                table
+                    .rows
+                    .iter()
+                    .zip(labels)
+                    .map(|(row, label)| {
+                        json::row_opening(RowJson {
+                            key: Some(&row.key),
+                            label: Cow::Borrowed(label),
+                            unit: row.kind.map(unit_of),
+                            values: Vec::new(),
+                            notes: BTreeMap::new(),
+                            national: true,
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
         YearShape {
-            titles: form.tables.iter().map(|t| t.title()).collect(),
-            row_labels: form
-                .tables
-                .iter()
-                .map(|t| t.rows.iter().map(|r| t.row_label(r)).collect())
-                .collect(),
+            titles,
+            row_labels,
             header,
             places,
+            json_tables,
+            json_rows,
         }
     })
 }
@@ -163,21 +200,7 @@ fn year_json<'a>(agency: &'a Agency, year: &'a Year, shape: &'a YearShape) -> Ye
                 .map_or(rows.len(), |(i, _)| i);
             rows.insert(position, extra);
         }
-        tables.push(TableJson {
-            key: table.key,
-            part: crate::definition::part(table.part).heading,
-            title: &shape.titles[t],
-            columns: table
-                .columns
-                .iter()
-                .map(|c| ColumnJson {
-                    key: c.key,
-                    label: c.label,
-                    unit: unit_of(c.kind),
-                })
-                .collect(),
-            rows,
-        });
+        tables.push(table_json(table, &shape.titles[t], rows));
     }
     YearJson {
         agency: &agency.name,
@@ -187,10 +210,27 @@ fn year_json<'a>(agency: &'a Agency, year: &'a Year, shape: &'a YearShape) -> Ye
     }
 }
 
-fn json_bytes(value: &impl Serialize) -> Vec<u8> {
-    let mut out = serde_json::to_vec(value).unwrap_or_default();
-    out.push(b'\n');
-    out
+/// A table of a year's JSON with its rows.
+fn table_json<'a>(
+    table: &crate::definition::Table,
+    title: &'a str,
+    rows: Vec<RowJson<'a>>,
+) -> TableJson<'a> {
+    TableJson {
+        key: table.key,
+        part: crate::definition::part(table.part).heading,
+        title,
+        columns: table
+            .columns
+            .iter()
+            .map(|c| ColumnJson {
+                key: c.key,
+                label: c.label,
+                unit: unit_of(c.kind),
+            })
+            .collect(),
+        rows,
+    }
 }
 
 // ---- CSV -------------------------------------------------------------------------------------
@@ -304,43 +344,17 @@ fn year_csv(json: &YearJson<'_>, shape: &YearShape) -> Result<Vec<u8>, BuildErro
 pub(crate) fn year_files(agency: &Agency, year: &Year) -> Result<(Vec<u8>, Vec<u8>), BuildError> {
     let shape = year_shape(&year.form);
     let json = year_json(agency, year, &shape);
-    Ok((year_csv(&json, &shape)?, json_bytes(&json)))
+    let bytes = json::year(&json, &shape.json_tables, &shape.json_rows);
+    Ok((year_csv(&json, &shape)?, bytes))
 }
 
 // ---- all years of an agency ------------------------------------------------------------------
-
-#[derive(Serialize)]
-struct AgencyJson<'a> {
-    agency: &'a str,
-    /// The years in order, with their format and the files that hold their tables and notes.
-    years: Vec<YearRef>,
-    /// Every cell, by cell id: its official label and its values, one per year of `years`.
-    cells: Ordered<'a>,
-}
 
 #[derive(Serialize)]
 struct SeriesJson<'a> {
     label: &'a str,
     /// One per year of `years`; null where that year's format has no such cell.
     values: &'a [Option<String>],
-}
-
-/// The cells in the order of the forms (a JSON object keeps the order it is written in), with
-/// their values.
-struct Ordered<'a>(&'a Series, &'a [Vec<Option<String>>]);
-
-impl Serialize for Ordered<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(self.0.cells.iter().zip(self.1).map(|(cell, values)| {
-            (
-                cell.id.as_str(),
-                SeriesJson {
-                    label: &cell.label,
-                    values: values.as_slice(),
-                },
-            )
-        }))
-    }
 }
 
 #[derive(Serialize)]
@@ -351,12 +365,13 @@ struct YearRef {
     csv: String,
 }
 
-/// A cell of the all-years files: its id, official label (and the label as the CSV writes it),
+/// A cell of the all-years files: its id, its official label as the CSV and the JSON write it,
 /// and its index in each year's form.
 struct SeriesCell {
     id: String,
-    label: String,
     csv_label: String,
+    /// Its JSON up to its values: `"id":{"label":…,"values":[`.
+    json: Vec<u8>,
     indices: Vec<Option<usize>>,
 }
 
@@ -397,7 +412,7 @@ fn series(agency: &Agency) -> Arc<Series> {
         .map(|(id, label)| SeriesCell {
             id: id.to_string(),
             csv_label: neutralise(&label).into_owned(),
-            label,
+            json: json::cell_opening(id, &label),
             indices: agency.years.iter().map(|y| y.form.cell_index(id)).collect(),
         })
         .collect();
@@ -442,19 +457,16 @@ pub(crate) fn agency_files(agency: &Agency) -> Result<(Vec<u8>, Vec<u8>), BuildE
         }
         Ok(())
     })?;
-    let json = AgencyJson {
-        agency: &agency.name,
-        years: agency
-            .years
-            .iter()
-            .map(|y| YearRef {
-                year: y.year,
-                template: y.template.key(),
-                json: format!("{}/data.json", y.year),
-                csv: format!("{}/data.csv", y.year),
-            })
-            .collect(),
-        cells: Ordered(&series, &values),
-    };
-    Ok((csv, json_bytes(&json)))
+    let years: Vec<YearRef> = agency
+        .years
+        .iter()
+        .map(|y| YearRef {
+            year: y.year,
+            template: y.template.key(),
+            json: format!("{}/data.json", y.year),
+            csv: format!("{}/data.csv", y.year),
+        })
+        .collect();
+    let json = json::agency(&agency.name, &years, &series, &values);
+    Ok((csv, json))
 }
