@@ -11,7 +11,7 @@
 //! carries a marker file at its root listing the files written. `guard_output` refuses, before
 //! anything is touched, to replace a folder that is not nianbao's (see its documentation).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -46,11 +46,20 @@ enum Target {
 /// A file to write: its path in the site, its full path and its bytes.
 type Job = (String, PathBuf, Vec<u8>);
 
+/// Files are handed to the writer threads in batches of this many files (or `BATCH_BYTES`),
+/// not one by one: each hand-off wakes a thread, and waking one per file cost more CPU than the
+/// writing itself into a file system in memory.
+const BATCH_FILES: usize = 32;
+const BATCH_BYTES: usize = 2 << 20;
+
 /// The threads that write files into the staging folder.
 struct Writers {
     dir: PathBuf,
-    made: Mutex<HashSet<PathBuf>>,
-    queue: Mutex<Option<mpsc::SyncSender<Job>>>,
+    /// The folders made so far, by their path in the site.
+    made: Mutex<HashSet<String>>,
+    /// The files not yet handed to a writer, and their bytes.
+    pending: Mutex<(Vec<Job>, usize)>,
+    queue: Mutex<Option<mpsc::SyncSender<Vec<Job>>>>,
     threads: Mutex<Vec<std::thread::JoinHandle<io::Result<()>>>>,
     /// What the writers did, for the manifest and the count of files kept.
     done: Arc<Done>,
@@ -58,42 +67,49 @@ struct Writers {
     previous: Arc<Option<reuse::Previous>>,
 }
 
-/// The hash of every file written or kept, and how many were kept.
+/// The hash of every file written or kept (by its path in the site, in no particular order),
+/// and how many were kept.
 #[derive(Default)]
 struct Done {
-    hashes: Mutex<HashMap<String, u128>>,
+    hashes: Mutex<Vec<(String, u128)>>,
     kept: AtomicUsize,
 }
 
 impl Writers {
     fn start(dir: &Path, previous: Option<reuse::Previous>) -> Writers {
-        let (tx, rx) = mpsc::sync_channel::<Job>(256);
+        let count = std::thread::available_parallelism().map_or(2, |n| n.get()) * 4;
+        let (tx, rx) = mpsc::sync_channel::<Vec<Job>>(count);
         let rx = Arc::new(Mutex::new(rx));
         let previous = Arc::new(previous);
         let done = Arc::new(Done::default());
-        let count = std::thread::available_parallelism().map_or(2, |n| n.get()) * 4;
         let threads = (0..count)
             .map(|_| {
                 let (rx, previous, done) = (rx.clone(), previous.clone(), done.clone());
                 std::thread::spawn(move || -> io::Result<()> {
                     loop {
                         let next = lock(&rx).recv();
-                        let Ok((rel, path, bytes)) = next else {
+                        let Ok(batch) = next else {
                             return Ok(());
                         };
-                        let hash = reuse::hash(&bytes);
-                        let kept = previous
-                            .as_ref()
-                            .as_ref()
-                            .is_some_and(|p| p.keep(&rel, hash, bytes.len(), &path));
-                        if kept {
-                            done.kept.fetch_add(1, Ordering::Relaxed);
-                        } else {
-                            std::fs::write(&path, bytes).map_err(|e| {
-                                io::Error::new(e.kind(), format!("{}：{e}", path.display()))
-                            })?;
-                        }
-                        lock(&done.hashes).insert(rel, hash);
+                        let mut hashes = Vec::with_capacity(batch.len());
+                        let written = batch.into_iter().try_for_each(|(rel, path, bytes)| {
+                            let hash = reuse::hash(&bytes);
+                            let kept = previous
+                                .as_ref()
+                                .as_ref()
+                                .is_some_and(|p| p.keep(&rel, hash, bytes.len(), &path));
+                            if kept {
+                                done.kept.fetch_add(1, Ordering::Relaxed);
+                            } else {
+                                std::fs::write(&path, bytes).map_err(|e| {
+                                    io::Error::new(e.kind(), format!("{}：{e}", path.display()))
+                                })?;
+                            }
+                            hashes.push((rel, hash));
+                            Ok::<(), io::Error>(())
+                        });
+                        lock(&done.hashes).append(&mut hashes);
+                        written?;
                     }
                 })
             })
@@ -101,6 +117,7 @@ impl Writers {
         Writers {
             dir: dir.to_path_buf(),
             made: Mutex::new(HashSet::new()),
+            pending: Mutex::new((Vec::new(), 0)),
             queue: Mutex::new(Some(tx)),
             threads: Mutex::new(threads),
             done,
@@ -108,8 +125,35 @@ impl Writers {
         }
     }
 
+    /// Queues a file; hands the pending files to a writer once they make a batch. False when
+    /// the writers stopped (a write failed).
+    fn queue(&self, job: Job) -> bool {
+        let batch = {
+            let mut pending = lock(&self.pending);
+            pending.1 += job.2.len();
+            pending.0.push(job);
+            if pending.0.len() < BATCH_FILES && pending.1 < BATCH_BYTES {
+                return true;
+            }
+            pending.1 = 0;
+            std::mem::take(&mut pending.0)
+        };
+        self.send(batch)
+    }
+
+    /// Hands a batch to a writer (waiting while every writer is busy and the queue is full).
+    fn send(&self, batch: Vec<Job>) -> bool {
+        let queue = lock(&self.queue).clone();
+        queue.is_some_and(|q| q.send(batch).is_ok())
+    }
+
     /// Waits for every queued file to be written.
     fn finish(&self) -> io::Result<()> {
+        let rest = std::mem::take(&mut *lock(&self.pending)).0;
+        if !rest.is_empty() {
+            // When the writers stopped, their error is the one reported below.
+            self.send(rest);
+        }
         lock(&self.queue).take();
         let threads: Vec<_> = lock(&self.threads).drain(..).collect();
         threads.into_iter().try_for_each(|t| {
@@ -159,18 +203,17 @@ impl Output {
             }
             Target::Disk(writers) => {
                 let target = writers.dir.join(path);
-                if let Some(parent) = target.parent() {
-                    let new = lock(&writers.made).insert(parent.to_path_buf());
+                if let Some((folder, _)) = path.rsplit_once('/') {
+                    let new = {
+                        let mut made = lock(&writers.made);
+                        !made.contains(folder) && made.insert(folder.to_string())
+                    };
                     if new {
-                        std::fs::create_dir_all(parent)
-                            .map_err(|e| OutputError::Io(parent.to_path_buf(), e))?;
+                        let parent = writers.dir.join(folder);
+                        std::fs::create_dir_all(&parent).map_err(|e| OutputError::Io(parent, e))?;
                     }
                 }
-                let sent = lock(&writers.queue)
-                    .as_ref()
-                    .map(|q| q.clone())
-                    .and_then(|q| q.send((path.to_string(), target.clone(), bytes)).ok());
-                if sent.is_none() {
+                if !writers.queue((path.to_string(), target.clone(), bytes)) {
                     // A writer failed and the pool stopped: its error is reported by `finish`.
                     return self.finish().map_err(|e| OutputError::Io(target, e));
                 }
@@ -522,19 +565,26 @@ pub(crate) fn write_swapped<E: From<OutputError>>(
         .finish()
         .map_err(|e| E::from(OutputError::Io(staging.clone(), e)));
     let paths = out.paths();
-    let (hashes, kept) = match &out.target {
+    let (mut hashes, kept) = match &out.target {
         Target::Disk(writers) => (
             std::mem::take(&mut *lock(&writers.done.hashes)),
             writers.done.kept.load(Ordering::Relaxed),
         ),
-        Target::Memory(_) => (HashMap::new(), 0),
+        Target::Memory(_) => (Vec::new(), 0),
+    };
+    hashes.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let hash_of = |path: &str| {
+        hashes
+            .binary_search_by(|(p, _)| p.as_str().cmp(path))
+            .ok()
+            .map(|i| hashes[i].1)
     };
     let result = written
         .and(finished)
         .and_then(|()| {
             let mut manifest = format!("{MARKER_HEADER}\n");
             for path in &paths {
-                manifest.push_str(&reuse::manifest_line(path, hashes.get(path).copied()));
+                manifest.push_str(&reuse::manifest_line(path, hash_of(path)));
             }
             let marker = staging.join(MARKER);
             std::fs::write(&marker, manifest).map_err(|e| OutputError::Io(marker, e).into())

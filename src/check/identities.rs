@@ -8,12 +8,19 @@ use super::*;
 pub(super) fn check_unit_slips(year: &Year, previous: &Year, out: &mut Vec<Diagnostic>) {
     let form = &year.form;
     let factor = Decimal::from(UNIT_SLIP_FACTOR);
+    // Years of one form hold a cell at the same index: no lookup of its id.
+    let same_form = std::sync::Arc::ptr_eq(form, &previous.form);
     for (i, id) in form.cells.iter().enumerate() {
         let kind = form.kind(i);
         if kind == CellKind::SignedCount || year.computed[i] {
             continue;
         }
-        let (Some(now), Some(before)) = (year.cells[i].value(), previous.value(id)) else {
+        let before = if same_form {
+            previous.cells[i].value()
+        } else {
+            previous.value(id)
+        };
+        let (Some(now), Some(before)) = (year.cells[i].value(), before) else {
             continue;
         };
         if now.is_zero() || before.is_zero() {
