@@ -16,6 +16,16 @@ pub(super) fn acknowledgeable_targets(form: &Form) -> HashSet<String> {
     out
 }
 
+/// Whether `id` is one of `acknowledgeable_targets(form)`: a cell, or a cell's id up to one of
+/// its dots (found without making the set: most files name only ids that exist).
+fn is_target(form: &Form, id: &str) -> bool {
+    form.cell_index(id).is_some()
+        || form
+            .cells
+            .iter()
+            .any(|c| c.len() > id.len() && c.starts_with(id) && c.as_bytes()[id.len()] == b'.')
+}
+
 /// The codes of an acknowledgement: `code: T002` or `code: [N001, T002]`.
 pub(super) fn read_codes(
     f: &mut Fields<'_>,
@@ -145,13 +155,13 @@ pub(super) fn read_acknowledgements(
             }
         }
         if let Some(cell) = &cell {
-            let targets = targets.get_or_insert_with(|| acknowledgeable_targets(form));
             let known = if cell.contains('*') {
                 form.cells.iter().any(|c| pattern_covers(cell, c))
             } else {
-                targets.contains(cell) || parts.contains(cell)
+                is_target(form, cell) || parts.contains(cell)
             };
             if !known {
+                let targets = targets.get_or_insert_with(|| acknowledgeable_targets(form));
                 let cell_pos = get(item, "cell").map(|n| n.pos).unwrap_or(item.pos);
                 let mut d = f
                     .diag(Code::A001, cell_pos)
@@ -177,4 +187,26 @@ pub(super) fn read_acknowledgements(
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_target_is_known_without_the_set_exactly_as_with_it() {
+        for template in TemplateId::ALL {
+            let form = &template.get().form;
+            let targets = acknowledgeable_targets(form);
+            for target in &targets {
+                assert!(is_target(form, target), "{target}");
+                // A piece of an id that is not a whole segment is not a target.
+                let cut = &target[..target.len() - 1];
+                assert_eq!(is_target(form, cut), targets.contains(cut), "{cut}");
+                assert!(!is_target(form, &format!("{target}.")), "{target}.");
+            }
+            assert!(!is_target(form, ""));
+            assert!(!is_target(form, "requests.nosuchrow"));
+        }
+    }
 }

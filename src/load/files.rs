@@ -75,7 +75,9 @@ pub(crate) fn read_text(root: &Path, path: &Path) -> Result<String, Box<Diagnost
     let shown = relative(root, path);
     inside_site(root, path)?;
     let io_error = |err: std::io::Error| Box::new(unreadable(root, path, &err));
-    let size = std::fs::metadata(path).map_err(io_error)?.len();
+    // Opened once: its size from the open file, then its bytes (no second lookup of the path).
+    let mut file = std::fs::File::open(path).map_err(io_error)?;
+    let size = file.metadata().map_err(io_error)?.len();
     if size > MAX_FILE_BYTES {
         return Err(Box::new(
             Diagnostic::new(Code::L004, &shown)
@@ -87,7 +89,8 @@ pub(crate) fn read_text(root: &Path, path: &Path) -> Result<String, Box<Diagnost
                 .found(format!("{size} 字节")),
         ));
     }
-    let bytes = std::fs::read(path).map_err(io_error)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    std::io::Read::read_to_end(&mut file, &mut bytes).map_err(io_error)?;
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(err) => {

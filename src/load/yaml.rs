@@ -130,9 +130,48 @@ fn position(_source: &str, marker: &Marker) -> Pos {
 
 enum Frame {
     Seq(Pos, Vec<Node>),
-    /// A mapping being built: its entries, the key waiting for its value, and where each key was
-    /// first seen (a hash lookup, so a mapping with many keys is read in linear time).
-    Map(Pos, Vec<(Key, Node)>, Option<Key>, HashMap<String, Pos>),
+    /// A mapping being built: its entries, the key waiting for its value, and where each key
+    /// was first seen, once the mapping has more than `FEW_KEYS` keys (a hash lookup, so a
+    /// mapping with many keys is read in linear time; a few keys are compared one by one).
+    Map(
+        Pos,
+        Vec<(Key, Node)>,
+        Option<Key>,
+        Option<HashMap<String, Pos>>,
+    ),
+}
+
+/// Up to this many keys, a mapping's keys are compared one by one for a repeated key.
+const FEW_KEYS: usize = 16;
+
+/// Where `name` was first seen among a mapping's keys so far (`entries` and, once there are
+/// many, `seen`), after which `name` counts as seen at `pos`.
+fn first_seen(
+    entries: &[(Key, Node)],
+    seen: &mut Option<HashMap<String, Pos>>,
+    name: &str,
+    pos: Pos,
+) -> Option<Pos> {
+    if seen.is_none() && entries.len() >= FEW_KEYS {
+        let mut first = HashMap::with_capacity(entries.len() * 2);
+        for (key, _) in entries {
+            first.entry(key.name.clone()).or_insert(key.pos);
+        }
+        *seen = Some(first);
+    }
+    match seen {
+        Some(seen) => match seen.get(name) {
+            Some(first) => Some(*first),
+            None => {
+                seen.insert(name.to_string(), pos);
+                None
+            }
+        },
+        None => entries
+            .iter()
+            .find(|(key, _)| key.name == name)
+            .map(|(key, _)| key.pos),
+    }
 }
 
 struct Builder<'a> {
@@ -162,15 +201,13 @@ impl Builder<'_> {
             }
             Some(Frame::Seq(_, items)) => items.push(node),
             Some(Frame::Map(_, entries, pending, seen)) => match pending.take() {
-                None => match &node.value {
+                None => match node.value {
                     Value::Scalar { text, .. } => {
-                        if let Some(first) = seen.get(text) {
-                            duplicate = Some((text.clone(), *first, node.pos));
-                        } else {
-                            seen.insert(text.clone(), node.pos);
+                        if let Some(first) = first_seen(entries, seen, &text, node.pos) {
+                            duplicate = Some((text.clone(), first, node.pos));
                         }
                         *pending = Some(Key {
-                            name: text.clone(),
+                            name: text,
                             pos: node.pos,
                         });
                     }
@@ -219,8 +256,7 @@ impl MarkedEventReceiver for Builder<'_> {
                 if anchor != 0 {
                     self.fail(pos, YamlErrorKind::Alias);
                 }
-                self.stack
-                    .push(Frame::Map(pos, Vec::new(), None, HashMap::new()));
+                self.stack.push(Frame::Map(pos, Vec::new(), None, None));
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 let node = match self.stack.pop() {
@@ -282,6 +318,27 @@ mod tests {
             }
         );
         assert_eq!(err.pos.line, 3);
+    }
+
+    #[test]
+    fn a_repeated_key_is_found_in_a_mapping_of_many_keys() {
+        for keys in [3, FEW_KEYS, FEW_KEYS + 1, 3 * FEW_KEYS] {
+            let mut src: String = (0..keys).map(|k| format!("k{k}: {k}\n")).collect();
+            src.push_str("k1: again\n");
+            let err = parse(&src).unwrap_err();
+            assert_eq!(
+                err.kind,
+                YamlErrorKind::DuplicateKey {
+                    key: "k1".into(),
+                    first: Pos { line: 2, column: 1 }
+                },
+                "{keys} keys"
+            );
+            assert_eq!(err.pos.line, keys + 1);
+            src.truncate(src.len() - "k1: again\n".len());
+            let root = parse(&src).unwrap().unwrap();
+            assert_eq!(root.as_map().unwrap().len(), keys);
+        }
     }
 
     #[test]

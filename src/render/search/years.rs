@@ -249,8 +249,10 @@ fn index_on_a_thread(
 fn index_files(year: u16, records: Vec<Record>) -> Result<Vec<(String, Vec<u8>)>, String> {
     use pagefind::api::PagefindIndex;
     use pagefind::options::PagefindServiceConfig;
+    // Without tokio's IO and timer drivers: indexing in memory needs neither, and the runtime
+    // then waits for each record's indexing (on tokio's blocking pool) on a plain condition
+    // variable instead of polling an event file.
     let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
         .build()
         .map_err(|e| e.to_string())?;
     runtime.block_on(async move {
