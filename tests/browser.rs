@@ -220,6 +220,39 @@ fn offline_search_finds_chinese_words_in_running_text() {
     assert!(text.contains("ok   search.html opened from disk"), "{text}");
 }
 
+/// A report year of many reports, whose search fragments Pagefind bundles into groups (at most
+/// 100 files a year): a report in the middle of a group and one at the end are found, each with
+/// its own page.
+#[test]
+fn search_finds_a_report_whose_fragment_is_in_a_group() {
+    if !ready("search_finds_a_report_whose_fragment_is_in_a_group") {
+        return;
+    }
+    let _one = lock();
+    let site = common::many_towns(110);
+    let out = site.run(&["build"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let fragments = std::fs::read_dir(site.path("output/pagefind/2022/fragment"))
+        .unwrap()
+        .count();
+    assert!(fragments <= 100, "{fragments} fragment files: not grouped");
+    let text = node_passes(
+        "search.mjs",
+        &[
+            site.path("output").as_os_str(),
+            std::ffi::OsStr::new("示例镇057=zhen057/2022/index.html"),
+            std::ffi::OsStr::new("示例镇110=zhen110/2022/index.html"),
+        ],
+    );
+    assert!(text.contains("ok   search for 「示例镇057」"), "{text}");
+    assert!(text.contains("ok   search for 「示例镇110」"), "{text}");
+}
+
 /// The suite itself: an image without alt text, a broken link and a removed table header each
 /// make it fail, and it says which page and what.
 #[test]

@@ -233,17 +233,67 @@ fn indexed_texts(output: &Path) -> BTreeMap<String, String> {
                 .unwrap();
             let json = json.trim_start_matches("pagefind_dcd");
             let fragment: serde_json::Value = serde_json::from_str(json).unwrap();
-            texts.insert(
-                fragment["url"].as_str().unwrap().to_string(),
-                // Pagefind marks the word breaks it found in Chinese with zero-width spaces.
-                fragment["content"]
-                    .as_str()
-                    .unwrap()
-                    .replace('\u{200b}', ""),
-            );
+            // A year of more than 100 reports has its fragments in groups: an object of them.
+            let fragments: Vec<&serde_json::Value> = if fragment.get("url").is_some() {
+                vec![&fragment]
+            } else {
+                fragment.as_object().unwrap().values().collect()
+            };
+            for fragment in fragments {
+                texts.insert(
+                    fragment["url"].as_str().unwrap().to_string(),
+                    // Pagefind marks the word breaks it found in Chinese with zero-width spaces.
+                    fragment["content"]
+                        .as_str()
+                        .unwrap()
+                        .replace('\u{200b}', ""),
+                );
+            }
         }
     }
     texts
+}
+
+/// The number of fragment files in a year's bundle of the search index.
+fn fragment_files(output: &Path, year: &str) -> usize {
+    std::fs::read_dir(output.join(format!("pagefind/{year}/fragment")))
+        .unwrap()
+        .count()
+}
+
+/// A year of 110 reports has its search fragments bundled into at most 100 files (Pagefind's
+/// `max_fragments`), and every report's text is still in them, found by its URL; a year of few
+/// reports keeps one file per report.
+#[test]
+fn a_year_of_many_reports_has_its_search_fragments_in_at_most_a_hundred_files() {
+    let site = common::many_towns(110);
+    let out = site.run(&["build"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let output = site.path("output");
+    let files = fragment_files(&output, "2022");
+    // 110 towns and the fixture's 3 agencies with a 2022 report: groups of two.
+    assert!((50..=100).contains(&files), "{files} fragment files");
+    let texts = indexed_texts(&output);
+    for i in [1, 57, 110] {
+        let url = format!("zhen{i:03}/2022/index.html");
+        let text = texts
+            .iter()
+            .find(|(u, _)| u.ends_with(&url))
+            .unwrap_or_else(|| panic!("{url} not in the index"));
+        assert!(text.1.contains(&format!("示例镇{i:03}")), "{}", text.1);
+    }
+    assert_eq!(
+        texts.keys().filter(|u| u.contains("/2022/")).count(),
+        113,
+        "every 2022 report is in the index"
+    );
+    // The fixture's other years have few reports: one file each.
+    assert_eq!(fragment_files(&output, "2021"), 3);
 }
 
 /// The files of the search index and their stamps; with `year`, those of that year's bundle.

@@ -201,6 +201,31 @@ pub fn drafts_site() -> Site {
     site
 }
 
+/// The district fixture with `n` more towns (`zhen001`…), each with the 2022 report of the
+/// fixture's 示例镇 under its own name 「某某区示例镇001人民政府」 (short name 示例镇001): a report year
+/// with many reports, as a portal has.
+pub fn many_towns(n: usize) -> Site {
+    let site = Site::fixture("district");
+    let agency = site.read("content/shilizhen/agency.yaml");
+    let data = site.read("content/shilizhen/2022/data.yaml");
+    let report = site.read("content/shilizhen/2022/report.md");
+    for i in 1..=n {
+        let slug = format!("zhen{i:03}");
+        site.write(
+            &format!("content/{slug}/agency.yaml"),
+            agency
+                .replace(
+                    "某某区示例镇人民政府",
+                    &format!("某某区示例镇{i:03}人民政府"),
+                )
+                .replace("short_name: 示例镇", &format!("short_name: 示例镇{i:03}")),
+        );
+        site.write(&format!("content/{slug}/2022/data.yaml"), &data);
+        site.write(&format!("content/{slug}/2022/report.md"), &report);
+    }
+    site
+}
+
 /// A cell of a comparison page (one row per official row; under each official column last
 /// year `p` and this year `n`, the change written after this year's value): the `<td …>…</td>`
 /// whose row header reads `row` and whose column group header reads `column`, in the same table.
