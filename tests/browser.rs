@@ -197,13 +197,7 @@ fn offline_search_finds_chinese_words_in_running_text() {
     }
     let _one = lock();
     let site = common::Site::fixture("district");
-    let out = site.run(&["build"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    site.build_ok(&[]);
     let text = node_passes(
         "search.mjs",
         &[
@@ -230,13 +224,7 @@ fn search_finds_a_report_whose_fragment_is_in_a_group() {
     }
     let _one = lock();
     let site = common::many_towns(110);
-    let out = site.run(&["build"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    site.build_ok(&[]);
     let fragments = std::fs::read_dir(site.path("output/pagefind/2022/fragment"))
         .unwrap()
         .count();

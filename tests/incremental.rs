@@ -267,13 +267,7 @@ fn fragment_files(output: &Path, year: &str) -> usize {
 #[test]
 fn a_year_of_many_reports_has_its_search_fragments_in_at_most_a_hundred_files() {
     let site = common::many_towns(110);
-    let out = site.run(&["build"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    site.build_ok(&[]);
     let output = site.path("output");
     let files = fragment_files(&output, "2022");
     // 110 towns and the fixture's 3 agencies with a 2022 report: groups of two.

@@ -92,6 +92,17 @@ impl Site {
             .unwrap()
     }
 
+    /// `nianbao build` with these arguments, which must succeed (its messages shown if not).
+    pub fn build_ok(&self, args: &[&str]) {
+        let out = self.run(&[&["build"], args].concat());
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
     /// `nianbao check --format json`: the exit code and the diagnostics.
     pub fn check(&self) -> (i32, Vec<Value>) {
         let out = self.run(&["check", "--format", "json"]);
