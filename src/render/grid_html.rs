@@ -83,6 +83,27 @@ fn push_link(out: &mut String, href: &str, text: &str) {
     out.push_str("</a>");
 }
 
+/// The opening tag of a heading cell (a head cell, or a body row's `<th>`): its id and scope
+/// where it has them, its headers, spans and class.
+fn push_open(out: &mut String, c: &GridCell) {
+    out.push('<');
+    out.push_str(c.tag);
+    if !c.id.is_empty() {
+        push_attribute(out, "id", &c.id);
+    }
+    if !c.scope.is_empty() {
+        out.push_str(" scope=\"");
+        out.push_str(c.scope);
+        out.push('"');
+    }
+    if !c.headers.is_empty() {
+        push_attribute(out, "headers", &c.headers);
+    }
+    push_spans(out, c);
+    push_class(out, c.class);
+    out.push('>');
+}
+
 /// The `<thead>` of a grid and the opening of its `<tbody>`.
 fn push_head(out: &mut String, grid: &Grid) {
     use crate::render::theme::escape_html_into as esc;
@@ -90,22 +111,7 @@ fn push_head(out: &mut String, grid: &Grid) {
     for row in &grid.head {
         out.push_str("<tr>");
         for c in row {
-            out.push('<');
-            out.push_str(c.tag);
-            if !c.id.is_empty() {
-                push_attribute(out, "id", &c.id);
-            }
-            if !c.scope.is_empty() {
-                out.push_str(" scope=\"");
-                out.push_str(c.scope);
-                out.push('"');
-            }
-            if !c.headers.is_empty() {
-                push_attribute(out, "headers", &c.headers);
-            }
-            push_spans(out, c);
-            push_class(out, c.class);
-            out.push('>');
+            push_open(out, c);
             esc(out, &c.text);
             out.push_str("</");
             out.push_str(c.tag);
@@ -122,17 +128,7 @@ fn push_body_row<'c>(out: &mut String, row: impl Iterator<Item = &'c GridCell>) 
     out.push_str("<tr>");
     for c in row {
         if c.tag == "th" {
-            out.push_str("<th");
-            push_attribute(out, "id", &c.id);
-            out.push_str(" scope=\"");
-            out.push_str(c.scope);
-            out.push('"');
-            if !c.headers.is_empty() {
-                push_attribute(out, "headers", &c.headers);
-            }
-            push_spans(out, c);
-            push_class(out, c.class);
-            out.push('>');
+            push_open(out, c);
             if c.href.is_empty() {
                 esc(out, &c.text);
             } else {
