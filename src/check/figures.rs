@@ -113,12 +113,20 @@ fn cues(figure: &NarrativeFigure) -> Cues {
 static FIGURE_CUES: LazyLock<Vec<Cues>> =
     LazyLock::new(|| NARRATIVE_FIGURES.iter().map(cues).collect());
 
-/// The figures of one figure definition stated in one line.
+/// The figures of one figure definition stated in one line (with its searchers made once, when
+/// it is one of `NARRATIVE_FIGURES`).
 pub(crate) fn find(line: &str, figure: &NarrativeFigure, year: u16) -> Vec<Stated> {
     if !has_digit(line) {
         return Vec::new();
     }
-    find_cues(line, figure, &cues(figure), year)
+    let made = NARRATIVE_FIGURES
+        .iter()
+        .position(|f| std::ptr::eq(f, figure))
+        .and_then(|i| FIGURE_CUES.get(i));
+    match made {
+        Some(cues) => find_cues(line, figure, cues, year),
+        None => find_cues(line, figure, &cues(figure), year),
+    }
 }
 
 /// Whether a line has a digit: every figure is a number, so a line without one states none.

@@ -158,13 +158,13 @@ pub(crate) fn export(agency_name: &str, year: &Year) -> Result<Vec<u8>, String> 
     let marked_name = format!("{AGENCY_MARK} {YEAR_MARK}年");
     for (name, part) in &skeleton.parts {
         match part {
-            Part::Copy(deflated) => out.copy(deflated).map_err(fail)?,
+            Part::Copy(deflated) => out.copy(deflated)?,
             Part::Marked(text) => {
                 let text = text
                     .replace(&marked_name, &name_and_year)
                     .replace(AGENCY_MARK, &escape_xml(agency_name))
                     .replace(&year_text(YEAR_MARK + 1), &year_text(year.year + 1));
-                out.deflate(name, text.as_bytes()).map_err(fail)?;
+                out.deflate(name, text.as_bytes())?;
             }
             Part::Sheet(pieces) => {
                 let mut xml = String::with_capacity(32 * 1024);
@@ -193,11 +193,11 @@ pub(crate) fn export(agency_name: &str, year: &Year) -> Result<Vec<u8>, String> 
                         }
                     }
                 }
-                out.deflate(name, xml.as_bytes()).map_err(fail)?;
+                out.deflate(name, xml.as_bytes())?;
             }
         }
     }
-    out.finish().map_err(fail)
+    out.finish()
 }
 
 #[cfg(test)]
