@@ -366,12 +366,7 @@ fn data_downloads_have_one_row_per_cell() {
     // All years of an agency: every cell once, its years side by side (not the years repeated).
     let all: serde_json::Value =
         serde_json::from_str(&site.read("output/hongze/data.json")).unwrap();
-    let years: Vec<u64> = all["years"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|y| y["year"].as_u64().unwrap())
-        .collect();
+    let years = common::json_years(&all);
     assert_eq!(years, [2023, 2024]);
     assert_eq!(all["years"][0]["json"], "2023/data.json");
     let cell = &all["cells"]["fees.notices.value"];

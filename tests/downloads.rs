@@ -20,17 +20,11 @@ fn all_years_files_repeat_each_years_values_for_every_agency() {
         "    licensing: 0 ",
         "    licensing: 7 ",
     );
-    let out = site.run(&["build"]);
-    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    site.build_ok(&[]);
     let mut licensing = Vec::new();
     for agency in ["moumou", "shilizhen", "shili"] {
         let all = json(&site, &format!("{agency}/data.json"));
-        let years: Vec<u64> = all["years"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|y| y["year"].as_u64().unwrap())
-            .collect();
+        let years = common::json_years(&all);
         let cells = all["cells"].as_object().unwrap();
         assert!(
             cells

@@ -300,6 +300,16 @@ impl Site {
     }
 }
 
+/// The report years listed by an agency's all-years data.json, in its order.
+pub fn json_years(all: &Value) -> Vec<u64> {
+    all["years"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|y| y["year"].as_u64().unwrap())
+        .collect()
+}
+
 /// The national cells of a year's data.json in cell order: cell id → value as printed.
 pub fn json_cells(year: &Value) -> Vec<(String, String)> {
     let mut cells = Vec::new();
