@@ -101,7 +101,7 @@ pub struct Form {
     /// Every cell id in table, row, column order; a year's values are stored in this order.
     pub cells: Vec<String>,
     pub places: Vec<CellPlace>,
-    index: HashMap<String, usize>,
+    index: rustc_hash::FxHashMap<String, usize>,
     /// Identities inside the year.
     pub identities: Vec<Equation>,
     /// Rules against the previous year (checked when the previous year has the cells).
@@ -198,7 +198,7 @@ pub(super) fn make_form(
             }
         }
     }
-    let index: HashMap<String, usize> = cells
+    let index: rustc_hash::FxHashMap<String, usize> = cells
         .iter()
         .cloned()
         .enumerate()

@@ -181,12 +181,20 @@ fn render_with(
     out: &Output,
 ) -> Result<Rendered, BuildError> {
     let site = &checked.site;
+    // The index is one thread's work for most of its time: it keeps a core to itself while the
+    // pages render on the others, and the pages take that core when it is done.
+    let hold = crate::parallel::Hold::held();
     let (pages, search) = std::thread::scope(|scope| {
         // serve makes the index in the background instead (`defer_search`).
-        let index = (site.config.search && !options.defer_search)
-            .then(|| scope.spawn(|| search::index(site, out)));
+        let index = (site.config.search && !options.defer_search).then(|| {
+            scope.spawn(|| {
+                let _ended = hold.guard();
+                search::index(site, out)
+            })
+        });
+        let hold = index.is_some().then_some(&hold);
         let pages = load_theme(&site.config.theme).and_then(|theme| {
-            let pdfs = render_pages(&theme, checked, options, &mut Pieces::default(), out)?;
+            let pdfs = render_pages(&theme, checked, options, hold, &mut Pieces::default(), out)?;
             Ok((theme, pdfs))
         });
         let search = index
@@ -214,6 +222,7 @@ fn render_pages(
     theme: &theme::Theme,
     checked: &Checked,
     options: &Options,
+    hold: Option<&crate::parallel::Hold>,
     pieces: &mut Pieces,
     out: &Output,
 ) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
@@ -221,7 +230,7 @@ fn render_pages(
         out.put(path, bytes.clone())?;
     }
     let renderer = renderer(theme, checked, options);
-    renderer.render_all(out)?;
+    renderer.render_all(out, hold)?;
     pieces.update(&checked.site, None);
     renderer.portal_pages(&checked.status, pieces, out)?;
     Ok(renderer

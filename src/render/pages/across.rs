@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use super::*;
 use crate::definition::{Form, cell_id, row_id};
+use crate::render::format::push_cell_text;
 use crate::render::theme::{escape_html, push_link_or_text};
 
 /// The cross-agency page of a row (`requests.withheld.state_secret`).
@@ -26,11 +27,6 @@ struct AcrossRow {
     part: u8,
     /// Column keys and labels shown.
     columns: Vec<(&'static str, String)>,
-}
-
-struct AcrossCell {
-    text: String,
-    href: Option<String>,
 }
 
 /// One section (a column of the row) of a page: its table body is spliced in after the frame
@@ -104,15 +100,20 @@ impl AcrossPieces {
             escape_html(&agency.name)
         );
         let mut out = Vec::with_capacity(self.starts.last().map_or(0, |s| s + 1));
+        // A cell's text and link, written into buffers kept from cell to cell.
+        let (mut text, mut href) = (String::new(), String::new());
         for row in &self.rows {
+            let metric = metric_path(agency, row.table);
             for (key, _) in &row.columns {
                 let id = cell_id(row.table, &row.row, key);
                 let mut tr = String::with_capacity(head.len() + 90 * self.years.len());
                 tr.push_str(&head);
                 for &year in &self.years {
-                    let cell = across_cell(agency, year, row, &id);
+                    text.clear();
+                    href.clear();
+                    let linked = across_cell(agency, year, row, &id, &metric, &mut text, &mut href);
                     tr.push_str("<td class=\"num\">");
-                    push_link_or_text(&mut tr, ROOT, cell.href.as_deref(), &cell.text);
+                    push_link_or_text(&mut tr, ROOT, linked.then_some(href.as_str()), &text);
                     tr.push_str("</td>");
                 }
                 tr.push_str("</tr>\n");
@@ -240,28 +241,34 @@ impl Renderer<'_> {
     }
 }
 
-/// One agency's figure of a row in one year, linked to its metric page; 「—」 without a report,
-/// 「口径不同」 when the year's form has no such cell.
-fn across_cell(agency: &Agency, year: u16, row: &AcrossRow, id: &str) -> AcrossCell {
+/// One agency's figure of a row in one year, written into `text`, and its link to its metric
+/// page into `href` (true when it has one); 「—」 without a report, 「口径不同」 when the
+/// year's form has no such cell.
+fn across_cell(
+    agency: &Agency,
+    year: u16,
+    row: &AcrossRow,
+    id: &str,
+    metric: &str,
+    text: &mut String,
+    href: &mut String,
+) -> bool {
     let Some(y) = agency.year(year) else {
-        return AcrossCell {
-            text: "—".to_string(),
-            href: None,
-        };
+        text.push('—');
+        return false;
     };
     match y.form.cell_index(id) {
-        Some(i) => AcrossCell {
-            text: cell_text(y.cells[i], y.form.kind(i)),
-            href: Some(format!(
-                "{}#{}",
-                metric_path(agency, row.table),
-                row_anchor(&row.row, Some(year))
-            )),
-        },
-        None => AcrossCell {
-            text: "口径不同".to_string(),
-            href: None,
-        },
+        Some(i) => {
+            push_cell_text(text, y.cells[i], y.form.kind(i));
+            href.push_str(metric);
+            href.push('#');
+            push_row_anchor(href, &row.row, Some(year));
+            true
+        }
+        None => {
+            text.push_str("口径不同");
+            false
+        }
     }
 }
 

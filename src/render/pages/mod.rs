@@ -270,11 +270,15 @@ impl Renderer<'_> {
     }
 
     /// Renders every page of the site into `out`, the agencies in parallel.
-    pub(crate) fn render_all(&self, out: &Output) -> Result<(), BuildError> {
+    pub(crate) fn render_all(
+        &self,
+        out: &Output,
+        hold: Option<&crate::parallel::Hold>,
+    ) -> Result<(), BuildError> {
         self.site_pages(out)?;
         let agencies = &self.site.agencies;
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            crate::parallel::try_map_in_order(agencies, |agency| self.agency_pages(agency, out))
+            crate::parallel::try_map_beside(agencies, hold, |agency| self.agency_pages(agency, out))
         }))
         .unwrap_or_else(|payload| Err(BuildError::Panic(super::panic_message(&*payload))))
         .map(drop)
