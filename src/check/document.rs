@@ -162,14 +162,14 @@ pub(super) fn check_repeated_text(year: &Year, previous: &Year, out: &mut Vec<Di
     for part in PARTS.iter().filter(|p| p.kind == PartKind::Prose) {
         let (Some(now), Some(before)) = (
             year.narrative.section(part.number),
-            previous.narrative.section(part.number),
+            previous.narrative.sentences(part.number),
         ) else {
             continue;
         };
-        let comparison = crate::check::repetition::compare(
-            previous.narrative.body(before),
-            year.narrative.body(now),
-        );
+        let Some(now_sentences) = year.narrative.sentences(part.number) else {
+            continue;
+        };
+        let comparison = crate::check::repetition::compare_sentences(before, now_sentences);
         if comparison.share > REPEATED_TEXT_LIMIT {
             out.push(
                 Diagnostic::new(Code::D010, &year.report_file)

@@ -82,9 +82,13 @@ pub(crate) fn sentences(markdown: &str) -> Vec<String> {
 }
 
 /// Compares this year's text of a part with last year's.
+#[cfg(test)]
 pub(crate) fn compare(previous: &str, current: &str) -> TextComparison {
-    let before = sentences(previous);
-    let now = sentences(current);
+    compare_sentences(&sentences(previous), &sentences(current))
+}
+
+/// Compares this year's sentences of a part with last year's (each from `sentences`).
+pub(crate) fn compare_sentences(before: &[String], now: &[String]) -> TextComparison {
     let before_set: HashSet<&str> = before.iter().map(String::as_str).collect();
     let now_set: HashSet<&str> = now.iter().map(String::as_str).collect();
     let sentences: Vec<Sentence> = now

@@ -260,6 +260,7 @@ pub fn parse(source: Arc<str>) -> Narrative {
         unmarked_headings,
         too_deep,
         source,
+        sentences: std::sync::OnceLock::new(),
     }
 }
 

@@ -169,10 +169,9 @@ impl Renderer<'_> {
             .iter()
             .filter(|p| p.kind == PartKind::Prose)
             .filter_map(|p| {
-                let now = year.narrative.section(p.number)?;
-                let before = previous.narrative.section(p.number)?;
-                let c =
-                    repetition::compare(previous.narrative.body(before), year.narrative.body(now));
+                let now = year.narrative.sentences(p.number)?;
+                let before = previous.narrative.sentences(p.number)?;
+                let c = repetition::compare_sentences(before, now);
                 Some(TextView {
                     heading: p.heading,
                     summary: format!(
