@@ -178,10 +178,10 @@ impl CellReader<'_, '_> {
         let table = &form.tables[t];
         let Some(r) = table.row(row_key) else { return };
         let row = &table.rows[r];
-        let first_cell = form
-            .cell_index(&cell_id(table.key, row_key, table.columns[0].key))
-            .unwrap_or(0);
-        let path = row_id(table.key, row_key);
+        // The row's cells follow one another in the form's order from its first.
+        let first_cell = form.cell_at(t, r, 0).unwrap_or(0);
+        // The row's YAML path, made only for a diagnostic.
+        let path = || row_id(table.key, row_key);
         let n = table.columns.len();
         let has_optional_total = table.columns.last().is_some_and(|c| c.optional_total);
         let items: Vec<&Node> = match (&node.value, n) {
@@ -197,14 +197,14 @@ impl CellReader<'_, '_> {
                         row.full_label(),
                         columns.join(", ")
                     ))
-                    .path(path)
+                    .path(path())
                     .found(node.kind_name());
                 self.f.push(d);
                 return;
             }
         };
         let total_omitted = has_optional_total && items.len() == n - 1;
-        if total_omitted && let Some(d) = self.number_missing(t, r, &path, &items) {
+        if total_omitted && let Some(d) = self.number_missing(t, r, &path(), &items) {
             self.f.push(d);
             return;
         }
@@ -227,7 +227,7 @@ impl CellReader<'_, '_> {
                     row.full_label(),
                     items.len()
                 ))
-                .path(path)
+                .path(path())
                 .expected(expected)
                 .found(format!("{} 个", items.len()));
             self.f.push(d);

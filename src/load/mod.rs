@@ -39,7 +39,7 @@ use crate::model::{
     Acknowledgement, Agency, AgencyKind, Cell, Date, ExtraRow, Footer, Site, SiteConfig, Year,
 };
 
-use crate::definition::{CellKind, Form, Template, TemplateId, YearRef, cell_id, row_id};
+use crate::definition::{CellKind, Form, Template, TemplateId, YearRef, row_id};
 use crate::diagnostic::is_forbidden_char;
 use crate::model::Pos;
 use yaml::{Key, Node, Value};
