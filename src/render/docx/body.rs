@@ -259,7 +259,8 @@ impl Body {
         keep_next: bool,
     ) {
         self.xml.push_str(r#"<w:tc><w:tcPr><w:tcW w:w=""#);
-        let _ = write!(self.xml, "{width}");
+        // Every cell of every table has one: written by itoa, not the formatting machinery.
+        self.xml.push_str(itoa::Buffer::new().format(width));
         self.xml.push_str(r#"" w:type="dxa"/>"#);
         if span > 1 {
             let _ = write!(self.xml, r#"<w:gridSpan w:val="{span}"/>"#);
