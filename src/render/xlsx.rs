@@ -148,9 +148,22 @@ fn escape_xml(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
+/// A cell's number as the sheet holds it: as `f64`'s `Display` writes the value (`3`, `0.5`).
+/// An integer below 2^53 (most cells) is written from its mantissa by `itoa`, which gives the
+/// same digits without the float formatting.
+fn push_number(xml: &mut String, v: rust_decimal::Decimal) {
+    const EXACT: u128 = 1 << 53;
+    let magnitude = v.mantissa().unsigned_abs();
+    if v.scale() == 0 && magnitude < EXACT {
+        crate::render::format::push_decimal(xml, v);
+    } else {
+        use std::fmt::Write as _;
+        let _ = write!(xml, "{}", v.to_f64().unwrap_or_default());
+    }
+}
+
 /// The data.xlsx of a year of `agency_name`.
 pub(crate) fn export(agency_name: &str, year: &Year) -> Result<Vec<u8>, String> {
-    use std::fmt::Write as _;
     let skeleton = skeleton(&year.form)?;
     let values = year_values(year);
     let mut out = Archive::new(skeleton.size + 4096);
@@ -178,11 +191,9 @@ pub(crate) fn export(agency_name: &str, year: &Year) -> Result<Vec<u8>, String> 
                             xml.push_str(s);
                             match values.get(*index).copied().flatten() {
                                 Some(Value::Number(v)) => {
-                                    let _ = write!(
-                                        xml,
-                                        "\"><v>{}</v></c>",
-                                        v.to_f64().unwrap_or_default()
-                                    );
+                                    xml.push_str("\"><v>");
+                                    push_number(&mut xml, v);
+                                    xml.push_str("</v></c>");
                                 }
                                 // Printed blank in the report: 「/」, as text.
                                 Some(Value::Blank) => {
@@ -203,6 +214,26 @@ pub(crate) fn export(agency_name: &str, year: &Year) -> Result<Vec<u8>, String> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_are_written_as_f64_writes_them() {
+        for text in [
+            "0",
+            "-0",
+            "3",
+            "-12",
+            "1136",
+            "1090.90",
+            "0.5",
+            "12.0",
+            "9007199254740993",
+        ] {
+            let v: rust_decimal::Decimal = text.parse().unwrap();
+            let mut out = String::new();
+            push_number(&mut out, v);
+            assert_eq!(out, v.to_f64().unwrap().to_string(), "{text}");
+        }
+    }
 
     #[test]
     fn figure_cells_are_cut_out_of_a_sheet() {
