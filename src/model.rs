@@ -438,7 +438,7 @@ pub struct Narrative {
     pub too_deep: Option<usize>,
     /// Each section's sentences (in the order of `sections`), split once when first asked for:
     /// the check of repeated text and the comparison page both compare a year's parts with the
-    /// year before's (`Narrative::sentences`).
+    /// year before's (`check::repetition::part_sentences`, which fills it).
     pub sentences: std::sync::OnceLock<Vec<Vec<String>>>,
 }
 
@@ -462,19 +462,6 @@ impl Narrative {
 
     pub fn body(&self, section: &Section) -> &str {
         &self.source[section.body.clone()]
-    }
-
-    /// The sentences of part `part`'s text (`check::repetition::sentences`), if the narrative
-    /// has that part; split for every part the first time one is asked for, then kept.
-    pub fn sentences(&self, part: u8) -> Option<&[String]> {
-        let i = self.sections.iter().position(|s| s.part == part)?;
-        let all = self.sentences.get_or_init(|| {
-            self.sections
-                .iter()
-                .map(|s| crate::check::repetition::sentences(self.body(s)))
-                .collect()
-        });
-        all.get(i).map(Vec::as_slice)
     }
 
     pub fn preamble_text(&self) -> &str {

@@ -162,11 +162,13 @@ pub(super) fn check_repeated_text(year: &Year, previous: &Year, out: &mut Vec<Di
     for part in PARTS.iter().filter(|p| p.kind == PartKind::Prose) {
         let (Some(now), Some(before)) = (
             year.narrative.section(part.number),
-            previous.narrative.sentences(part.number),
+            crate::check::repetition::part_sentences(&previous.narrative, part.number),
         ) else {
             continue;
         };
-        let Some(now_sentences) = year.narrative.sentences(part.number) else {
+        let Some(now_sentences) =
+            crate::check::repetition::part_sentences(&year.narrative, part.number)
+        else {
             continue;
         };
         let comparison = crate::check::repetition::compare_sentences(before, now_sentences);

@@ -81,6 +81,20 @@ pub(crate) fn sentences(markdown: &str) -> Vec<String> {
     out
 }
 
+/// The sentences of part `part`'s text (`sentences`), if the narrative has that part: split for
+/// every part the first time one is asked for, then kept in the narrative.
+pub(crate) fn part_sentences(narrative: &crate::model::Narrative, part: u8) -> Option<&[String]> {
+    let i = narrative.sections.iter().position(|s| s.part == part)?;
+    let all = narrative.sentences.get_or_init(|| {
+        narrative
+            .sections
+            .iter()
+            .map(|s| sentences(narrative.body(s)))
+            .collect()
+    });
+    all.get(i).map(Vec::as_slice)
+}
+
 /// Compares this year's text of a part with last year's.
 #[cfg(test)]
 pub(crate) fn compare(previous: &str, current: &str) -> TextComparison {

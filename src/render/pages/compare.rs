@@ -169,8 +169,8 @@ impl Renderer<'_> {
             .iter()
             .filter(|p| p.kind == PartKind::Prose)
             .filter_map(|p| {
-                let now = year.narrative.sentences(p.number)?;
-                let before = previous.narrative.sentences(p.number)?;
+                let now = repetition::part_sentences(&year.narrative, p.number)?;
+                let before = repetition::part_sentences(&previous.narrative, p.number)?;
                 let c = repetition::compare_sentences(before, now);
                 Some(TextView {
                     heading: p.heading,
