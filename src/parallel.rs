@@ -10,7 +10,7 @@ use std::sync::{Condvar, Mutex};
 /// fewer; that worker joins the map when the hold ends (the map's work then spreads over every
 /// core). The long task so runs on a core of its own instead of finishing alone after the map,
 /// with a core idle.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Hold {
     held: Mutex<bool>,
     ended: Condvar,

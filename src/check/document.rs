@@ -160,18 +160,15 @@ pub(super) fn check_narrative(year: &Year, out: &mut Vec<Diagnostic>) {
 /// Warns when most of a prose part repeats last year's text.
 pub(super) fn check_repeated_text(year: &Year, previous: &Year, out: &mut Vec<Diagnostic>) {
     for part in PARTS.iter().filter(|p| p.kind == PartKind::Prose) {
-        let (Some(now), Some(before)) = (
+        use crate::check::repetition::{compare_sentences, part_sentences};
+        let (Some(now), Some(before), Some(now_sentences)) = (
             year.narrative.section(part.number),
-            crate::check::repetition::part_sentences(&previous.narrative, part.number),
+            part_sentences(&previous.narrative, part.number),
+            part_sentences(&year.narrative, part.number),
         ) else {
             continue;
         };
-        let Some(now_sentences) =
-            crate::check::repetition::part_sentences(&year.narrative, part.number)
-        else {
-            continue;
-        };
-        let comparison = crate::check::repetition::compare_sentences(before, now_sentences);
+        let comparison = compare_sentences(before, now_sentences);
         if comparison.share > REPEATED_TEXT_LIMIT {
             out.push(
                 Diagnostic::new(Code::D010, &year.report_file)
